@@ -1,0 +1,1 @@
+//! jitlens-vm
