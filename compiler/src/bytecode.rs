@@ -6,7 +6,6 @@
 //! truth for names, cache sizes and families: the interpreter, `dis`, the statistics and the
 //! JIT's stencils all derive from it.
 
-
 macro_rules! ops {
     ($( $name:ident = $cache:expr, $family:ident ;)*) => {
         /// A bytecode operation. Specialized forms name their generic family.
@@ -180,7 +179,9 @@ pub mod binop {
     /// Added to an op to make its in-place (`+=`) form.
     pub const INPLACE: u32 = 13;
     /// Symbols, indexed by op (without INPLACE).
-    pub const SYMBOLS: [&str; 13] = ["+", "&", "//", "<<", "@", "*", "%", "|", "**", ">>", "-", "/", "^"];
+    pub const SYMBOLS: [&str; 13] = [
+        "+", "&", "//", "<<", "@", "*", "%", "|", "**", ">>", "-", "/", "^",
+    ];
 }
 
 /// COMPARE_OP arguments.

@@ -1,11 +1,32 @@
 //! jitlens-compiler: Python source → jitlens bytecode, as plain data.
 //!
-//! Data flows source → `ruff_python_parser` (AST) → symbol tables → code generation →
-//! [`CodeUnit`] (instructions, constants, names, positions, exception table). The output
-//! holds no VM values: `jitlens-vm` loads it onto its heap. The op table in [`bytecode`] is
-//! the contract between this crate and the interpreter; `docs/bytecode.md` describes each op.
+//! Data flows source → `ruff_python_parser` (AST) → symbol tables ([`symtable`]) → code
+//! generation ([`codegen`]) → [`CodeUnit`] (instructions, constants, names, positions,
+//! exception table). The output holds no VM values: `jitlens-vm` loads it onto its heap. The
+//! op table in [`bytecode`] is the contract between this crate and the interpreter;
+//! `docs/bytecode.md` describes each op.
 
 pub mod bytecode;
+pub mod codegen;
+pub mod dis;
+pub mod error;
+mod parse_errors;
+pub mod source;
+pub mod symtable;
 pub mod unit;
+pub mod verify;
 
+pub use dis::dis;
+pub use error::{CompileError, CompileErrorKind};
 pub use unit::{CodeUnit, Const};
+
+/// Compiles the module `source` (read from `filename`) into its module code object
+/// (name `<module>`, flags `CO_MODULE`).
+pub fn compile(source: &str, filename: &str) -> Result<CodeUnit, CompileError> {
+    let map = source::SourceMap::new(source);
+    let parsed = ruff_python_parser::parse_module(source)
+        .map_err(|e| parse_errors::convert(&e, &map, filename))?;
+    let module = parsed.into_syntax();
+    let table = symtable::SymbolTable::build(&module.body, &map, filename)?;
+    codegen::compile_module(&module.body, &table, &map, filename)
+}

@@ -1,0 +1,127 @@
+//! Command-line parsing and the subcommands.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// jitlens: a Python runtime with a tiered engine, and the tools to see inside it.
+#[derive(Parser)]
+#[command(name = "jitlens", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a Python program (CPython 3.11 semantics).
+    Run {
+        /// Implementation options, e.g. `-X stats`.
+        #[arg(short = 'X', value_name = "OPTION")]
+        xopts: Vec<String>,
+        /// The program.
+        file: PathBuf,
+        /// Arguments passed to the program as sys.argv[1:].
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Show the bytecode of a program, per code object, with line numbers.
+    Dis {
+        /// The program.
+        file: PathBuf,
+    },
+}
+
+fn read_source(file: &PathBuf) -> Result<String, i32> {
+    match std::fs::read(file) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(s) => Ok(s),
+            Err(_) => {
+                eprintln!(
+                    "SyntaxError: Non-UTF-8 code in file '{}' (jitlens reads sources as UTF-8)",
+                    file.display()
+                );
+                Err(1)
+            }
+        },
+        Err(e) => {
+            let errno = e.raw_os_error().unwrap_or(0);
+            let msg = e.to_string();
+            let msg = msg.split(" (os error").next().unwrap_or("");
+            eprintln!(
+                "jitlens: can't open file '{}': [Errno {errno}] {msg}",
+                file.display()
+            );
+            Err(2)
+        }
+    }
+}
+
+fn run(xopts: &[String], file: PathBuf, args: Vec<String>) -> i32 {
+    let source = match read_source(&file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut options = jitlens_vm::Options::default();
+    for x in xopts {
+        match x.as_str() {
+            "stats" => options.stats = true,
+            other => {
+                eprintln!("jitlens: unknown -X option '{other}' (known: stats)");
+                return 2;
+            }
+        }
+    }
+    let filename = file.to_string_lossy().into_owned();
+    let mut argv = vec![filename.clone()];
+    argv.extend(args);
+    // The VM gets its own thread with a large stack: deep recursion through native
+    // callbacks must hit RecursionError, never a stack overflow.
+    let child = std::thread::Builder::new()
+        .name("jitlens-vm".into())
+        .stack_size(jitlens_vm::STACK_SIZE)
+        .spawn(move || {
+            let mut vm = jitlens_vm::Vm::new(argv, options);
+            vm.set_stack_size(jitlens_vm::STACK_SIZE);
+            let code = vm.run_main(&source, &filename);
+            // Freeing every object at exit would only cost time.
+            std::mem::forget(vm);
+            code
+        });
+    match child.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) => {
+            eprintln!("jitlens: internal error (the VM thread panicked); please report it");
+            70
+        }
+        Err(e) => {
+            eprintln!("jitlens: cannot start the VM thread: {e}");
+            70
+        }
+    }
+}
+
+fn dis(file: PathBuf) -> i32 {
+    let source = match read_source(&file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match jitlens_compiler::compile(&source, &file.to_string_lossy()) {
+        Ok(unit) => {
+            print!("{}", jitlens_compiler::dis(&unit));
+            0
+        }
+        Err(e) => {
+            eprintln!("{}", e.render());
+            1
+        }
+    }
+}
+
+/// Parses the command line and runs the subcommand; returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run { xopts, file, args } => run(&xopts, file, args),
+        Command::Dis { file } => dis(file),
+    }
+}

@@ -1,0 +1,7 @@
+"""An exception raised while handling another: implicit chaining."""
+try:
+    print("dividing")
+    1 / 0
+except ZeroDivisionError:
+    print("handling")
+    [].pop()

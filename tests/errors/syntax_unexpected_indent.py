@@ -1,0 +1,4 @@
+print("never printed")
+x = 1
+    y = 2
+print(x + y)

@@ -1,0 +1,411 @@
+//! Constructors of the builtin types (`int(x)`, `list(it)`, `range(…)`, `enumerate(…)`, …)
+//! and their `__init__`s for subclasses.
+
+use crate::interp::args::Args;
+use crate::object::{
+    self, ClassMethodObj, ClassObj, DequeObj, DictObj, ExcObj, InstanceObj, IterState, Kind, ListObj, NewFn, PropertyObj, RangeObj, SetObj,
+    Slot, SliceObj, StaticMethodObj,
+};
+use crate::runtime::class::add_method;
+use crate::runtime::iter::new_iter;
+use crate::runtime::str::{as_str, from_string, intern};
+use crate::runtime::{exc, int, tuple, type_name};
+use crate::types::types;
+use crate::value::Value;
+use crate::{PyResult, Vm};
+use std::cell::UnsafeCell;
+
+fn set_new(cls: &Value, f: NewFn) {
+    cls.downcast::<ClassObj>().unwrap().new.set(Some(f));
+}
+
+/// Installs the constructors.
+pub fn init(_vm: &mut Vm) {
+    let t = types();
+    set_new(&t.int, new_int);
+    set_new(&t.bool_, new_bool);
+    set_new(&t.float, new_float);
+    set_new(&t.str, new_str_);
+    set_new(&t.tuple, new_tuple);
+    set_new(&t.list, new_list);
+    set_new(&t.dict, new_dict);
+    set_new(&t.defaultdict, new_defaultdict);
+    set_new(&t.set, new_set);
+    set_new(&t.frozenset, new_frozenset);
+    set_new(&t.range, new_range);
+    set_new(&t.slice, new_slice);
+    set_new(&t.property, new_property);
+    set_new(&t.classmethod, new_classmethod);
+    set_new(&t.staticmethod, new_staticmethod);
+    set_new(&t.super_, new_super);
+    set_new(&t.enumerate, new_enumerate);
+    set_new(&t.zip, new_zip);
+    set_new(&t.map, new_map);
+    set_new(&t.filter, new_filter);
+    set_new(&t.reversed, new_reversed);
+    set_new(&t.deque, new_deque);
+    set_new(&t.base_exception, new_exception);
+    add_method(&t.list, "__init__", list_init);
+    add_method(&t.dict, "__init__", dict_init);
+    add_method(&t.base_exception, "__init__", exception_init);
+    add_method(&t.defaultdict, "__init__", defaultdict_init);
+}
+
+/// Wraps a builtin value for an instance of a user subclass of an immutable builtin.
+fn wrap(cls: &Value, base: &Value, v: Value) -> Value {
+    if cls.is(base) {
+        return v;
+    }
+    let c = cls.downcast::<ClassObj>().unwrap();
+    let slots: Box<[Slot]> = (0..c.nslots.get()).map(|_| Slot::default()).collect();
+    object::alloc(cls, InstanceObj { dict: Slot::default(), slots, payload: Slot::new(v) })
+}
+
+/// `int(x)` / `int(s, base)`.
+pub fn int_of(vm: &mut Vm, v: &Value, base: Option<&Value>) -> PyResult<Value> {
+    if let Some(b) = base {
+        let b = int::as_i64(b).unwrap_or(10);
+        let Some(s) = as_str(v) else {
+            return Err(exc::type_error("int() can't convert non-string with explicit base"));
+        };
+        if !(b == 0 || (2..=36).contains(&b)) {
+            return Err(exc::value_error("int() base must be >= 2 and <= 36, or 0"));
+        }
+        return match int::parse(s, b as u32) {
+            Some(n) => Ok(int::from_bigint(n)),
+            None => Err(exc::value_error(format!("invalid literal for int() with base {b}: {}", crate::runtime::repr::str_repr(s)))),
+        };
+    }
+    if v.is_small_int() {
+        return Ok(v.clone());
+    }
+    if let Some(f) = v.as_float() {
+        return int::from_float(f);
+    }
+    if int::is_int(v) {
+        return Ok(int::from_bigint(int::to_bigint(v).unwrap()));
+    }
+    if let Some(s) = as_str(v) {
+        return match int::parse(s, 10) {
+            Some(n) => Ok(int::from_bigint(n)),
+            None => Err(exc::value_error(format!("invalid literal for int() with base 10: {}", crate::runtime::repr::str_repr(s)))),
+        };
+    }
+    for name in ["__int__", "__index__", "__trunc__"] {
+        if let Some(m) = vm.lookup_special(v, &intern(name))
+            && m.kind() != Some(Kind::Builtin)
+        {
+            return vm.call(&m, std::slice::from_ref(v));
+        }
+    }
+    Err(exc::type_error(format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", type_name(v))))
+}
+
+fn new_int(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    a.only_kw("int", &["base"])?;
+    a.check("int", 0, 2)?;
+    let v = if a.npos() == 0 { Value::small_int(0) } else { int_of(vm, a.arg(0), a.get(1, "base"))? };
+    Ok(wrap(cls, &types().int, v))
+}
+
+fn new_bool(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
+    a.check("bool", 0, 1)?;
+    if a.npos() == 0 {
+        return Ok(Value::FALSE);
+    }
+    Ok(Value::bool(vm.truthy(a.arg(0))?))
+}
+
+/// `float(x)`.
+pub fn float_of(vm: &mut Vm, v: &Value) -> PyResult<f64> {
+    if let Some(f) = v.as_float() {
+        return Ok(f);
+    }
+    if int::is_int(v) && v.kind() != Some(Kind::Instance) {
+        return crate::runtime::ops::to_f64(v);
+    }
+    if let Some(s) = as_str(v) {
+        let t = s.trim().replace('_', "");
+        let lower = t.to_ascii_lowercase();
+        let parsed = match lower.as_str() {
+            "inf" | "+inf" | "infinity" | "+infinity" => Some(f64::INFINITY),
+            "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
+            "nan" | "+nan" | "-nan" => Some(f64::NAN),
+            _ if lower.contains("inf") || lower.contains("nan") => None,
+            _ => t.parse::<f64>().ok(),
+        };
+        return parsed.ok_or_else(|| exc::value_error(format!("could not convert string to float: {}", crate::runtime::repr::str_repr(s))));
+    }
+    if let Some(m) = vm.lookup_special(v, &intern("__float__"))
+        && m.kind() != Some(Kind::Builtin)
+    {
+        let r = vm.call(&m, std::slice::from_ref(v))?;
+        return r.as_float().ok_or_else(|| exc::type_error("__float__ returned non-float"));
+    }
+    if let Some(i) = v.downcast::<InstanceObj>()
+        && !i.payload.is_undef()
+    {
+        let p = i.payload.get();
+        return float_of(vm, &p);
+    }
+    Err(exc::type_error(format!("float() argument must be a string or a real number, not '{}'", type_name(v))))
+}
+
+fn new_float(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    a.check("float", 0, 1)?;
+    let f = if a.npos() == 0 { 0.0 } else { float_of(vm, a.arg(0))? };
+    Ok(wrap(cls, &types().float, Value::float(f)))
+}
+
+fn new_str_(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    a.check("str", 0, 3)?;
+    let v = if a.npos() == 0 { crate::runtime::str::new_str("") } else { vm.str_value(a.arg(0))? };
+    Ok(wrap(cls, &types().str, v))
+}
+
+fn new_tuple(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    a.check("tuple", 0, 1)?;
+    let v = if a.npos() == 0 {
+        tuple::new(vec![])
+    } else if a.arg(0).kind() == Some(Kind::Tuple) && cls.is(&types().tuple) {
+        a.arg(0).clone()
+    } else {
+        tuple::new(vm.collect(a.arg(0))?)
+    };
+    Ok(wrap(cls, &types().tuple, v))
+}
+
+fn new_list(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    if cls.is(&types().list) {
+        a.no_kw("list")?;
+        a.check("list", 0, 1)?;
+        let items = if a.npos() == 0 { vec![] } else { vm.collect(a.arg(0))? };
+        return Ok(crate::runtime::list::new(items));
+    }
+    Ok(object::alloc(cls, ListObj::new(Vec::new())))
+}
+
+fn list_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.check("list", 1, 2)?;
+    let items = if a.npos() == 2 { vm.collect(a.arg(1))? } else { vec![] };
+    a.arg(0).downcast::<ListObj>().unwrap().replace(items);
+    Ok(Value::NONE)
+}
+
+/// `dict.update` semantics: from a mapping or an iterable of pairs, then keywords.
+pub fn dict_fill(vm: &mut Vm, d: &Value, src: Option<&Value>, a: &Args) -> PyResult<()> {
+    if let Some(src) = src {
+        vm.dict_update(d, src, false)?;
+    }
+    for (k, v) in a.kwargs() {
+        vm.dict_set(d, crate::runtime::str::new_str(k), v.clone())?;
+    }
+    Ok(())
+}
+
+fn new_dict(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    let d = object::alloc(cls, DictObj::default());
+    if cls.is(&types().dict) {
+        a.check("dict", 0, 1)?;
+        dict_fill(vm, &d, a.pos().first(), a)?;
+    }
+    Ok(d)
+}
+
+fn dict_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.check("dict", 1, 2)?;
+    let d = a.arg(0).clone();
+    dict_fill(vm, &d, a.pos().get(1), &Args { all: &a.all[1..], kwnames: a.kwnames })?;
+    Ok(Value::NONE)
+}
+
+fn new_defaultdict(_vm: &mut Vm, cls: &Value, _a: &Args) -> PyResult<Value> {
+    Ok(object::alloc(cls, DictObj::default()))
+}
+
+fn defaultdict_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let d = a.arg(0).clone();
+    let dd = d.downcast::<DictObj>().unwrap();
+    let rest = &a.pos()[1..];
+    if let Some(f) = rest.first() {
+        if !f.is_none() && !matches!(f.kind(), Some(Kind::Function) | Some(Kind::Builtin) | Some(Kind::Class) | Some(Kind::Method)) {
+            return Err(exc::type_error("first argument must be callable or None"));
+        }
+        dd.default_factory.set(f.clone());
+    } else {
+        dd.default_factory.set(Value::NONE);
+    }
+    dict_fill(vm, &d, rest.get(1), a)?;
+    Ok(Value::NONE)
+}
+
+fn make_set(vm: &mut Vm, cls: &Value, a: &Args, frozen: bool) -> PyResult<Value> {
+    let name = if frozen { "frozenset" } else { "set" };
+    a.no_kw(name)?;
+    a.check(name, 0, 1)?;
+    let s = object::alloc(cls, SetObj::new(frozen));
+    if a.npos() == 1 {
+        vm.set_update(&s, a.arg(0))?;
+    }
+    Ok(s)
+}
+
+fn new_set(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    make_set(vm, cls, a, false)
+}
+
+fn new_frozenset(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    make_set(vm, cls, a, true)
+}
+
+fn range_arg(vm: &mut Vm, v: &Value) -> PyResult<i64> {
+    if let Some(i) = int::as_i64(v).filter(|_| int::is_int(v)) {
+        return Ok(i);
+    }
+    if let Some(m) = vm.lookup_special(v, &intern("__index__"))
+        && m.kind() != Some(Kind::Builtin)
+    {
+        let r = vm.call(&m, std::slice::from_ref(v))?;
+        if let Some(i) = int::as_i64(&r) {
+            return Ok(i);
+        }
+    }
+    if int::is_int(v) {
+        return Err(exc::overflow_error("Python int too large to convert to C ssize_t"));
+    }
+    Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))
+}
+
+fn new_range(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
+    a.no_kw("range")?;
+    let (start, stop, step) = match a.npos() {
+        1 => (0, range_arg(vm, a.arg(0))?, 1),
+        2 => (range_arg(vm, a.arg(0))?, range_arg(vm, a.arg(1))?, 1),
+        3 => (range_arg(vm, a.arg(0))?, range_arg(vm, a.arg(1))?, range_arg(vm, a.arg(2))?),
+        0 => return Err(exc::type_error("range expected at least 1 argument, got 0")),
+        n => return Err(exc::type_error(format!("range expected at most 3 arguments, got {n}"))),
+    };
+    if step == 0 {
+        return Err(exc::value_error("range() arg 3 must not be zero"));
+    }
+    Ok(object::alloc(&types().range, RangeObj { start, stop, step }))
+}
+
+fn new_slice(_vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
+    a.check("slice", 1, 3)?;
+    let p = a.pos();
+    let (start, stop, step) = match p.len() {
+        1 => (Value::NONE, p[0].clone(), Value::NONE),
+        2 => (p[0].clone(), p[1].clone(), Value::NONE),
+        _ => (p[0].clone(), p[1].clone(), p[2].clone()),
+    };
+    Ok(object::alloc(&types().slice, SliceObj { start, stop, step }))
+}
+
+fn new_property(_vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    a.only_kw("property", &["fget", "fset", "fdel", "doc"])?;
+    let g = |i: usize, n: &str| a.get(i, n).cloned().unwrap_or(Value::NONE);
+    Ok(object::alloc(cls, PropertyObj { fget: g(0, "fget"), fset: g(1, "fset"), fdel: g(2, "fdel"), doc: g(3, "doc") }))
+}
+
+fn new_classmethod(_vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    a.check("classmethod", 1, 1)?;
+    Ok(object::alloc(cls, ClassMethodObj { f: a.arg(0).clone() }))
+}
+
+fn new_staticmethod(_vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    a.check("staticmethod", 1, 1)?;
+    Ok(object::alloc(cls, StaticMethodObj { f: a.arg(0).clone() }))
+}
+
+fn new_super(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
+    vm.make_super(a)
+}
+
+fn new_enumerate(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
+    a.only_kw("enumerate", &["start"])?;
+    a.check("enumerate", 1, 2)?;
+    let it = vm.get_iter(a.arg(0))?;
+    let start = a.get(1, "start").cloned().unwrap_or(Value::small_int(0));
+    Ok(new_iter(&types().enumerate, IterState::Enumerate { it, n: start }))
+}
+
+fn new_zip(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
+    a.only_kw("zip", &["strict"])?;
+    let mut its = Vec::new();
+    for (i, x) in a.pos().iter().enumerate() {
+        its.push(vm.get_iter(x).map_err(|e| {
+            if exc::matches(&e.0, &types().type_error) {
+                exc::type_error(format!("zip argument #{} must support iteration", i + 1))
+            } else {
+                e
+            }
+        })?);
+    }
+    Ok(new_iter(&types().zip, IterState::Zip { its }))
+}
+
+fn new_map(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
+    a.no_kw("map")?;
+    if a.npos() < 2 {
+        return Err(exc::type_error("map() must have at least two arguments."));
+    }
+    let mut its = Vec::new();
+    for x in &a.pos()[1..] {
+        its.push(vm.get_iter(x)?);
+    }
+    Ok(new_iter(&types().map, IterState::Map { f: a.arg(0).clone(), its }))
+}
+
+fn new_filter(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
+    a.no_kw("filter")?;
+    a.check("filter", 2, 2)?;
+    let it = vm.get_iter(a.arg(1))?;
+    Ok(new_iter(&types().filter, IterState::Filter { f: a.arg(0).clone(), it }))
+}
+
+fn new_reversed(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
+    a.no_kw("reversed")?;
+    a.check("reversed", 1, 1)?;
+    vm.reversed(a.arg(0))
+}
+
+fn new_deque(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    a.only_kw("deque", &["iterable", "maxlen"])?;
+    let items = match a.get(0, "iterable") {
+        Some(v) => vm.collect(v)?,
+        None => vec![],
+    };
+    let maxlen = match a.get(1, "maxlen") {
+        Some(m) if !m.is_none() => {
+            let n = int::as_i64(m).ok_or_else(|| exc::type_error("an integer is required"))?;
+            if n < 0 {
+                return Err(exc::value_error("maxlen must be non-negative"));
+            }
+            Some(n as usize)
+        }
+        _ => None,
+    };
+    let mut q: std::collections::VecDeque<Value> = items.into();
+    if let Some(m) = maxlen {
+        while q.len() > m {
+            q.pop_front();
+        }
+    }
+    Ok(object::alloc(cls, DequeObj { items: UnsafeCell::new(q), maxlen }))
+}
+
+fn new_exception(_vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    Ok(crate::runtime::exc::new_exc(cls, a.pos().to_vec()))
+}
+
+fn exception_init(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let e = a.arg(0).downcast::<ExcObj>().ok_or_else(|| exc::type_error("descriptor '__init__' requires a 'BaseException' object"))?;
+    e.args.set(tuple::new(a.pos()[1..].to_vec()));
+    Ok(Value::NONE)
+}
+
+#[allow(dead_code)]
+fn _unused() -> Value {
+    from_string(String::new())
+}

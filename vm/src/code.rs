@@ -1,0 +1,138 @@
+//! The runtime code object: a loaded [`CodeUnit`] whose names and constants are values.
+//!
+//! Instructions sit in `Cell`s so that quickening can rewrite them in place.
+
+use crate::object::{self, CodeObj};
+use crate::runtime::str::intern;
+use crate::runtime::{int, tuple};
+use crate::value::Value;
+use jitlens_compiler::bytecode::{ExcEntry, Op, Position, decode};
+use jitlens_compiler::{CodeUnit, Const};
+use std::cell::Cell;
+use std::rc::Rc;
+
+/// A compiled code object (function body, class body, module, comprehension).
+pub struct Code {
+    /// Function name (a str).
+    pub name: Value,
+    /// Qualified name (a str).
+    pub qualname: Value,
+    /// Source file as given on the command line.
+    pub filename: Rc<str>,
+    /// First line of the definition.
+    pub first_line: u32,
+    /// Positional parameters (including positional-only).
+    pub argcount: u32,
+    /// Positional-only parameters.
+    pub posonlyargcount: u32,
+    /// Keyword-only parameters.
+    pub kwonlyargcount: u32,
+    /// `CO_*` flags.
+    pub flags: u32,
+    /// Local variable names (parameters first), interned strs.
+    pub varnames: Vec<Value>,
+    /// Names of variables captured by inner functions.
+    pub cellvars: Vec<Value>,
+    /// Names of variables taken from the enclosing function.
+    pub freevars: Vec<Value>,
+    /// For each cell variable that is also a parameter, the parameter's index.
+    pub cell2arg: Vec<Option<u32>>,
+    /// Constants.
+    pub consts: Vec<Value>,
+    /// Names used by global, attribute and import ops (interned strs).
+    pub names: Vec<Value>,
+    /// Instruction words; rewritten in place by quickening.
+    pub instrs: Box<[Cell<u32>]>,
+    /// Source position per instruction word.
+    pub positions: Vec<Position>,
+    /// Exception table.
+    pub exc_table: Vec<ExcEntry>,
+    /// Maximum value-stack depth.
+    pub max_stack: u32,
+    /// Docstring or None.
+    pub doc: Value,
+    /// Number of parameter slots (positional + kw-only + `*args` + `**kwargs`).
+    pub nparams: usize,
+}
+
+impl Code {
+    /// Number of local slots: locals, cells, free variables.
+    #[inline]
+    pub fn nlocalsplus(&self) -> usize {
+        self.varnames.len() + self.cellvars.len() + self.freevars.len()
+    }
+
+    /// Line of the instruction at `ip` (0 if unknown).
+    pub fn line_at(&self, ip: usize) -> u32 {
+        self.positions.get(ip).map_or(0, |p| p.line)
+    }
+
+    /// The op and argument at `ip`.
+    pub fn instr(&self, ip: usize) -> (Op, u32) {
+        let (op, arg) = decode(self.instrs[ip].get());
+        (Op::from_u8(op).unwrap_or(Op::NOP), arg)
+    }
+
+    /// The exception-table entry covering instruction `ip`, if any.
+    pub fn handler_for(&self, ip: u32) -> Option<&ExcEntry> {
+        self.exc_table.iter().find(|e| e.start <= ip && ip < e.end)
+    }
+
+    /// Loads a compiled unit (recursively, for nested code constants).
+    pub fn load(unit: &CodeUnit) -> Rc<Code> {
+        let filename: Rc<str> = Rc::from(unit.filename.as_str());
+        Code::load_with(unit, &filename)
+    }
+
+    fn load_with(unit: &CodeUnit, filename: &Rc<str>) -> Rc<Code> {
+        let names = |v: &[String]| v.iter().map(|s| intern(s)).collect::<Vec<_>>();
+        let consts = unit.consts.iter().map(|c| load_const(c, filename)).collect();
+        let flags = unit.flags;
+        let nparams = (unit.argcount + unit.kwonlyargcount) as usize
+            + usize::from(flags & jitlens_compiler::bytecode::CO_VARARGS != 0)
+            + usize::from(flags & jitlens_compiler::bytecode::CO_VARKEYWORDS != 0);
+        Rc::new(Code {
+            name: intern(&unit.name),
+            qualname: intern(&unit.qualname),
+            filename: filename.clone(),
+            first_line: unit.first_line,
+            argcount: unit.argcount,
+            posonlyargcount: unit.posonlyargcount,
+            kwonlyargcount: unit.kwonlyargcount,
+            flags,
+            varnames: names(&unit.varnames),
+            cellvars: names(&unit.cellvars),
+            freevars: names(&unit.freevars),
+            cell2arg: unit.cell2arg.clone(),
+            consts,
+            names: names(&unit.names),
+            instrs: unit.instrs.iter().map(|&w| Cell::new(w)).collect(),
+            positions: unit.positions.clone(),
+            exc_table: unit.exc_table.clone(),
+            max_stack: unit.max_stack,
+            doc: match &unit.doc {
+                Some(d) => crate::runtime::str::new_str(d),
+                None => Value::NONE,
+            },
+            nparams,
+        })
+    }
+}
+
+fn load_const(c: &Const, filename: &Rc<str>) -> Value {
+    match c {
+        Const::None => Value::NONE,
+        Const::Bool(b) => Value::bool(*b),
+        Const::Ellipsis => Value::ELLIPSIS,
+        Const::Int(i) => int::from_bigint(i.clone()),
+        Const::Float(f) => Value::float(*f),
+        Const::Imag(_) => Value::NONE,
+        Const::Str(s) => intern(s),
+        Const::Bytes(b) => crate::runtime::str::new_str(&String::from_utf8_lossy(b)),
+        Const::Tuple(items) => tuple::new(items.iter().map(|c| load_const(c, filename)).collect()),
+        Const::Code(unit) => {
+            let code = Code::load_with(unit, filename);
+            object::alloc(&crate::types().code, CodeObj { code })
+        }
+    }
+}

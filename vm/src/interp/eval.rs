@@ -1,0 +1,1126 @@
+//! The tier-0 interpreter loop.
+//!
+//! Python-to-Python calls do not recurse on the Rust stack: the callee's frame replaces the
+//! running one (which moves to `Vm::frames`) and the loop goes on; returning moves it back.
+//! Native code that calls Python (a `__repr__`, a `sorted` key, a generator being resumed)
+//! starts a nested run of this loop, whose entry frame is the one it was given.
+
+use crate::interp::frame::Frame;
+use crate::object::{self, CellObj, ClassObj, DictObj, ExcObj, FuncObj, GenObj, ListObj, SetObj, Slot, TbEntry};
+use crate::runtime::{exc, int, str::as_str, tuple};
+use crate::types::types;
+use crate::value::Value;
+use crate::{PyErr, PyResult, Vm};
+use jitlens_compiler::bytecode::{self as bc, ALL_OPS, Op};
+
+/// How a run of the loop ended (besides an exception).
+pub enum FrameExit {
+    /// The entry frame returned.
+    Return(Value),
+    /// The entry frame (a generator's) yielded.
+    Yield(Value),
+}
+
+/// What a CALL did.
+pub(crate) enum CallDone {
+    /// A result is ready.
+    Value(Value),
+    /// A Python frame was prepared; the loop should run it inline.
+    Frame(Box<Frame>),
+}
+
+macro_rules! pop {
+    ($f:expr) => {
+        $f.stack.pop().expect("value stack underflow")
+    };
+}
+
+macro_rules! top {
+    ($f:expr) => {
+        $f.stack.last().expect("value stack underflow")
+    };
+}
+
+impl Vm {
+    /// Runs a frame to completion (it must not be a generator's).
+    pub fn run_frame_to_end(&mut self, frame: Box<Frame>) -> PyResult<Value> {
+        let (r, f) = self.run_frame(frame);
+        self.release_frame(f);
+        match r? {
+            FrameExit::Return(v) => Ok(v),
+            FrameExit::Yield(_) => Err(exc::runtime_error("yield outside a generator")),
+        }
+    }
+
+    /// Gets a frame from the pool, set up for `code`.
+    pub(crate) fn new_frame(&mut self, code: std::rc::Rc<crate::code::Code>, func: Value, globals: Value) -> Box<Frame> {
+        match self.pool.pop() {
+            Some(mut f) => {
+                f.reset(code, func, globals);
+                f
+            }
+            None => Box::new(Frame::new(code, func, globals, Value::UNDEF)),
+        }
+    }
+
+    /// Returns a finished frame to the pool.
+    pub(crate) fn release_frame(&mut self, mut f: Box<Frame>) {
+        f.release();
+        if self.pool.len() < 64 {
+            self.pool.push(f);
+        }
+    }
+
+    fn stack_exhausted(&self) -> bool {
+        let here = 0u8;
+        (&here as *const u8 as usize) < self.stack_limit
+    }
+
+    /// Runs `frame` until its entry frame returns, yields or raises. The frame comes back
+    /// with the result (for generators to keep).
+    pub fn run_frame(&mut self, frame: Box<Frame>) -> (PyResult<FrameExit>, Box<Frame>) {
+        if self.stack_exhausted() {
+            return (Err(exc::recursion_error("maximum recursion depth exceeded")), frame);
+        }
+        let base = self.frames.len();
+        let saved_state = self.state.frame.load(std::sync::atomic::Ordering::Relaxed);
+        let mut f = frame;
+        let mut code = f.code.clone();
+        self.publish(&f);
+        let r = loop {
+            let ip = f.ip;
+            let word = code.instrs[ip].get();
+            let op = ALL_OPS[(word & 0xFF) as usize];
+            let arg = word >> 8;
+            f.lasti = ip;
+            f.ip = ip + 1 + op.cache_words() as usize;
+            let res: PyResult<()> = match op {
+                Op::NOP | Op::CACHE | Op::SETUP_ANNOTATIONS => Ok(()),
+                Op::RESUME => {
+                    object::gc::maybe_collect();
+                    Ok(())
+                }
+                Op::POP_TOP => {
+                    pop!(f);
+                    Ok(())
+                }
+                Op::PUSH_NULL => {
+                    f.stack.push(Value::UNDEF);
+                    Ok(())
+                }
+                Op::COPY => {
+                    let v = f.stack[f.stack.len() - arg as usize].clone();
+                    f.stack.push(v);
+                    Ok(())
+                }
+                Op::SWAP => {
+                    let n = f.stack.len();
+                    f.stack.swap(n - 1, n - arg as usize);
+                    Ok(())
+                }
+                Op::LOAD_CONST => {
+                    f.stack.push(code.consts[arg as usize].clone());
+                    Ok(())
+                }
+                Op::LOAD_FAST => {
+                    let v = &f.fast[arg as usize];
+                    if v.is_undef() {
+                        Err(self.unbound_local(&code, arg as usize))
+                    } else {
+                        let v = v.clone();
+                        f.stack.push(v);
+                        Ok(())
+                    }
+                }
+                Op::STORE_FAST => {
+                    let v = pop!(f);
+                    f.fast[arg as usize] = v;
+                    Ok(())
+                }
+                Op::DELETE_FAST => {
+                    if f.fast[arg as usize].is_undef() {
+                        Err(self.unbound_local(&code, arg as usize))
+                    } else {
+                        f.fast[arg as usize] = Value::UNDEF;
+                        Ok(())
+                    }
+                }
+                Op::LOAD_DEREF | Op::LOAD_CLASSDEREF => self.op_load_deref(&mut f, &code, op, arg),
+                Op::STORE_DEREF => {
+                    let v = pop!(f);
+                    let i = code.varnames.len() + arg as usize;
+                    f.fast[i].downcast::<CellObj>().expect("cell").v.set(v);
+                    Ok(())
+                }
+                Op::DELETE_DEREF => {
+                    let i = code.varnames.len() + arg as usize;
+                    f.fast[i].downcast::<CellObj>().expect("cell").v.set(Value::UNDEF);
+                    Ok(())
+                }
+                Op::LOAD_CLOSURE => {
+                    let v = f.fast[code.varnames.len() + arg as usize].clone();
+                    f.stack.push(v);
+                    Ok(())
+                }
+                Op::LOAD_GLOBAL => {
+                    let name = &code.names[arg as usize];
+                    match self.load_global(&f.globals, name) {
+                        Some(v) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        None => Err(exc::name_error(format!("name '{}' is not defined", as_str(name).unwrap_or("?")))),
+                    }
+                }
+                Op::STORE_GLOBAL => {
+                    let v = pop!(f);
+                    let d = f.globals.downcast::<DictObj>().unwrap();
+                    let name = &code.names[arg as usize];
+                    d.insert_fast(name.clone(), crate::runtime::str::hash_of(name), v);
+                    Ok(())
+                }
+                Op::DELETE_GLOBAL => {
+                    let name = &code.names[arg as usize];
+                    let d = f.globals.downcast::<DictObj>().unwrap();
+                    match d.remove(name, crate::runtime::str::hash_of(name), &mut |a, b| Ok(a.is(b))) {
+                        Ok(Some(_)) => Ok(()),
+                        _ => Err(exc::name_error(format!("name '{}' is not defined", as_str(name).unwrap_or("?")))),
+                    }
+                }
+                Op::LOAD_NAME => {
+                    let name = &code.names[arg as usize];
+                    let h = crate::runtime::str::hash_of(name);
+                    let local = f.locals.downcast::<DictObj>().and_then(|d| d.get_fast(name, h));
+                    match local.or_else(|| self.load_global(&f.globals, name)) {
+                        Some(v) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        None => Err(exc::name_error(format!("name '{}' is not defined", as_str(name).unwrap_or("?")))),
+                    }
+                }
+                Op::STORE_NAME => {
+                    let v = pop!(f);
+                    let name = code.names[arg as usize].clone();
+                    let h = crate::runtime::str::hash_of(&name);
+                    let target = if f.locals.is_undef() { f.globals.clone() } else { f.locals.clone() };
+                    match target.downcast::<DictObj>() {
+                        Some(d) => {
+                            d.insert_fast(name, h, v);
+                            Ok(())
+                        }
+                        None => self.setitem(&target, &name, v),
+                    }
+                }
+                Op::DELETE_NAME => {
+                    let name = &code.names[arg as usize];
+                    let h = crate::runtime::str::hash_of(name);
+                    let target = if f.locals.is_undef() { f.globals.clone() } else { f.locals.clone() };
+                    match target.downcast::<DictObj>().map(|d| d.remove(name, h, &mut |a, b| Ok(a.is(b)))) {
+                        Some(Ok(Some(_))) => Ok(()),
+                        _ => Err(exc::name_error(format!("name '{}' is not defined", as_str(name).unwrap_or("?")))),
+                    }
+                }
+                Op::LOAD_ATTR => {
+                    let obj = pop!(f);
+                    match self.getattr(&obj, &code.names[arg as usize]) {
+                        Ok(v) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::LOAD_METHOD => {
+                    let obj = pop!(f);
+                    match self.load_method(obj, &code.names[arg as usize]) {
+                        Ok((m, s)) => {
+                            f.stack.push(m);
+                            f.stack.push(s);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::STORE_ATTR => {
+                    let obj = pop!(f);
+                    let v = pop!(f);
+                    self.setattr(&obj, &code.names[arg as usize], v)
+                }
+                Op::DELETE_ATTR => {
+                    let obj = pop!(f);
+                    self.delattr(&obj, &code.names[arg as usize])
+                }
+                Op::BINARY_OP => {
+                    let b = pop!(f);
+                    let a = pop!(f);
+                    match self.binary_op(&a, &b, arg) {
+                        Ok(v) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::UNARY_NEGATIVE | Op::UNARY_POSITIVE | Op::UNARY_INVERT => {
+                    let a = pop!(f);
+                    match self.unary_op(&a, op) {
+                        Ok(v) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::UNARY_NOT => {
+                    let a = pop!(f);
+                    match self.truthy(&a) {
+                        Ok(t) => {
+                            f.stack.push(Value::bool(!t));
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::COMPARE_OP => {
+                    let b = pop!(f);
+                    let a = pop!(f);
+                    match self.compare(&a, &b, arg) {
+                        Ok(v) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::IS_OP => {
+                    let b = pop!(f);
+                    let a = pop!(f);
+                    f.stack.push(Value::bool(a.is(&b) != (arg == 1)));
+                    Ok(())
+                }
+                Op::CONTAINS_OP => {
+                    let b = pop!(f);
+                    let a = pop!(f);
+                    match self.contains(&b, &a) {
+                        Ok(r) => {
+                            f.stack.push(Value::bool(r != (arg == 1)));
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::BINARY_SUBSCR => {
+                    let k = pop!(f);
+                    let c = pop!(f);
+                    match self.getitem(&c, &k) {
+                        Ok(v) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::STORE_SUBSCR => {
+                    let k = pop!(f);
+                    let c = pop!(f);
+                    let v = pop!(f);
+                    self.setitem(&c, &k, v)
+                }
+                Op::DELETE_SUBSCR => {
+                    let k = pop!(f);
+                    let c = pop!(f);
+                    self.delitem(&c, &k)
+                }
+                Op::BUILD_SLICE => {
+                    let step = if arg == 3 { pop!(f) } else { Value::NONE };
+                    let stop = pop!(f);
+                    let start = pop!(f);
+                    f.stack.push(object::alloc(&types().slice, object::SliceObj { start, stop, step }));
+                    Ok(())
+                }
+                Op::BUILD_TUPLE => {
+                    let items = f.stack.split_off(f.stack.len() - arg as usize);
+                    f.stack.push(tuple::new(items));
+                    Ok(())
+                }
+                Op::BUILD_LIST => {
+                    let items = f.stack.split_off(f.stack.len() - arg as usize);
+                    f.stack.push(crate::runtime::list::new(items));
+                    Ok(())
+                }
+                Op::BUILD_SET => {
+                    let items = f.stack.split_off(f.stack.len() - arg as usize);
+                    match self.new_set(items, false) {
+                        Ok(s) => {
+                            f.stack.push(s);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::BUILD_MAP => {
+                    let items = f.stack.split_off(f.stack.len() - 2 * arg as usize);
+                    let d = object::alloc(&types().dict, DictObj::new(object::DictTable::with_capacity(arg as usize)));
+                    let mut it = items.into_iter();
+                    let mut r = Ok(());
+                    while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                        if let Err(e) = self.dict_set(&d, k, v) {
+                            r = Err(e);
+                            break;
+                        }
+                    }
+                    f.stack.push(d);
+                    r
+                }
+                Op::BUILD_STRING => {
+                    let items = f.stack.split_off(f.stack.len() - arg as usize);
+                    let mut s = String::new();
+                    for i in &items {
+                        s.push_str(as_str(i).unwrap_or(""));
+                    }
+                    f.stack.push(crate::runtime::str::from_string(s));
+                    Ok(())
+                }
+                Op::LIST_APPEND => {
+                    let v = pop!(f);
+                    let n = f.stack.len();
+                    f.stack[n - arg as usize].downcast::<ListObj>().expect("list").push(v);
+                    Ok(())
+                }
+                Op::SET_ADD => {
+                    let v = pop!(f);
+                    let n = f.stack.len();
+                    let s = f.stack[n - arg as usize].clone();
+                    self.set_add(&s, v)
+                }
+                Op::MAP_ADD => {
+                    let v = pop!(f);
+                    let k = pop!(f);
+                    let n = f.stack.len();
+                    let d = f.stack[n - arg as usize].clone();
+                    self.dict_set(&d, k, v)
+                }
+                Op::LIST_EXTEND => {
+                    let it = pop!(f);
+                    let n = f.stack.len();
+                    let l = f.stack[n - arg as usize].clone();
+                    match self.collect(&it) {
+                        Ok(items) => {
+                            l.downcast::<ListObj>().expect("list").with(|v| v.extend(items));
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::SET_UPDATE => {
+                    let it = pop!(f);
+                    let n = f.stack.len();
+                    let s = f.stack[n - arg as usize].clone();
+                    self.set_update(&s, &it)
+                }
+                Op::DICT_UPDATE | Op::DICT_MERGE => {
+                    let m = pop!(f);
+                    let n = f.stack.len();
+                    let d = f.stack[n - arg as usize].clone();
+                    self.dict_update(&d, &m, op == Op::DICT_MERGE)
+                }
+                Op::LIST_TO_TUPLE => {
+                    let l = pop!(f);
+                    let items = l.downcast::<ListObj>().expect("list").snapshot();
+                    f.stack.push(tuple::new(items));
+                    Ok(())
+                }
+                Op::FORMAT_VALUE => {
+                    let spec = if arg & bc::fmtval::HAVE_SPEC != 0 { Some(pop!(f)) } else { None };
+                    let v = pop!(f);
+                    match self.format_value(v, arg & 3, spec) {
+                        Ok(s) => {
+                            f.stack.push(s);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::UNPACK_SEQUENCE => {
+                    let seq = pop!(f);
+                    match self.unpack(&seq, arg as usize) {
+                        Ok(items) => {
+                            f.stack.extend(items.into_iter().rev());
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::UNPACK_EX => {
+                    let seq = pop!(f);
+                    match self.unpack_ex(&seq, (arg & 0xFF) as usize, (arg >> 8) as usize) {
+                        Ok(items) => {
+                            f.stack.extend(items.into_iter().rev());
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::JUMP_FORWARD => {
+                    f.ip = arg as usize;
+                    Ok(())
+                }
+                Op::JUMP_BACKWARD => {
+                    f.ip = arg as usize;
+                    object::gc::maybe_collect();
+                    Ok(())
+                }
+                Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_IF_TRUE => {
+                    let v = pop!(f);
+                    let t = if v.is(&Value::TRUE) {
+                        Ok(true)
+                    } else if v.is(&Value::FALSE) {
+                        Ok(false)
+                    } else {
+                        self.truthy(&v)
+                    };
+                    match t {
+                        Ok(t) => {
+                            if t == (op == Op::POP_JUMP_IF_TRUE) {
+                                f.ip = arg as usize;
+                            }
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::POP_JUMP_IF_NONE | Op::POP_JUMP_IF_NOT_NONE => {
+                    let v = pop!(f);
+                    if v.is_none() == (op == Op::POP_JUMP_IF_NONE) {
+                        f.ip = arg as usize;
+                    }
+                    Ok(())
+                }
+                Op::JUMP_IF_FALSE_OR_POP | Op::JUMP_IF_TRUE_OR_POP => {
+                    let v = top!(f).clone();
+                    match self.truthy(&v) {
+                        Ok(t) => {
+                            if t == (op == Op::JUMP_IF_TRUE_OR_POP) {
+                                f.ip = arg as usize;
+                            } else {
+                                pop!(f);
+                            }
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::GET_ITER => {
+                    let v = pop!(f);
+                    match self.get_iter(&v) {
+                        Ok(it) => {
+                            f.stack.push(it);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::GET_YIELD_FROM_ITER => {
+                    let v = pop!(f);
+                    if v.downcast::<GenObj>().is_some() {
+                        f.stack.push(v);
+                        Ok(())
+                    } else {
+                        match self.get_iter(&v) {
+                            Ok(it) => {
+                                f.stack.push(it);
+                                Ok(())
+                            }
+                            Err(e) => Err(e),
+                        }
+                    }
+                }
+                Op::FOR_ITER => {
+                    let it = top!(f).clone();
+                    match self.next(&it) {
+                        Ok(Some(v)) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        Ok(None) => {
+                            pop!(f);
+                            f.ip = arg as usize;
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::MAKE_FUNCTION => {
+                    self.op_make_function(&mut f, arg);
+                    Ok(())
+                }
+                Op::CALL | Op::CALL_KW => {
+                    let kwnames = if op == Op::CALL_KW { Some(pop!(f)) } else { None };
+                    match self.op_call(&mut f, arg as usize, kwnames) {
+                        Ok(CallDone::Value(v)) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        Ok(CallDone::Frame(new)) => {
+                            if self.depth >= self.recursion_limit {
+                                self.release_frame(new);
+                                Err(exc::recursion_error("maximum recursion depth exceeded"))
+                            } else {
+                                self.depth += 1;
+                                let old = std::mem::replace(&mut f, new);
+                                self.frames.push(old);
+                                code = f.code.clone();
+                                self.publish(&f);
+                                Ok(())
+                            }
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::CALL_FUNCTION_EX => {
+                    let kw = if arg & 1 != 0 { Some(pop!(f)) } else { None };
+                    let args = pop!(f);
+                    let selfv = pop!(f);
+                    let func = pop!(f);
+                    match self.call_ex(&func, selfv, &args, kw.as_ref()) {
+                        Ok(v) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::RETURN_VALUE => {
+                    let v = pop!(f);
+                    if self.frames.len() == base {
+                        break Ok(FrameExit::Return(v));
+                    }
+                    let caller = self.frames.pop().unwrap();
+                    let done = std::mem::replace(&mut f, caller);
+                    self.release_frame(done);
+                    self.depth -= 1;
+                    code = f.code.clone();
+                    self.publish(&f);
+                    f.stack.push(v);
+                    Ok(())
+                }
+                Op::YIELD_VALUE => {
+                    let v = pop!(f);
+                    if self.frames.len() == base {
+                        break Ok(FrameExit::Yield(v));
+                    }
+                    Err(exc::runtime_error("yield from an inlined frame"))
+                }
+                Op::SEND => {
+                    let v = pop!(f);
+                    let recv = top!(f).clone();
+                    match self.send(&recv, v) {
+                        Ok(FrameExit::Yield(y)) => {
+                            f.stack.push(y);
+                            Ok(())
+                        }
+                        Ok(FrameExit::Return(r)) => {
+                            pop!(f);
+                            f.stack.push(r);
+                            f.ip = arg as usize;
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::RAISE_VARARGS => Err(self.op_raise(&mut f, arg)),
+                Op::RERAISE => {
+                    let e = pop!(f);
+                    // Re-raising keeps the traceback as it is: mark it so the unwinder
+                    // does not add this frame again.
+                    self.reraising = true;
+                    Err(PyErr(e))
+                }
+                Op::PUSH_EXC_INFO => {
+                    let e = pop!(f);
+                    let prev = std::mem::replace(&mut self.handled, e.clone());
+                    f.stack.push(prev);
+                    f.stack.push(e);
+                    Ok(())
+                }
+                Op::POP_EXCEPT => {
+                    let prev = pop!(f);
+                    self.handled = prev;
+                    Ok(())
+                }
+                Op::CHECK_EXC_MATCH => {
+                    let t = pop!(f);
+                    let e = top!(f).clone();
+                    match self.exc_match(&e, &t) {
+                        Ok(b) => {
+                            f.stack.push(Value::bool(b));
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::BEFORE_WITH => {
+                    let mgr = pop!(f);
+                    match self.before_with(&mgr) {
+                        Ok((exit, entered)) => {
+                            f.stack.push(exit);
+                            f.stack.push(entered);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::WITH_EXCEPT_START => {
+                    let n = f.stack.len();
+                    let e = f.stack[n - 1].clone();
+                    let exit = f.stack[n - 3].clone();
+                    let t = crate::runtime::class_of(&e);
+                    let tb = Value::NONE;
+                    match self.call(&exit, &[t, e, tb]) {
+                        Ok(v) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::LOAD_BUILD_CLASS => {
+                    let b = self.builtins.downcast::<DictObj>().unwrap();
+                    let name = crate::runtime::str::intern("__build_class__");
+                    f.stack.push(b.get_fast(&name, crate::runtime::str::hash_of(&name)).unwrap());
+                    Ok(())
+                }
+                Op::LOAD_ASSERTION_ERROR => {
+                    f.stack.push(types().assertion_error.clone());
+                    Ok(())
+                }
+                Op::IMPORT_NAME => {
+                    let fromlist = pop!(f);
+                    let level = pop!(f);
+                    let _ = level;
+                    match self.import(&code.names[arg as usize], &fromlist) {
+                        Ok(m) => {
+                            f.stack.push(m);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::IMPORT_FROM => {
+                    let m = top!(f).clone();
+                    let name = &code.names[arg as usize];
+                    match self.getattr(&m, name) {
+                        Ok(v) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        Err(_) => {
+                            let mname = self.getattr(&m, &crate::runtime::str::intern("__name__")).ok();
+                            let mname = mname.as_ref().and_then(|v| as_str(v)).unwrap_or("?").to_string();
+                            Err(exc::import_error(format!("cannot import name '{}' from '{}' (unknown location)", as_str(name).unwrap_or("?"), mname)))
+                        }
+                    }
+                }
+                Op::IMPORT_STAR => {
+                    let m = pop!(f);
+                    self.import_star(&m, &f)
+                }
+            };
+            if let Err(e) = res {
+                // Unwind: find a handler in this frame or its inlined callers.
+                let mut e = e;
+                let mut add_tb = !std::mem::take(&mut self.reraising);
+                loop {
+                    if add_tb && let Some(x) = e.0.downcast::<ExcObj>() {
+                        x.push_tb(TbEntry { code: f.code.clone(), ip: f.lasti as u32 });
+                    }
+                    add_tb = true;
+                    if let Some(h) = f.code.handler_for(f.lasti as u32).copied() {
+                        f.stack.truncate(h.depth as usize);
+                        if h.push_lasti {
+                            f.stack.push(Value::small_int(f.lasti as i64));
+                        }
+                        f.stack.push(e.0);
+                        f.ip = h.target as usize;
+                        break;
+                    }
+                    if self.frames.len() == base {
+                        self.state.frame.store(saved_state, std::sync::atomic::Ordering::Relaxed);
+                        return (Err(e), f);
+                    }
+                    let caller = self.frames.pop().unwrap();
+                    let done = std::mem::replace(&mut f, caller);
+                    self.release_frame(done);
+                    self.depth -= 1;
+                    code = f.code.clone();
+                    self.publish(&f);
+                    e = PyErr(e.0);
+                }
+            }
+        };
+        self.state.frame.store(saved_state, std::sync::atomic::Ordering::Relaxed);
+        (r, f)
+    }
+
+    fn unbound_local(&self, code: &crate::code::Code, i: usize) -> PyErr {
+        let name = as_str(&code.varnames[i]).unwrap_or("?");
+        exc::unbound_local_error(format!("cannot access local variable '{name}' where it is not associated with a value"))
+    }
+
+    fn op_load_deref(&mut self, f: &mut Frame, code: &crate::code::Code, op: Op, arg: u32) -> PyResult<()> {
+        let i = code.varnames.len() + arg as usize;
+        if op == Op::LOAD_CLASSDEREF {
+            let name = if (arg as usize) < code.cellvars.len() { &code.cellvars[arg as usize] } else { &code.freevars[arg as usize - code.cellvars.len()] };
+            if let Some(d) = f.locals.downcast::<DictObj>()
+                && let Some(v) = d.get_fast(name, crate::runtime::str::hash_of(name))
+            {
+                f.stack.push(v);
+                return Ok(());
+            }
+        }
+        let v = f.fast[i].downcast::<CellObj>().expect("cell").v.get();
+        if v.is_undef() {
+            let ncell = code.cellvars.len();
+            let a = arg as usize;
+            let name = if a < ncell { &code.cellvars[a] } else { &code.freevars[a - ncell] };
+            let name = as_str(name).unwrap_or("?");
+            return Err(if a < ncell {
+                exc::unbound_local_error(format!("cannot access local variable '{name}' where it is not associated with a value"))
+            } else {
+                exc::name_error(format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"))
+            });
+        }
+        f.stack.push(v);
+        Ok(())
+    }
+
+    /// Module global, then builtin.
+    #[inline]
+    pub(crate) fn load_global(&self, globals: &Value, name: &Value) -> Option<Value> {
+        let h = crate::runtime::str::hash_of(name);
+        if let Some(v) = globals.downcast::<DictObj>().and_then(|d| d.get_fast(name, h)) {
+            return Some(v);
+        }
+        self.builtins.downcast::<DictObj>().and_then(|d| d.get_fast(name, h))
+    }
+
+    fn op_make_function(&mut self, f: &mut Frame, flags: u32) {
+        let codev = pop!(f);
+        let closure = if flags & bc::MF_CLOSURE != 0 { pop!(f) } else { Value::UNDEF };
+        let kwdefaults = if flags & bc::MF_KWDEFAULTS != 0 { pop!(f) } else { Value::UNDEF };
+        let defaults = if flags & bc::MF_DEFAULTS != 0 { pop!(f) } else { Value::UNDEF };
+        let code = codev.downcast::<object::CodeObj>().expect("code").code.clone();
+        let module = f.globals.downcast::<DictObj>().and_then(|d| {
+            let n = crate::runtime::str::intern("__name__");
+            d.get_fast(&n, crate::runtime::str::hash_of(&n))
+        });
+        let func = object::alloc(
+            &types().function,
+            FuncObj {
+                name: Slot::new(code.name.clone()),
+                qualname: Slot::new(code.qualname.clone()),
+                doc: Slot::new(code.doc.clone()),
+                code,
+                globals: f.globals.clone(),
+                defaults: Slot::new(defaults),
+                kwdefaults: Slot::new(kwdefaults),
+                closure: Slot::new(closure),
+                dict: Slot::new(Value::UNDEF),
+                module: Slot::new(module.unwrap_or(Value::NONE)),
+            },
+        );
+        f.stack.push(func);
+    }
+
+    fn op_raise(&mut self, f: &mut Frame, arg: u32) -> PyErr {
+        let (e, cause) = match arg {
+            0 => {
+                if self.handled.is_none() {
+                    return exc::runtime_error("No active exception to reraise");
+                }
+                self.reraising = true;
+                return PyErr(self.handled.clone());
+            }
+            1 => (pop!(f), None),
+            _ => {
+                let c = pop!(f);
+                (pop!(f), Some(c))
+            }
+        };
+        let e = match self.make_exception(e) {
+            Ok(e) => e,
+            Err(err) => return err,
+        };
+        if let Some(c) = cause {
+            let c = if c.is_none() {
+                Ok(Value::NONE)
+            } else {
+                self.make_exception(c)
+            };
+            match c {
+                Ok(c) => {
+                    let x = e.downcast::<ExcObj>().unwrap();
+                    x.cause.set(c);
+                    x.suppress_context.set(true);
+                }
+                Err(err) => return err,
+            }
+        }
+        PyErr(e)
+    }
+
+    /// Turns a raised value into an exception instance (instantiating classes).
+    pub(crate) fn make_exception(&mut self, e: Value) -> PyResult<Value> {
+        if let Some(c) = e.downcast::<ClassObj>() {
+            if !c.has(object::CLS_EXCEPTION) {
+                return Err(exc::type_error("exceptions must derive from BaseException"));
+            }
+            let inst = self.call(&e, &[])?;
+            if inst.downcast::<ExcObj>().is_none() {
+                return Err(exc::type_error(format!(
+                    "calling {} should have returned an instance of BaseException, not {}",
+                    crate::runtime::repr::class_repr(&e),
+                    crate::runtime::type_name(&inst)
+                )));
+            }
+            return Ok(inst);
+        }
+        if e.downcast::<ExcObj>().is_some() {
+            return Ok(e);
+        }
+        Err(exc::type_error("exceptions must derive from BaseException"))
+    }
+
+    fn exc_match(&mut self, e: &Value, t: &Value) -> PyResult<bool> {
+        if let Some(items) = tuple::items(t) {
+            for c in items {
+                if self.exc_match(e, c)? {
+                    return Ok(true);
+                }
+            }
+            return Ok(false);
+        }
+        match t.downcast::<ClassObj>() {
+            Some(c) if c.has(object::CLS_EXCEPTION) => Ok(exc::matches(e, t)),
+            _ => Err(exc::type_error("catching classes that do not inherit from BaseException is not allowed")),
+        }
+    }
+
+    fn before_with(&mut self, mgr: &Value) -> PyResult<(Value, Value)> {
+        let enter_name = crate::runtime::str::intern("__enter__");
+        let exit_name = crate::runtime::str::intern("__exit__");
+        let enter = self.lookup_special(mgr, &enter_name).ok_or_else(|| {
+            exc::type_error(format!("'{}' object does not support the context manager protocol", crate::runtime::type_name(mgr)))
+        })?;
+        let exit = self.lookup_special(mgr, &exit_name).ok_or_else(|| {
+            exc::type_error(format!("'{}' object does not support the context manager protocol (missed __exit__ method)", crate::runtime::type_name(mgr)))
+        })?;
+        let exit = self.bind(exit, mgr)?;
+        let entered = self.call_method_value(&enter, mgr, &[])?;
+        Ok((exit, entered))
+    }
+
+    fn new_set(&mut self, items: Vec<Value>, frozen: bool) -> PyResult<Value> {
+        let cls = if frozen { &types().frozenset } else { &types().set };
+        let s = object::alloc(cls, SetObj::new(frozen));
+        for v in items {
+            self.set_add(&s, v)?;
+        }
+        Ok(s)
+    }
+
+    /// Resumes a generator or calls `send`/`__next__` on another iterator (`yield from`).
+    pub(crate) fn send(&mut self, recv: &Value, v: Value) -> PyResult<FrameExit> {
+        if recv.downcast::<GenObj>().is_some() {
+            return self.gen_resume(recv, v, None);
+        }
+        let r = if v.is_none() {
+            self.next(recv)
+        } else {
+            let m = self.getattr(recv, &crate::runtime::str::intern("send"))?;
+            match self.call(&m, &[v]) {
+                Ok(x) => Ok(Some(x)),
+                Err(e) if exc::matches(&e.0, &types().stop_iteration) => {
+                    return Ok(FrameExit::Return(stop_value(&e.0)));
+                }
+                Err(e) => Err(e),
+            }
+        };
+        match r? {
+            Some(y) => Ok(FrameExit::Yield(y)),
+            None => Ok(FrameExit::Return(self.take_stop_value())),
+        }
+    }
+
+    /// Resumes generator `g` with `v` (or throws `throw` into it).
+    pub fn gen_resume(&mut self, g: &Value, v: Value, throw: Option<PyErr>) -> PyResult<FrameExit> {
+        let g_obj = g.downcast::<GenObj>().unwrap();
+        if g_obj.running.get() {
+            return Err(exc::value_error("generator already executing"));
+        }
+        let Some(mut frame) = g_obj.take_frame() else {
+            if let Some(e) = throw {
+                return Err(e);
+            }
+            return Ok(FrameExit::Return(Value::NONE)).and_then(|_| Err(exc::stop_iteration(Value::NONE))).or_else(|e| {
+                let _ = e;
+                Ok(FrameExit::Return(Value::NONE))
+            });
+        };
+        let fresh = g_obj.fresh.replace(false);
+        if let Some(e) = throw {
+            if fresh {
+                // Throwing into a fresh generator raises at its start.
+                g_obj.finished.set(true);
+                drop(frame);
+                return Err(e);
+            }
+            // Raise the exception at the suspended yield: push it through the handler search
+            // by running one RAISE-like step.
+            frame.stack.push(e.0);
+            frame.ip = frame.lasti; // re-execute as if the yield raised
+            self.pending_throw = true;
+        } else if !fresh {
+            frame.stack.push(v);
+        } else if !v.is_none() {
+            g_obj.put_frame(frame);
+            g_obj.fresh.set(true);
+            return Err(exc::type_error("can't send non-None value to a just-started generator"));
+        }
+        g_obj.running.set(true);
+        if self.depth >= self.recursion_limit {
+            g_obj.running.set(false);
+            g_obj.put_frame(frame);
+            return Err(exc::recursion_error("maximum recursion depth exceeded"));
+        }
+        self.depth += 1;
+        let (r, frame) = if std::mem::take(&mut self.pending_throw) { self.run_frame_throw(frame) } else { self.run_frame(frame) };
+        self.depth -= 1;
+        g_obj.running.set(false);
+        match r {
+            Ok(FrameExit::Yield(y)) => {
+                g_obj.put_frame(frame);
+                Ok(FrameExit::Yield(y))
+            }
+            Ok(FrameExit::Return(r)) => {
+                g_obj.finished.set(true);
+                self.release_frame(frame);
+                Ok(FrameExit::Return(r))
+            }
+            Err(e) => {
+                g_obj.finished.set(true);
+                self.release_frame(frame);
+                if exc::matches(&e.0, &types().stop_iteration) {
+                    return Err(exc::runtime_error("generator raised StopIteration"));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs a generator frame whose top of stack is an exception to raise at `lasti`.
+    fn run_frame_throw(&mut self, mut frame: Box<Frame>) -> (PyResult<FrameExit>, Box<Frame>) {
+        let e = frame.stack.pop().unwrap();
+        // Find a handler covering the yield; if none, the exception leaves the generator.
+        if let Some(x) = e.downcast::<ExcObj>() {
+            x.push_tb(TbEntry { code: frame.code.clone(), ip: frame.lasti as u32 });
+        }
+        match frame.code.handler_for(frame.lasti as u32).copied() {
+            Some(h) => {
+                frame.stack.truncate(h.depth as usize);
+                if h.push_lasti {
+                    frame.stack.push(Value::small_int(frame.lasti as i64));
+                }
+                frame.stack.push(e);
+                frame.ip = h.target as usize;
+                self.run_frame(frame)
+            }
+            None => (Err(PyErr(e)), frame),
+        }
+    }
+
+    /// The value a finished iterator returned (set by `next` when a generator returns).
+    pub(crate) fn take_stop_value(&mut self) -> Value {
+        std::mem::replace(&mut self.stop_value, Value::NONE)
+    }
+
+    /// Unpacks exactly `n` items.
+    pub(crate) fn unpack(&mut self, seq: &Value, n: usize) -> PyResult<Vec<Value>> {
+        if let Some(items) = tuple::items(seq) {
+            if items.len() == n {
+                return Ok(items.to_vec());
+            }
+            return Err(unpack_count_error(items.len(), n));
+        }
+        if let Some(l) = seq.downcast::<ListObj>() {
+            let items = l.snapshot();
+            if items.len() == n {
+                return Ok(items);
+            }
+            return Err(unpack_count_error(items.len(), n));
+        }
+        let it = self.get_iter(seq).map_err(|_| exc::type_error(format!("cannot unpack non-iterable {} object", crate::runtime::type_name(seq))))?;
+        let mut out = Vec::with_capacity(n);
+        while let Some(v) = self.next(&it)? {
+            if out.len() == n {
+                return Err(exc::value_error(format!("too many values to unpack (expected {n})")));
+            }
+            out.push(v);
+        }
+        if out.len() < n {
+            return Err(exc::value_error(format!("not enough values to unpack (expected {n}, got {})", out.len())));
+        }
+        Ok(out)
+    }
+
+    fn unpack_ex(&mut self, seq: &Value, before: usize, after: usize) -> PyResult<Vec<Value>> {
+        let items = self.collect(seq).map_err(|e| {
+            if exc::matches(&e.0, &types().type_error) {
+                exc::type_error(format!("cannot unpack non-iterable {} object", crate::runtime::type_name(seq)))
+            } else {
+                e
+            }
+        })?;
+        if items.len() < before + after {
+            return Err(exc::value_error(format!("not enough values to unpack (expected at least {}, got {})", before + after, items.len())));
+        }
+        let mut out = Vec::with_capacity(before + after + 1);
+        out.extend_from_slice(&items[..before]);
+        out.push(crate::runtime::list::new(items[before..items.len() - after].to_vec()));
+        out.extend_from_slice(&items[items.len() - after..]);
+        Ok(out)
+    }
+
+    fn import_star(&mut self, m: &Value, f: &Frame) -> PyResult<()> {
+        let md = self.getattr(m, &crate::runtime::str::intern("__dict__"))?;
+        let target = if f.locals.is_undef() { f.globals.clone() } else { f.locals.clone() };
+        let d = md.downcast::<DictObj>().unwrap();
+        for (k, v) in d.items() {
+            if as_str(&k).is_some_and(|s| !s.starts_with('_')) {
+                self.dict_set(&target, k, v)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unpack_count_error(got: usize, n: usize) -> PyErr {
+    if got > n {
+        exc::value_error(format!("too many values to unpack (expected {n})"))
+    } else {
+        exc::value_error(format!("not enough values to unpack (expected {n}, got {got})"))
+    }
+}
+
+/// The `value` of a StopIteration instance.
+pub(crate) fn stop_value(e: &Value) -> Value {
+    let x = e.downcast::<ExcObj>().unwrap();
+    let args = x.args.get();
+    tuple::items(&args).and_then(|a| a.first().cloned()).unwrap_or(Value::NONE)
+}
+
+#[allow(dead_code)]
+fn _int_used() -> i64 {
+    int::hash_i64(0)
+}

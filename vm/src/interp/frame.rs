@@ -1,0 +1,78 @@
+//! Frames: the state of one running (or suspended) code object.
+//!
+//! Both tiers share this layout, so execution can move between them at any instruction
+//! boundary. The frame that is running is published through [`crate::ExecState`], from
+//! where a signal handler can read its code and instruction index without locks.
+
+use crate::code::Code;
+use crate::value::Value;
+use std::rc::Rc;
+
+/// One activation of a code object.
+pub struct Frame {
+    /// The code being run.
+    pub code: Rc<Code>,
+    /// The function (UNDEF for module code and class bodies run directly).
+    pub func: Value,
+    /// Module globals (a dict).
+    pub globals: Value,
+    /// Name namespace of module code and class bodies (a dict), else UNDEF.
+    pub locals: Value,
+    /// Locals, then cells, then free variables.
+    pub fast: Vec<Value>,
+    /// The value stack.
+    pub stack: Vec<Value>,
+    /// Index of the next instruction.
+    pub ip: usize,
+    /// Index of the instruction being executed (published for the profiler).
+    pub lasti: usize,
+}
+
+impl Frame {
+    /// A frame for `code`, with empty locals.
+    pub fn new(code: Rc<Code>, func: Value, globals: Value, locals: Value) -> Frame {
+        let n = code.nlocalsplus();
+        let mut fast = Vec::with_capacity(n);
+        fast.resize_with(n, Value::default);
+        let stack = Vec::with_capacity(code.max_stack as usize + 1);
+        Frame { code, func, globals, locals, fast, stack, ip: 0, lasti: 0 }
+    }
+
+    /// Reinitialises a pooled frame for `code`.
+    pub fn reset(&mut self, code: Rc<Code>, func: Value, globals: Value) {
+        let n = code.nlocalsplus();
+        self.fast.clear();
+        self.fast.resize_with(n, Value::default);
+        self.stack.clear();
+        self.stack.reserve(code.max_stack as usize + 1);
+        self.code = code;
+        self.func = func;
+        self.globals = globals;
+        self.locals = Value::UNDEF;
+        self.ip = 0;
+        self.lasti = 0;
+    }
+
+    /// Drops every value the frame holds (before it goes back to the pool).
+    pub fn release(&mut self) {
+        self.fast.clear();
+        self.stack.clear();
+        self.func = Value::UNDEF;
+        self.globals = Value::UNDEF;
+        self.locals = Value::UNDEF;
+    }
+
+    /// Calls `f` on every value the frame holds (for the cycle collector).
+    pub fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        f(&self.func);
+        f(&self.globals);
+        f(&self.locals);
+        self.fast.iter().for_each(&mut *f);
+        self.stack.iter().for_each(f);
+    }
+
+    /// The source line being executed.
+    pub fn line(&self) -> u32 {
+        self.code.line_at(self.lasti)
+    }
+}

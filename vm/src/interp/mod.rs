@@ -1,0 +1,6 @@
+//! The interpreter: frames, argument binding, calls and the tier-0 loop.
+
+pub mod args;
+pub mod call;
+pub mod eval;
+pub mod frame;

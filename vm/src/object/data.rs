@@ -1,0 +1,774 @@
+//! The layouts of the object kinds (except the container tables in `dict.rs`, `set.rs`,
+//! `list.rs`), and [`Slot`], the mutable value field they are built from.
+
+use super::{Kind, ObjData};
+use crate::code::Code;
+use crate::interp::frame::Frame;
+use crate::value::Value;
+use num_bigint::BigInt;
+use std::cell::{Cell, UnsafeCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// A mutable field holding one value.
+#[derive(Default)]
+pub struct Slot(UnsafeCell<Value>);
+
+impl Slot {
+    /// A slot holding `v`.
+    pub fn new(v: Value) -> Slot {
+        Slot(UnsafeCell::new(v))
+    }
+    /// A new reference to the content.
+    #[inline(always)]
+    pub fn get(&self) -> Value {
+        // SAFETY: single-threaded; the reference lives only for the clone.
+        unsafe { (*self.0.get()).clone() }
+    }
+    /// Replaces the content (the old value is dropped after the slot is updated).
+    #[inline(always)]
+    pub fn set(&self, v: Value) {
+        // SAFETY: single-threaded; no reference into the slot outlives this call. The old
+        // value is dropped after the write, so a freed object cannot observe the slot.
+        let old = unsafe { std::mem::replace(&mut *self.0.get(), v) };
+        drop(old);
+    }
+    /// Takes the content out, leaving UNDEF.
+    pub fn take(&self) -> Value {
+        // SAFETY: as for `set`.
+        unsafe { std::mem::take(&mut *self.0.get()) }
+    }
+    /// True if the content is UNDEF.
+    #[inline(always)]
+    pub fn is_undef(&self) -> bool {
+        // SAFETY: a read of the word.
+        unsafe { (*self.0.get()).is_undef() }
+    }
+    /// The raw word of the content (no new reference).
+    #[inline(always)]
+    pub fn bits(&self) -> u64 {
+        // SAFETY: a read of the word.
+        unsafe { (*self.0.get()).bits() }
+    }
+    /// Calls `f` with the content (for traversal).
+    pub fn visit(&self, f: &mut dyn FnMut(&Value)) {
+        // SAFETY: the collector does not mutate while traversing.
+        unsafe { f(&*self.0.get()) }
+    }
+}
+
+/// `str`.
+pub struct StrObj {
+    /// The text.
+    pub s: Box<str>,
+    /// Cached hash (-1 until computed).
+    pub hash: Cell<i64>,
+    /// Length in characters.
+    pub nchars: usize,
+}
+impl ObjData for StrObj {
+    const KIND: Kind = Kind::Str;
+    const TRACKED: bool = false;
+}
+impl StrObj {
+    /// True if every character is ASCII (byte index = character index).
+    #[inline]
+    pub fn is_ascii(&self) -> bool {
+        self.nchars == self.s.len()
+    }
+}
+
+/// An `int` too large for a small int.
+pub struct IntObj {
+    /// The value (never in the small-int range).
+    pub v: BigInt,
+}
+impl ObjData for IntObj {
+    const KIND: Kind = Kind::Int;
+    const TRACKED: bool = false;
+}
+
+/// `tuple`.
+pub struct TupleObj {
+    /// The items.
+    pub items: Box<[Value]>,
+}
+impl ObjData for TupleObj {
+    const KIND: Kind = Kind::Tuple;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        self.items.iter().for_each(f)
+    }
+    fn clear(&self) {
+        // Tuples are immutable; breaking a cycle through a tuple goes through its other
+        // members (a tuple cannot reference itself without a mutable object in between).
+    }
+}
+
+/// A Python function.
+pub struct FuncObj {
+    /// The code.
+    pub code: Rc<Code>,
+    /// The module globals (a dict).
+    pub globals: Value,
+    /// `__name__`.
+    pub name: Slot,
+    /// `__qualname__`.
+    pub qualname: Slot,
+    /// Positional defaults (a tuple) or UNDEF.
+    pub defaults: Slot,
+    /// Keyword-only defaults (a dict) or UNDEF.
+    pub kwdefaults: Slot,
+    /// Closure cells (a tuple) or UNDEF.
+    pub closure: Slot,
+    /// `__doc__`.
+    pub doc: Slot,
+    /// Function attributes (a dict) or UNDEF.
+    pub dict: Slot,
+    /// `__module__`.
+    pub module: Slot,
+}
+impl ObjData for FuncObj {
+    const KIND: Kind = Kind::Function;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        f(&self.globals);
+        for s in [&self.defaults, &self.kwdefaults, &self.closure, &self.dict, &self.doc] {
+            s.visit(f);
+        }
+    }
+    fn clear(&self) {
+        for s in [&self.defaults, &self.kwdefaults, &self.closure, &self.dict, &self.doc] {
+            s.take();
+        }
+    }
+}
+
+/// A code object as a value (a constant of the enclosing code, `f.__code__`).
+pub struct CodeObj {
+    /// The code.
+    pub code: Rc<Code>,
+}
+impl ObjData for CodeObj {
+    const KIND: Kind = Kind::Code;
+    const TRACKED: bool = false;
+}
+
+/// Native constructor of a builtin type: `(cls, args) -> instance`.
+pub type NewFn = fn(&mut crate::Vm, &Value, &crate::interp::args::Args) -> crate::PyResult<Value>;
+
+/// A class (builtin or user-defined).
+pub struct ClassObj {
+    /// `__name__`.
+    pub name: Slot,
+    /// `__qualname__`.
+    pub qualname: Slot,
+    /// Direct bases (a tuple).
+    pub bases: Slot,
+    /// Method resolution order, excluding the class itself.
+    pub mro: UnsafeCell<Vec<Value>>,
+    /// The namespace (a dict).
+    pub dict: Value,
+    /// Layout of instances.
+    pub layout: Cell<Kind>,
+    /// Constructor inherited from the builtin base.
+    pub new: Cell<Option<NewFn>>,
+    /// `CLS_*` flags.
+    pub flags: Cell<u32>,
+    /// Number of `__slots__` value slots of instances (all classes of the MRO).
+    pub nslots: Cell<usize>,
+}
+/// Class flag: a builtin type.
+pub const CLS_BUILTIN: u32 = 1;
+/// Class flag: instances have no `__dict__` (every class in the MRO has `__slots__`).
+pub const CLS_NO_DICT: u32 = 2;
+/// Class flag: defines or inherits `__getattr__`.
+pub const CLS_GETATTR: u32 = 4;
+/// Class flag: an exception class.
+pub const CLS_EXCEPTION: u32 = 8;
+/// Class flag: may be subclassed.
+pub const CLS_BASETYPE: u32 = 16;
+/// Class flag: defines or inherits `__setattr__` from a user class.
+pub const CLS_SETATTR: u32 = 32;
+
+impl ObjData for ClassObj {
+    const KIND: Kind = Kind::Class;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        f(&self.dict);
+        self.bases.visit(f);
+        // SAFETY: the collector does not mutate while traversing.
+        unsafe { (*self.mro.get()).iter().for_each(f) };
+    }
+    fn clear(&self) {
+        self.bases.take();
+        // SAFETY: single-threaded; the old vector is dropped after the field is replaced.
+        let old = unsafe { std::mem::take(&mut *self.mro.get()) };
+        drop(old);
+    }
+}
+impl ClassObj {
+    /// A snapshot of the MRO (excluding the class itself).
+    pub fn mro(&self) -> Vec<Value> {
+        // SAFETY: single-threaded; the reference lives only for the clone.
+        unsafe { (*self.mro.get()).clone() }
+    }
+    /// Calls `f` on each MRO entry (excluding the class) without copying; `f` must not
+    /// modify classes.
+    pub fn with_mro<R>(&self, f: impl FnOnce(&[Value]) -> R) -> R {
+        // SAFETY: single-threaded; `f` does not change the MRO (a class's MRO is set once).
+        unsafe { f(&*self.mro.get()) }
+    }
+    /// Replaces the MRO.
+    pub fn set_mro(&self, mro: Vec<Value>) {
+        // SAFETY: single-threaded; the old vector is dropped after the write.
+        let old = unsafe { std::mem::replace(&mut *self.mro.get(), mro) };
+        drop(old);
+    }
+    /// True if `flag` is set.
+    #[inline]
+    pub fn has(&self, flag: u32) -> bool {
+        self.flags.get() & flag != 0
+    }
+}
+
+/// An instance of a user class whose layout is plain `object` (or an immutable builtin,
+/// whose value is then in `payload`).
+pub struct InstanceObj {
+    /// Attribute dict (a dict) or UNDEF when the class has `__slots__` only.
+    pub dict: Slot,
+    /// `__slots__` values (UNDEF = unset).
+    pub slots: Box<[Slot]>,
+    /// For subclasses of int/str/float/tuple: the builtin value.
+    pub payload: Slot,
+}
+impl ObjData for InstanceObj {
+    const KIND: Kind = Kind::Instance;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        self.dict.visit(f);
+        self.payload.visit(f);
+        self.slots.iter().for_each(|s| s.visit(f));
+    }
+    fn clear(&self) {
+        self.dict.take();
+        self.payload.take();
+        self.slots.iter().for_each(|s| {
+            s.take();
+        });
+    }
+}
+
+/// One traceback entry: a code object and the instruction that was running.
+#[derive(Clone)]
+pub struct TbEntry {
+    /// The code.
+    pub code: Rc<Code>,
+    /// Instruction index.
+    pub ip: u32,
+}
+
+/// An exception instance (builtin or user exception class).
+pub struct ExcObj {
+    /// `args` (a tuple).
+    pub args: Slot,
+    /// Traceback, outermost frame first.
+    pub traceback: UnsafeCell<Vec<TbEntry>>,
+    /// `__cause__` (None or an exception).
+    pub cause: Slot,
+    /// `__context__`.
+    pub context: Slot,
+    /// `__suppress_context__`.
+    pub suppress_context: Cell<bool>,
+    /// Attribute dict (a dict).
+    pub dict: Slot,
+}
+impl ObjData for ExcObj {
+    const KIND: Kind = Kind::Exception;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        for s in [&self.args, &self.cause, &self.context, &self.dict] {
+            s.visit(f);
+        }
+    }
+    fn clear(&self) {
+        for s in [&self.args, &self.cause, &self.context, &self.dict] {
+            s.take();
+        }
+    }
+}
+impl ExcObj {
+    /// Adds a traceback entry for a frame the exception passed through (innermost last).
+    pub fn push_tb(&self, e: TbEntry) {
+        // SAFETY: single-threaded, short-lived borrow.
+        unsafe { (*self.traceback.get()).insert(0, e) }
+    }
+    /// A copy of the traceback, outermost first.
+    pub fn traceback(&self) -> Vec<TbEntry> {
+        // SAFETY: single-threaded, short-lived borrow.
+        unsafe { (*self.traceback.get()).clone() }
+    }
+    /// Drops the traceback (when an exception object is raised afresh).
+    pub fn clear_tb(&self) {
+        // SAFETY: single-threaded, short-lived borrow.
+        unsafe { (*self.traceback.get()).clear() }
+    }
+}
+
+/// A bound method: a function and the object it is bound to.
+pub struct MethodObj {
+    /// The function.
+    pub func: Value,
+    /// The bound `self`.
+    pub self_: Value,
+}
+impl ObjData for MethodObj {
+    const KIND: Kind = Kind::Method;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        f(&self.func);
+        f(&self.self_);
+    }
+}
+
+/// A native function: `(vm, args) -> result`.
+pub type NativeFn = fn(&mut crate::Vm, &crate::interp::args::Args) -> crate::PyResult<Value>;
+
+/// How a native function found in a class binds.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum Binding {
+    /// A plain function (module level, or a static method).
+    Function,
+    /// A method: binds to the instance.
+    Method,
+    /// A class method: binds to the class.
+    ClassMethod,
+}
+
+/// A builtin function or method.
+pub struct BuiltinObj {
+    /// Name.
+    pub name: &'static str,
+    /// Owner's name for messages (`list` for `list.append`), or "".
+    pub owner: &'static str,
+    /// The implementation.
+    pub f: NativeFn,
+    /// The bound first argument, or UNDEF.
+    pub self_: Value,
+    /// How it binds when found on a class.
+    pub binding: Binding,
+}
+impl ObjData for BuiltinObj {
+    const KIND: Kind = Kind::Builtin;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        f(&self.self_);
+    }
+}
+
+/// A closure cell.
+pub struct CellObj {
+    /// The content (UNDEF = empty).
+    pub v: Slot,
+}
+impl ObjData for CellObj {
+    const KIND: Kind = Kind::Cell;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        self.v.visit(f)
+    }
+    fn clear(&self) {
+        self.v.take();
+    }
+}
+
+/// A generator.
+pub struct GenObj {
+    /// The suspended frame; `None` while it runs or once it finished.
+    pub frame: UnsafeCell<Option<Box<Frame>>>,
+    /// True while running.
+    pub running: Cell<bool>,
+    /// True once it returned or raised.
+    pub finished: Cell<bool>,
+    /// True before the first resumption.
+    pub fresh: Cell<bool>,
+    /// `__name__`.
+    pub name: Value,
+    /// `__qualname__`.
+    pub qualname: Value,
+}
+impl ObjData for GenObj {
+    const KIND: Kind = Kind::Generator;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        // SAFETY: the collector does not mutate while traversing.
+        if let Some(fr) = unsafe { &*self.frame.get() } {
+            fr.traverse(f);
+        }
+    }
+    fn clear(&self) {
+        // SAFETY: single-threaded; the frame is dropped after the field is cleared.
+        let old = unsafe { (*self.frame.get()).take() };
+        drop(old);
+    }
+}
+impl GenObj {
+    /// Takes the suspended frame out (to run it).
+    pub fn take_frame(&self) -> Option<Box<Frame>> {
+        // SAFETY: single-threaded, short-lived borrow.
+        unsafe { (*self.frame.get()).take() }
+    }
+    /// Puts the frame back after a yield.
+    pub fn put_frame(&self, f: Box<Frame>) {
+        // SAFETY: single-threaded, short-lived borrow.
+        unsafe { *self.frame.get() = Some(f) }
+    }
+}
+
+/// `range`.
+pub struct RangeObj {
+    /// Start.
+    pub start: i64,
+    /// Stop.
+    pub stop: i64,
+    /// Step (never 0).
+    pub step: i64,
+}
+impl ObjData for RangeObj {
+    const KIND: Kind = Kind::Range;
+    const TRACKED: bool = false;
+}
+impl RangeObj {
+    /// Number of items.
+    pub fn len(&self) -> i64 {
+        range_len(self.start, self.stop, self.step)
+    }
+    /// True if empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Length of `range(start, stop, step)`.
+pub fn range_len(start: i64, stop: i64, step: i64) -> i64 {
+    if step > 0 && start < stop {
+        ((stop as i128 - start as i128 - 1) / step as i128 + 1) as i64
+    } else if step < 0 && start > stop {
+        ((start as i128 - stop as i128 - 1) / (-(step as i128)) + 1) as i64
+    } else {
+        0
+    }
+}
+
+/// `slice`.
+pub struct SliceObj {
+    /// Start (None if omitted).
+    pub start: Value,
+    /// Stop.
+    pub stop: Value,
+    /// Step.
+    pub step: Value,
+}
+impl ObjData for SliceObj {
+    const KIND: Kind = Kind::Slice;
+    const TRACKED: bool = false;
+}
+
+/// A module.
+pub struct ModuleObj {
+    /// `__name__`.
+    pub name: Value,
+    /// The namespace (a dict).
+    pub dict: Value,
+}
+impl ObjData for ModuleObj {
+    const KIND: Kind = Kind::Module;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        f(&self.dict)
+    }
+}
+
+/// The state of a native iterator.
+pub enum IterState {
+    /// Over a list (by index, so appends during iteration are seen).
+    List { seq: Value, idx: usize },
+    /// Over a tuple.
+    Tuple { seq: Value, idx: usize },
+    /// Over a range.
+    Range { cur: i64, stop: i64, step: i64 },
+    /// Over a str's characters (byte offset).
+    Str { s: Value, pos: usize },
+    /// Over a dict's keys / values / items (entry index, expected size).
+    Dict { d: Value, idx: usize, what: DictIterKind, len: usize },
+    /// Over a set (slot index, expected size).
+    Set { s: Value, idx: usize, len: usize },
+    /// Over a deque (snapshot).
+    Snapshot { items: Vec<Value>, idx: usize },
+    /// Reversed over a sequence supporting indexing.
+    Reversed { seq: Value, idx: isize },
+    /// `enumerate`.
+    Enumerate { it: Value, n: Value },
+    /// `zip`.
+    Zip { its: Vec<Value> },
+    /// `map`.
+    Map { f: Value, its: Vec<Value> },
+    /// `filter`.
+    Filter { f: Value, it: Value },
+    /// The old sequence protocol (`__getitem__` with 0, 1, 2, ...).
+    SeqIter { seq: Value, idx: i64 },
+    /// `iter(callable, sentinel)`.
+    Callable { f: Value, sentinel: Value },
+    /// `itertools.count`.
+    Count { cur: Value, step: Value },
+    /// `itertools.islice`.
+    Islice { it: Value, next: i64, stop: Option<i64>, step: i64, pos: i64, done: bool },
+    /// `itertools.chain`.
+    Chain { its: Value, cur: Value },
+    /// `itertools.repeat`.
+    Repeat { v: Value, left: Option<i64> },
+    /// `itertools.permutations` / `combinations` / `product`: index vectors over a pool.
+    Combinatoric { pool: Vec<Value>, kind: CombKind, indices: Vec<usize>, cycles: Vec<usize>, r: usize, first: bool, done: bool, pools: Vec<Vec<Value>> },
+    /// Finished.
+    Done,
+}
+
+/// What a dict iterator yields.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum DictIterKind {
+    /// Keys.
+    Keys,
+    /// Values.
+    Values,
+    /// (key, value) tuples.
+    Items,
+}
+
+/// Which itertools combinatoric iterator.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum CombKind {
+    /// `permutations`.
+    Permutations,
+    /// `combinations`.
+    Combinations,
+    /// `product`.
+    Product,
+}
+
+impl IterState {
+    fn visit(&self, f: &mut dyn FnMut(&Value)) {
+        match self {
+            IterState::List { seq, .. } | IterState::Tuple { seq, .. } | IterState::Reversed { seq, .. } => f(seq),
+            IterState::SeqIter { seq, .. } => f(seq),
+            IterState::Str { s, .. } | IterState::Set { s, .. } => f(s),
+            IterState::Dict { d, .. } => f(d),
+            IterState::Snapshot { items, .. } => items.iter().for_each(f),
+            IterState::Enumerate { it, n } => {
+                f(it);
+                f(n)
+            }
+            IterState::Zip { its } => its.iter().for_each(f),
+            IterState::Map { f: g, its } => {
+                f(g);
+                its.iter().for_each(f)
+            }
+            IterState::Filter { f: g, it } => {
+                f(g);
+                f(it)
+            }
+            IterState::Callable { f: g, sentinel } => {
+                f(g);
+                f(sentinel)
+            }
+            IterState::Count { cur, step } => {
+                f(cur);
+                f(step)
+            }
+            IterState::Islice { it, .. } => f(it),
+            IterState::Chain { its, cur } => {
+                f(its);
+                f(cur)
+            }
+            IterState::Repeat { v, .. } => f(v),
+            IterState::Combinatoric { pool, pools, .. } => {
+                pool.iter().for_each(&mut *f);
+                pools.iter().flatten().for_each(f)
+            }
+            IterState::Range { .. } | IterState::Done => {}
+        }
+    }
+}
+
+/// A native iterator; its Python class says which (`list_iterator`, `zip`, ...).
+pub struct IterObj {
+    /// The state.
+    pub state: UnsafeCell<IterState>,
+}
+impl ObjData for IterObj {
+    const KIND: Kind = Kind::Iter;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        // SAFETY: the collector does not mutate while traversing.
+        unsafe { (*self.state.get()).visit(f) }
+    }
+    fn clear(&self) {
+        // SAFETY: single-threaded; the old state is dropped after the write.
+        let old = unsafe { std::mem::replace(&mut *self.state.get(), IterState::Done) };
+        drop(old);
+    }
+}
+
+/// `property`.
+pub struct PropertyObj {
+    /// Getter.
+    pub fget: Value,
+    /// Setter.
+    pub fset: Value,
+    /// Deleter.
+    pub fdel: Value,
+    /// Docstring.
+    pub doc: Value,
+}
+impl ObjData for PropertyObj {
+    const KIND: Kind = Kind::Property;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        [&self.fget, &self.fset, &self.fdel, &self.doc].into_iter().for_each(f)
+    }
+}
+
+/// `classmethod`.
+pub struct ClassMethodObj {
+    /// The wrapped callable.
+    pub f: Value,
+}
+impl ObjData for ClassMethodObj {
+    const KIND: Kind = Kind::ClassMethod;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        f(&self.f)
+    }
+}
+
+/// `staticmethod`.
+pub struct StaticMethodObj {
+    /// The wrapped callable.
+    pub f: Value,
+}
+impl ObjData for StaticMethodObj {
+    const KIND: Kind = Kind::StaticMethod;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        f(&self.f)
+    }
+}
+
+/// `super(cls, obj)`.
+pub struct SuperObj {
+    /// The class after which the MRO search starts.
+    pub cls: Value,
+    /// The object (or class, for class methods).
+    pub obj: Value,
+    /// The type whose MRO is searched.
+    pub obj_type: Value,
+}
+impl ObjData for SuperObj {
+    const KIND: Kind = Kind::Super;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        [&self.cls, &self.obj, &self.obj_type].into_iter().for_each(f)
+    }
+}
+
+/// `collections.deque`.
+pub struct DequeObj {
+    /// The items.
+    pub items: UnsafeCell<VecDeque<Value>>,
+    /// `maxlen`.
+    pub maxlen: Option<usize>,
+}
+impl ObjData for DequeObj {
+    const KIND: Kind = Kind::Deque;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        // SAFETY: the collector does not mutate while traversing.
+        unsafe { (*self.items.get()).iter().for_each(f) }
+    }
+    fn clear(&self) {
+        // SAFETY: single-threaded; the old items are dropped after the write.
+        let old = unsafe { std::mem::take(&mut *self.items.get()) };
+        drop(old);
+    }
+}
+impl DequeObj {
+    /// Runs `f` on the items; `f` must not run Python code.
+    pub fn with<R>(&self, f: impl FnOnce(&mut VecDeque<Value>) -> R) -> R {
+        // SAFETY: single-threaded; by contract `f` cannot re-enter this deque.
+        unsafe { f(&mut *self.items.get()) }
+    }
+}
+
+/// A `__slots__` member descriptor.
+pub struct SlotDescrObj {
+    /// The slot's name.
+    pub name: Value,
+    /// Index in `InstanceObj::slots`.
+    pub index: usize,
+    /// The class that declared it.
+    pub owner_name: Value,
+}
+impl ObjData for SlotDescrObj {
+    const KIND: Kind = Kind::SlotDescr;
+    const TRACKED: bool = false;
+}
+
+/// A text file (`sys.stdout`, `sys.stderr`, `open()`).
+pub struct FileObj {
+    /// Which stream.
+    pub target: FileTarget,
+    /// The name shown in its repr.
+    pub name: String,
+    /// True once closed.
+    pub closed: Cell<bool>,
+}
+/// Where a file object writes.
+pub enum FileTarget {
+    /// The process's stdout (buffered by the VM).
+    Stdout,
+    /// The process's stderr.
+    Stderr,
+    /// A file opened for writing.
+    Write(UnsafeCell<std::io::BufWriter<std::fs::File>>),
+    /// A file opened for reading (its whole content, and the read position).
+    Read(UnsafeCell<(String, usize)>),
+}
+impl ObjData for FileObj {
+    const KIND: Kind = Kind::File;
+    const TRACKED: bool = false;
+}
+
+/// Native state of objects implemented in Rust (an `lru_cache` wrapper, a `random.Random`).
+pub trait NativeData: 'static {
+    /// Calls `f` on every value held.
+    fn traverse(&self, _f: &mut dyn FnMut(&Value)) {}
+    /// Drops every value held.
+    fn clear(&self) {}
+    /// As `Any`, to downcast.
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+/// An object whose behaviour is native code over a [`NativeData`].
+pub struct NativeObj {
+    /// The state.
+    pub data: Box<dyn NativeData>,
+}
+impl ObjData for NativeObj {
+    const KIND: Kind = Kind::Native;
+    const TRACKED: bool = true;
+    fn traverse(&self, f: &mut dyn FnMut(&Value)) {
+        self.data.traverse(f)
+    }
+    fn clear(&self) {
+        self.data.clear()
+    }
+}

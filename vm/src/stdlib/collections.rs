@@ -1,0 +1,14 @@
+//! The `collections` module.
+
+use crate::value::Value;
+use crate::{PyResult, Vm};
+
+/// Builds the module namespace.
+pub fn build(_vm: &mut Vm, _d: &Value) -> PyResult<()> {
+    Ok(())
+}
+
+/// Builds `collections.abc`.
+pub fn build_abc(_vm: &mut Vm, _d: &Value) -> PyResult<()> {
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! The `itertools` module.
+
+use crate::value::Value;
+use crate::{PyResult, Vm};
+
+/// Builds the module namespace.
+pub fn build(_vm: &mut Vm, _d: &Value) -> PyResult<()> {
+    Ok(())
+}

@@ -1,0 +1,242 @@
+//! The [`Vm`]: interpreter state, the entry points that run a program, and the state
+//! published for observers ([`ExecState`]).
+
+use crate::code::Code;
+use crate::interp::frame::Frame;
+use crate::object::{self, DictObj, ModuleObj};
+use crate::runtime::str::{intern, new_str};
+use crate::types::types;
+use crate::value::Value;
+use std::io::Write;
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+
+/// A raised Python exception (the exception instance).
+#[derive(Debug, Clone)]
+pub struct PyErr(pub Value);
+
+/// Result of an operation that may raise.
+pub type PyResult<T> = Result<T, PyErr>;
+
+/// Run-time options (from `-X` flags and the environment).
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Print execution statistics at exit.
+    pub stats: bool,
+}
+
+/// What observers (the sampling profiler's signal handler) may read at any instant: the
+/// running frame and the tier. Updated with plain stores; read with relaxed loads.
+#[repr(C)]
+#[derive(Default)]
+pub struct ExecState {
+    /// The running frame, or null.
+    pub frame: AtomicPtr<Frame>,
+    /// 0 = interpreter, 1 = JIT code.
+    pub tier: AtomicU32,
+}
+
+/// How a program run ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Normal end, or `sys.exit(n)`: the process exit code.
+    Code(i32),
+}
+
+/// The virtual machine: one per thread.
+pub struct Vm {
+    /// The `builtins` module's dict.
+    pub builtins: Value,
+    /// Loaded modules by name (a dict).
+    pub modules: Value,
+    /// The frames below the running one, outermost first.
+    pub frames: Vec<Box<Frame>>,
+    pub(crate) pool: Vec<Box<Frame>>,
+    /// Python call depth.
+    pub depth: usize,
+    /// `sys.getrecursionlimit()`.
+    pub recursion_limit: usize,
+    /// The exception being handled (`None` outside `except` blocks).
+    pub handled: Value,
+    /// Buffered stdout.
+    pub out: Vec<u8>,
+    /// `sys.argv`.
+    pub argv: Vec<String>,
+    /// Options.
+    pub options: Options,
+    /// Published execution state.
+    pub state: Box<ExecState>,
+    /// Lowest address the native stack may grow to before RecursionError.
+    pub(crate) stack_limit: usize,
+    /// Source text of loaded files, for tracebacks.
+    pub sources: Vec<(std::rc::Rc<str>, String)>,
+    /// Set by RERAISE / bare `raise`: the unwinder must not add a traceback entry.
+    pub(crate) reraising: bool,
+    /// Set while resuming a generator with `throw()`.
+    pub(crate) pending_throw: bool,
+    /// Return value of the last exhausted generator (for `yield from` and StopIteration).
+    pub(crate) stop_value: Value,
+    /// Objects whose repr is being computed (recursion guard).
+    pub(crate) repr_stack: Vec<u64>,
+    /// `object.__init__`, skipped when instantiating.
+    pub(crate) object_init: Value,
+}
+
+impl Vm {
+    /// A fresh VM with the builtins and standard modules loaded.
+    pub fn new(argv: Vec<String>, options: Options) -> Vm {
+        crate::types::init();
+        let dict = || object::alloc(&types().dict, DictObj::default());
+        let here = 0u8;
+        let sp = &here as *const u8 as usize;
+        let mut vm = Vm {
+            builtins: dict(),
+            modules: dict(),
+            frames: Vec::new(),
+            pool: Vec::new(),
+            depth: 0,
+            recursion_limit: 1000,
+            handled: Value::NONE,
+            out: Vec::with_capacity(1 << 16),
+            argv,
+            options,
+            state: Box::default(),
+            stack_limit: sp.saturating_sub(crate::STACK_SIZE - (1 << 20)),
+            sources: Vec::new(),
+            reraising: false,
+            pending_throw: false,
+            stop_value: Value::NONE,
+            repr_stack: Vec::new(),
+            object_init: Value::UNDEF,
+        };
+        crate::builtins::init(&mut vm);
+        vm
+    }
+
+    /// Sets the native stack bound from the current stack pointer and the stack's size.
+    pub fn set_stack_size(&mut self, size: usize) {
+        let here = 0u8;
+        let sp = &here as *const u8 as usize;
+        self.stack_limit = sp.saturating_sub(size.saturating_sub(1 << 20));
+    }
+
+    /// Creates a module object with the given dict.
+    pub fn new_module(&mut self, name: &str, dict: Value) -> Value {
+        let m = object::alloc(&types().module, ModuleObj { name: intern(name), dict: dict.clone() });
+        let d = dict.downcast::<DictObj>().unwrap();
+        crate::runtime::attr::dict_set_str(d, "__name__", new_str(name));
+        let md = self.modules.downcast::<DictObj>().unwrap();
+        crate::runtime::attr::dict_set_str(md, name, m.clone());
+        m
+    }
+
+    /// Writes to stdout (buffered).
+    pub fn write_stdout(&mut self, s: &str) {
+        self.out.extend_from_slice(s.as_bytes());
+        if self.out.len() > 1 << 15 {
+            self.flush_stdout();
+        }
+    }
+
+    /// Flushes buffered stdout.
+    pub fn flush_stdout(&mut self) {
+        if !self.out.is_empty() {
+            let mut o = std::io::stdout().lock();
+            let _ = o.write_all(&self.out);
+            let _ = o.flush();
+            self.out.clear();
+        }
+    }
+
+    /// Writes to stderr (flushing stdout first keeps interleaving sensible on a terminal).
+    pub fn write_stderr(&mut self, s: &str) {
+        self.flush_stdout();
+        let _ = std::io::stderr().write_all(s.as_bytes());
+    }
+
+    /// Compiles and runs `source` as the `__main__` module. Uncaught exceptions are printed
+    /// as CPython prints them; the result is the process exit code.
+    pub fn run_main(&mut self, source: &str, filename: &str) -> i32 {
+        let unit = match jitlens_compiler::compile(source, filename) {
+            Ok(u) => u,
+            Err(e) => {
+                self.write_stderr(&format!("{}\n", e.render()));
+                return 1;
+            }
+        };
+        self.sources.push((std::rc::Rc::from(filename), source.to_string()));
+        let code = Code::load(&unit);
+        let globals = object::alloc(&types().dict, DictObj::default());
+        let g = globals.downcast::<DictObj>().unwrap();
+        crate::runtime::attr::dict_set_str(g, "__builtins__", self.builtins.clone());
+        crate::runtime::attr::dict_set_str(g, "__file__", new_str(filename));
+        crate::runtime::attr::dict_set_str(g, "__doc__", Value::NONE);
+        let _main = self.new_module("__main__", globals.clone());
+        let r = self.run_code(code, globals.clone(), globals);
+        let status = match r {
+            Ok(_) => 0,
+            Err(e) => self.handle_uncaught(e),
+        };
+        self.flush_stdout();
+        if self.options.stats {
+            self.print_stats();
+        }
+        status
+    }
+
+    /// Runs module-level code with the given globals and locals.
+    pub fn run_code(&mut self, code: std::rc::Rc<Code>, globals: Value, locals: Value) -> PyResult<Value> {
+        let frame = Box::new(Frame::new(code, Value::UNDEF, globals, locals));
+        self.run_frame_to_end(frame)
+    }
+
+    /// Prints an uncaught exception (or handles `SystemExit`); returns the exit code.
+    pub fn handle_uncaught(&mut self, e: PyErr) -> i32 {
+        let t = types();
+        if crate::runtime::exc::matches(&e.0, &t.system_exit) {
+            return self.system_exit_code(&e.0);
+        }
+        let text = self.format_exception(&e.0);
+        self.write_stderr(&text);
+        1
+    }
+
+    fn system_exit_code(&mut self, e: &Value) -> i32 {
+        let exc = e.downcast::<crate::object::ExcObj>().unwrap();
+        let args = exc.args.get();
+        let items = crate::runtime::tuple::items(&args).unwrap_or(&[]);
+        let code = if items.len() == 1 { items[0].clone() } else if items.is_empty() { Value::NONE } else { args.clone() };
+        if code.is_none() {
+            return 0;
+        }
+        if let Some(i) = crate::runtime::int::as_i64(&code) {
+            return i as i32;
+        }
+        let s = self.str_of(&code).unwrap_or_default();
+        self.write_stderr(&format!("{s}\n"));
+        1
+    }
+
+    fn print_stats(&mut self) {
+        let g = object::gc::stats();
+        let text = format!(
+            "jitlens stats: gc collections={} collected={} gc_ms={:.2} tracked={}\n",
+            g.collections,
+            g.collected,
+            g.total_ns as f64 / 1e6,
+            object::gc::tracked_count()
+        );
+        self.write_stderr(&text);
+    }
+
+    /// The source line `line` of `filename`, if loaded.
+    pub fn source_line(&self, filename: &str, line: u32) -> Option<String> {
+        let (_, src) = self.sources.iter().find(|(f, _)| &**f == filename)?;
+        src.lines().nth(line.checked_sub(1)? as usize).map(|l| l.to_string())
+    }
+
+    /// Publishes `f` as the running frame.
+    #[inline(always)]
+    pub(crate) fn publish(&self, f: &Frame) {
+        self.state.frame.store(f as *const Frame as *mut Frame, Ordering::Relaxed);
+    }
+}
