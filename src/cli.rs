@@ -119,6 +119,17 @@ fn dis(file: PathBuf) -> i32 {
 
 /// Parses the command line and runs the subcommand; returns the exit code.
 pub fn main() -> i32 {
+    // A panic is a jitlens bug: say so in one line, without a Rust backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let loc = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("jitlens: internal error: {msg}{loc}");
+    }));
     let cli = Cli::parse();
     match cli.command {
         Command::Run { xopts, file, args } => run(&xopts, file, args),

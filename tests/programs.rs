@@ -443,6 +443,18 @@ fn collect_jobs(filter: Option<&str>) -> Vec<Job> {
     jobs
 }
 
+/// Programs listed in `tests/known-failures.txt` (one label per line, `#` comments): known
+/// gaps that are reported but do not fail the run.
+fn known_failures() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/known-failures.txt");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
 #[test]
 fn python_programs_match_cpython() {
     let filter = std::env::var("JITLENS_TEST_FILTER")
@@ -493,12 +505,27 @@ fn python_programs_match_cpython() {
 
     let mut results = results.into_inner().unwrap();
     results.sort_by_key(|r| r.0);
+    let known = known_failures();
     let mut report = String::new();
     let mut failed = 0;
+    let mut xfail = 0;
     for (i, problems, elapsed) in &results {
         let job = &jobs[*i];
+        let is_known = known.iter().any(|k| k == &job.label);
         if problems.is_empty() {
-            println!("ok   {:<45} {:.2}s", job.label, elapsed.as_secs_f64());
+            if is_known {
+                println!("XPASS {:<44} {:.2}s (remove it from tests/known-failures.txt)", job.label, elapsed.as_secs_f64());
+            } else {
+                println!("ok   {:<45} {:.2}s", job.label, elapsed.as_secs_f64());
+            }
+            continue;
+        }
+        if is_known {
+            xfail += 1;
+            println!("XFAIL {:<44} {:.2}s", job.label, elapsed.as_secs_f64());
+            for p in problems.iter().take(2) {
+                println!("      {}", p.lines().next().unwrap_or(""));
+            }
             continue;
         }
         failed += 1;
@@ -509,8 +536,8 @@ fn python_programs_match_cpython() {
         }
     }
     let summary = format!(
-        "{} passed, {failed} failed (binary: {})",
-        results.len() - failed,
+        "{} passed, {failed} failed, {xfail} known failures (binary: {})",
+        results.len() - failed - xfail,
         binary().display()
     );
     println!("{summary}");

@@ -23,8 +23,10 @@ macro_rules! ops {
                 match self { $(Op::$name => stringify!($name),)* }
             }
             /// Number of inline cache words that follow the instruction.
+            #[inline(always)]
             pub const fn cache_words(self) -> u32 {
-                match self { $(Op::$name => $cache,)* }
+                const TABLE: &[u8] = &[$($cache,)*];
+                TABLE[self as usize] as u32
             }
             /// The generic op this one is a specialized form of (itself if generic).
             pub const fn family(self) -> Op {

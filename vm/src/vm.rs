@@ -79,6 +79,12 @@ pub struct Vm {
     pub(crate) repr_stack: Vec<u64>,
     /// `object.__init__`, skipped when instantiating.
     pub(crate) object_init: Value,
+    /// Every user class, in creation order (for `__subclasses__`).
+    pub(crate) classes: Vec<Value>,
+    /// The method cache (see `runtime::attr::class_lookup`).
+    pub(crate) mcache: std::cell::UnsafeCell<Box<[crate::runtime::attr::McEntry]>>,
+    /// Bumped whenever a class namespace changes; invalidates the method cache.
+    pub(crate) type_epoch: std::cell::Cell<u32>,
 }
 
 impl Vm {
@@ -107,6 +113,9 @@ impl Vm {
             stop_value: Value::NONE,
             repr_stack: Vec::new(),
             object_init: Value::UNDEF,
+            classes: Vec::new(),
+            mcache: std::cell::UnsafeCell::new(crate::runtime::attr::new_mcache()),
+            type_epoch: std::cell::Cell::new(1),
         };
         crate::builtins::init(&mut vm);
         vm

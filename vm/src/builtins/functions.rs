@@ -227,7 +227,9 @@ fn min_max(vm: &mut Vm, a: &Args, name: &str, want_max: bool) -> PyResult<Value>
         best = Some(match best {
             None => (k, item),
             Some((bk, bi)) => {
-                let better = if want_max { vm.lt(&bk, &k)? } else { vm.lt(&k, &bk)? };
+                let op = if want_max { jitlens_compiler::bytecode::cmpop::GT } else { jitlens_compiler::bytecode::cmpop::LT };
+                let r = vm.compare(&k, &bk, op)?;
+                let better = vm.truthy(&r)?;
                 if better { (k, item) } else { (bk, bi) }
             }
         });

@@ -112,6 +112,7 @@ pub fn init(vm: &mut Vm) {
     numbers::init(vm);
     self::str::init(vm);
     list::init(vm);
+    list::init_range(vm);
     dict::init(vm);
     set::init(vm);
     crate::stdlib::init(vm);

@@ -510,8 +510,6 @@ mod tests {
     /// Compare against python3 over random floats (skipped if python3 is missing).
     #[test]
     fn fuzz_against_python() {
-        use std::io::Write;
-        use std::process::{Command, Stdio};
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = || {
             state ^= state << 13;
@@ -520,10 +518,7 @@ mod tests {
             state
         };
         let mut xs = Vec::new();
-        let n: usize = std::env::var("FMT_FUZZ_N")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(3000);
+        let n = super::super::fuzz_count(3000);
         for i in 0..n {
             let r = next();
             let x = match i % 3 {
@@ -536,27 +531,15 @@ mod tests {
             }
         }
         let script = "import sys\nfor line in sys.stdin:\n    x = float.fromhex(line.strip())\n    print(repr(x), '%.3f' % x, '%.5e' % x, '%.4g' % x, '%#.10g' % x, format(x, '.6'), repr(round(x, 3)), '%.0f' % x if abs(x) < 1e30 else '-', sep='|')\n";
-        let Ok(mut child) = Command::new("python3")
-            .arg("-c")
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-        else {
+        let mut input = String::new();
+        for &x in &xs {
+            input.push_str(&hex_float(x));
+            input.push('\n');
+        }
+        let Some(text) = super::super::run_python(script, input) else {
             eprintln!("python3 not available; skipping");
             return;
         };
-        {
-            let mut stdin = child.stdin.take().unwrap();
-            let mut input = String::new();
-            for &x in &xs {
-                input.push_str(&hex_float(x));
-                input.push('\n');
-            }
-            stdin.write_all(input.as_bytes()).unwrap();
-        }
-        let out = child.wait_with_output().unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), xs.len());
         for (&x, line) in xs.iter().zip(lines) {

@@ -116,6 +116,37 @@ pub(crate) fn parse_decimal_run(chars: &[char]) -> Result<(usize, usize), String
     Ok((usize::try_from(acc).unwrap_or(usize::MAX), n))
 }
 
+/// Run a python3 script over `input` (stdin written from a thread, so
+/// large inputs cannot deadlock) and return its stdout, or `None` when
+/// python3 is unavailable (the comparison tests then skip).
+#[cfg(test)]
+pub(crate) fn run_python(script: &str, input: String) -> Option<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .env("PYTHONIOENCODING", "utf-8")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().ok()?;
+    writer.join().ok()?.ok()?;
+    String::from_utf8(out.stdout).ok()
+}
+
+/// Number of random cases for the python comparison tests (`FMT_FUZZ_N`).
+#[cfg(test)]
+pub(crate) fn fuzz_count(default: usize) -> usize {
+    std::env::var("FMT_FUZZ_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +165,47 @@ mod tests {
             parse_decimal_run(&many),
             Err("Too many decimal digits in format string".to_string())
         );
+    }
+
+    /// Random garbage through every parser/formatter must never panic.
+    #[test]
+    fn no_panics() {
+        let alphabet: Vec<char> =
+            "{}[]().!:%*-+ #0z123456789,_<>=^sdxXobcneEfFgG%rahlL\u{e9}\u{663}"
+                .chars()
+                .collect();
+        let mut state: u64 = 42;
+        let v = num_bigint::BigInt::from(-1234567);
+        for _ in 0..fuzz_count(20000) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 9) as usize;
+            let s: String = (0..len)
+                .map(|i| alphabet[((state >> (i * 6)) % alphabet.len() as u64) as usize])
+                .collect();
+            if let Ok(spec) = parse_spec(&s, "t") {
+                let _ = format_int(&v, &spec, "int");
+                let _ = format_float(-1.5e-7, &spec, "float");
+                let _ = format_str("h\u{e9}llo", &spec, "str");
+            }
+            let (pieces, _) = parse_percent_lenient(&s);
+            for p in pieces {
+                if let PercentPiece::Conv(c) = p {
+                    let spec = c.resolve(Some(-3), Some(-1));
+                    let _ = percent_int(&v, &spec);
+                    let _ = percent_float(f64::NAN, &spec);
+                    let _ = percent_str("", &spec);
+                    let _ = percent_str("ab", &spec);
+                }
+            }
+            let (pieces, _) = parse_template_lenient(&s);
+            for p in pieces {
+                if let TemplatePiece::Field(f) = p {
+                    let _ = parse_field_name(&f.field_name);
+                    let _ = parse_template_lenient(&f.spec);
+                }
+            }
+        }
     }
 }

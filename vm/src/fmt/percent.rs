@@ -591,8 +591,6 @@ mod tests {
     /// Random conversions against python3 (skipped if python3 is missing).
     #[test]
     fn fuzz_against_python() {
-        use std::io::Write;
-        use std::process::{Command, Stdio};
         let mut state: u64 = 0xDEAD_BEEF_1234_5678;
         let mut next = move || {
             state ^= state << 13;
@@ -602,7 +600,7 @@ mod tests {
         };
         let pick = |r: u64, xs: &[&'static str]| xs[(r % xs.len() as u64) as usize];
         let mut cases: Vec<(String, Vec<String>)> = Vec::new();
-        for _ in 0..3000 {
+        for _ in 0..super::super::fuzz_count(3000) {
             let mut fmt = String::from("[%");
             for _ in 0..(next() % 3) {
                 fmt += pick(next(), &["-", "+", " ", "0", "#"]);
@@ -666,16 +664,6 @@ mod tests {
             cases.push((fmt, args));
         }
         let script = "import sys\nsys.stdin.reconfigure(encoding='utf-8')\nsys.stdout.reconfigure(encoding='utf-8')\nfor line in sys.stdin:\n    f, *a = line.rstrip('\\n').split('\\t')\n    conv = f[-2]\n    v = a[-1]\n    v = int(v) if conv in 'diuoxX' else float(v) if conv in 'eEfFgG' else v\n    a = [int(x) for x in a[:-1]] + [v]\n    try:\n        r = f % tuple(a)\n    except Exception as e:\n        r = 'ERR:' + str(e)\n    print(r)\n";
-        let Ok(mut child) = Command::new("python3")
-            .arg("-c")
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-        else {
-            eprintln!("python3 not available; skipping");
-            return;
-        };
         let mut input = String::new();
         for (f, a) in &cases {
             input += f;
@@ -685,14 +673,10 @@ mod tests {
             }
             input.push('\n');
         }
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
+        let Some(text) = super::super::run_python(script, input) else {
+            eprintln!("python3 not available; skipping");
+            return;
+        };
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), cases.len());
         let mut failures = Vec::new();

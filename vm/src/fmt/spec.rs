@@ -776,8 +776,6 @@ mod tests {
     /// Random specs against python3 (skipped if python3 is missing).
     #[test]
     fn fuzz_against_python() {
-        use std::io::Write;
-        use std::process::{Command, Stdio};
         let mut rng = Rng(0x1234_5678_9ABC_DEF1);
         let mut cases = Vec::new();
         let ints = [
@@ -826,7 +824,7 @@ mod tests {
             "\u{65e5}\u{672c}\u{8a9e}",
             "spam eggs",
         ];
-        for _ in 0..4000 {
+        for _ in 0..super::super::fuzz_count(4000) {
             let kind = ['i', 'f', 's'][(rng.next() % 3) as usize];
             let mut spec = String::new();
             spec += rng.pick(&["", "", "", "<", ">", "^", "=", "*^", "0>", "x<", "\u{e9}="]);
@@ -853,28 +851,14 @@ mod tests {
             cases.push((kind, val, spec));
         }
         let script = "import sys\nsys.stdin.reconfigure(encoding='utf-8')\nsys.stdout.reconfigure(encoding='utf-8')\nfor line in sys.stdin:\n    k, v, s = line.rstrip('\\n').split('\\t')\n    v = int(v) if k == 'i' else float(v) if k == 'f' else v\n    try:\n        r = format(v, s)\n    except Exception as e:\n        r = 'ERR:' + str(e)\n    print(r)\n";
-        let Ok(mut child) = Command::new("python3")
-            .arg("-c")
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-        else {
-            eprintln!("python3 not available; skipping");
-            return;
-        };
         let mut input = String::new();
         for (k, v, s) in &cases {
             input += &format!("{k}\t{v}\t{s}\n");
         }
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
+        let Some(text) = super::super::run_python(script, input) else {
+            eprintln!("python3 not available; skipping");
+            return;
+        };
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), cases.len());
         let mut failures = Vec::new();

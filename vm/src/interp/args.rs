@@ -31,10 +31,12 @@ impl<'a> Args<'a> {
         self.all.len() - self.kwnames.len()
     }
 
-    /// Positional argument `i`.
+    /// Argument `i` (UNDEF if missing: natives check counts first, and a missing argument
+    /// must never crash the VM).
     #[inline]
     pub fn arg(&self, i: usize) -> &'a Value {
-        &self.all[i]
+        static MISSING: Value = Value::UNDEF;
+        self.all.get(i).unwrap_or(&MISSING)
     }
 
     /// Keyword arguments as (name, value).

@@ -25,6 +25,28 @@ impl Vm {
             Some(k) => tuple::items(k).unwrap_or(&[]),
             None => &[],
         };
+        // Builtins that need the calling frame.
+        if argc == 0 && kwn.is_empty() {
+            let r = if callable.is(&types().super_) {
+                Some(self.super_from_frame(f))
+            } else if let Some(b) = callable.downcast::<BuiltinObj>()
+                && b.owner.is_empty()
+                && b.self_.is_undef()
+            {
+                match b.name {
+                    "globals" => Some(Ok(f.globals.clone())),
+                    "locals" | "vars" => Some(Ok(frame_locals(f))),
+                    "dir" => Some(self.frame_dir(f)),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            if let Some(r) = r {
+                f.stack.truncate(n - argc - 2);
+                return r.map(CallDone::Value);
+            }
+        }
         // Inline fast path: a Python function (or a bound method of one).
         let (func, bound_self) = if let Some(m) = callable.downcast::<MethodObj>() {
             (m.func.clone(), Some(m.self_.clone()))
@@ -326,6 +348,24 @@ impl Vm {
         if cls.is(&types().type_) && a.npos() == 3 {
             return self.type_new(cls, a);
         }
+        // A user-defined __new__.
+        if !c.has(object::CLS_BUILTIN)
+            && let Some(nf) = self.class_lookup(cls, &intern("__new__"))
+            && nf.kind() != Some(object::Kind::Builtin)
+        {
+            let nf = match nf.downcast::<object::StaticMethodObj>() {
+                Some(s) => s.f.clone(),
+                None => nf,
+            };
+            let mut all: SmallVec<[Value; 8]> = SmallVec::with_capacity(a.all.len() + 1);
+            all.push(cls.clone());
+            all.extend(a.all.iter().cloned());
+            let inst = self.call_args(&nf, &Args { all: &all, kwnames: a.kwnames })?;
+            if exc::is_subclass(&crate::runtime::class_of(&inst), cls) {
+                self.run_init(cls, &inst, a)?;
+            }
+            return Ok(inst);
+        }
         if let Some(new) = c.new.get() {
             let inst = new(self, cls, a)?;
             // Builtin constructors that fully initialise (int, str, tuple, …) set the flag in
@@ -379,6 +419,66 @@ impl Vm {
                 Ok(None)
             }
         }
+    }
+}
+
+impl Vm {
+    /// Zero-argument `super()`: the frame's `__class__` cell and first argument.
+    fn super_from_frame(&mut self, f: &Frame) -> PyResult<Value> {
+        let code = &f.code;
+        let Some(ci) = code.freevars.iter().position(|n| as_str(n) == Some("__class__")) else {
+            return Err(exc::runtime_error("super(): __class__ cell not found"));
+        };
+        let cell = &f.fast[code.varnames.len() + code.cellvars.len() + ci];
+        let cls = cell.downcast::<CellObj>().map(|c| c.v.get()).unwrap_or(Value::UNDEF);
+        if cls.is_undef() {
+            return Err(exc::runtime_error("super(): empty __class__ cell"));
+        }
+        if code.argcount == 0 && code.flags & CO_VARARGS == 0 {
+            return Err(exc::runtime_error("super(): no arguments"));
+        }
+        let mut first = f.fast[0].clone();
+        if let Some(i) = code.cell2arg.iter().position(|c| *c == Some(0)) {
+            first = f.fast[code.varnames.len() + i].downcast::<CellObj>().map(|c| c.v.get()).unwrap_or(Value::UNDEF);
+        }
+        if first.is_undef() {
+            return Err(exc::runtime_error("super(): arg[0] deleted"));
+        }
+        self.make_super(&Args::new(&[cls, first]))
+    }
+}
+
+/// `locals()` of a frame: its namespace, or a snapshot of its fast locals.
+fn frame_locals(f: &Frame) -> Value {
+    if !f.locals.is_undef() {
+        return f.locals.clone();
+    }
+    let d = object::alloc(&types().dict, DictObj::default());
+    let dd = d.downcast::<DictObj>().unwrap();
+    let code = &f.code;
+    for (i, n) in code.varnames.iter().enumerate() {
+        if !f.fast[i].is_undef() {
+            dd.insert_fast(n.clone(), hash_of(n), f.fast[i].clone());
+        }
+    }
+    let nloc = code.varnames.len();
+    for (i, n) in code.cellvars.iter().chain(code.freevars.iter()).enumerate() {
+        if let Some(c) = f.fast[nloc + i].downcast::<CellObj>() {
+            let v = c.v.get();
+            if !v.is_undef() {
+                dd.insert_fast(n.clone(), hash_of(n), v);
+            }
+        }
+    }
+    d
+}
+
+impl Vm {
+    fn frame_dir(&mut self, f: &Frame) -> PyResult<Value> {
+        let d = frame_locals(f);
+        let mut names: Vec<String> = d.downcast::<DictObj>().unwrap().keys().iter().filter_map(|k| as_str(k).map(String::from)).collect();
+        names.sort();
+        Ok(crate::runtime::list::new(names.iter().map(|s| crate::runtime::str::new_str(s)).collect()))
     }
 }
 

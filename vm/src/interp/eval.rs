@@ -731,6 +731,9 @@ impl Vm {
                 // Unwind: find a handler in this frame or its inlined callers.
                 let mut e = e;
                 let mut add_tb = !std::mem::take(&mut self.reraising);
+                if add_tb {
+                    self.set_context(&e.0);
+                }
                 loop {
                     if add_tb && let Some(x) = e.0.downcast::<ExcObj>() {
                         x.push_tb(TbEntry { code: f.code.clone(), ip: f.lasti as u32 });
@@ -761,6 +764,33 @@ impl Vm {
         };
         self.state.frame.store(saved_state, std::sync::atomic::Ordering::Relaxed);
         (r, f)
+    }
+
+    /// Implicit chaining: an exception raised while another is handled gets it as
+    /// `__context__` (unless that would make a cycle).
+    fn set_context(&self, e: &Value) {
+        if self.handled.is_none() || self.handled.is(e) {
+            return;
+        }
+        let Some(x) = e.downcast::<ExcObj>() else { return };
+        if !x.context.get().is_none() {
+            return;
+        }
+        // Avoid cycles: the handled exception must not already chain to `e`.
+        let mut c = self.handled.clone();
+        for _ in 0..100 {
+            let Some(cx) = c.downcast::<ExcObj>() else { break };
+            let next = cx.context.get();
+            if next.is(e) {
+                cx.context.set(Value::NONE);
+                break;
+            }
+            if next.is_none() {
+                break;
+            }
+            c = next;
+        }
+        x.context.set(self.handled.clone());
     }
 
     fn unbound_local(&self, code: &crate::code::Code, i: usize) -> PyErr {
@@ -1012,7 +1042,12 @@ impl Vm {
                 g_obj.finished.set(true);
                 self.release_frame(frame);
                 if exc::matches(&e.0, &types().stop_iteration) {
-                    return Err(exc::runtime_error("generator raised StopIteration"));
+                    let r = exc::runtime_error("generator raised StopIteration");
+                    let x = r.0.downcast::<ExcObj>().unwrap();
+                    x.cause.set(e.0.clone());
+                    x.context.set(e.0.clone());
+                    x.suppress_context.set(true);
+                    return Err(r);
                 }
                 Err(e)
             }

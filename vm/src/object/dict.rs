@@ -151,6 +151,9 @@ impl DictTable {
                 }
                 ix => {
                     let e = &self.entries[ix as usize];
+                    if e.key.is(key) {
+                        return Probe::Found(ix as usize);
+                    }
                     if e.hash == hash {
                         match fast_eq(&e.key, key) {
                             Some(true) => return Probe::Found(ix as usize),

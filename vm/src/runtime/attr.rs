@@ -12,6 +12,26 @@ use crate::types::types;
 use crate::value::Value;
 use crate::{PyResult, Vm};
 
+/// Entries in the method cache (a power of two).
+pub const MCACHE_SIZE: usize = 4096;
+
+/// One method-cache entry: (class, name) at a type epoch → the lookup result (UNDEF for
+/// "not found"). Holds references to its class and name so their addresses stay unique.
+#[derive(Default)]
+pub struct McEntry {
+    cls: u64,
+    name: u64,
+    epoch: u32,
+    value: Value,
+    _cls: Value,
+    _name: Value,
+}
+
+/// A fresh, empty method cache.
+pub fn new_mcache() -> Box<[McEntry]> {
+    (0..MCACHE_SIZE).map(|_| McEntry::default()).collect()
+}
+
 /// Sets `d[name] = v` for a str key.
 pub fn dict_set_str(d: &DictObj, name: &str, v: Value) {
     let k = intern(name);
@@ -63,8 +83,24 @@ fn is_data_descr(v: &Value) -> bool {
 }
 
 impl Vm {
-    /// Looks `name` up along the MRO of class `cls` (the class itself first).
+    /// Looks `name` up along the MRO of class `cls` (the class itself first), through the
+    /// method cache.
+    #[inline]
     pub fn class_lookup(&self, cls: &Value, name: &Value) -> Option<Value> {
+        let (cb, nb) = (cls.bits(), name.bits());
+        let idx = ((cb >> 4) ^ (nb >> 3) ^ (nb >> 13)) as usize & (MCACHE_SIZE - 1);
+        // SAFETY: single-threaded; the cache is only touched here and in `class_changed`.
+        let cache = unsafe { &mut *self.mcache.get() };
+        let e = &cache[idx];
+        if e.cls == cb && e.name == nb && e.epoch == self.type_epoch.get() {
+            return if e.value.is_undef() { None } else { Some(e.value.clone()) };
+        }
+        let r = self.class_lookup_uncached(cls, name);
+        cache[idx] = McEntry { cls: cb, name: nb, epoch: self.type_epoch.get(), value: r.clone().unwrap_or(Value::UNDEF), _cls: cls.clone(), _name: name.clone() };
+        r
+    }
+
+    fn class_lookup_uncached(&self, cls: &Value, name: &Value) -> Option<Value> {
         let c = cls.downcast::<ClassObj>()?;
         let h = hash_of(name);
         if let Some(v) = c.dict.downcast::<DictObj>().unwrap().get_fast(name, h) {
@@ -224,7 +260,6 @@ impl Vm {
             "__class__" => class_of(cls),
             "__doc__" => Value::NONE,
             "__module__" => new_str("builtins"),
-            "mro" => return self.getattr(&types().type_, &intern("mro")),
             _ => {
                 // Attributes of the metaclass (`type`): methods like mro, __subclasses__.
                 let meta = class_of(cls);
@@ -296,6 +331,15 @@ impl Vm {
                         if d.is_undef() { Value::NONE } else { d }
                     }
                     "__code__" => object::alloc(&types().code, object::CodeObj { code: f.code.clone() }),
+                    "__kwdefaults__" => {
+                        let d = f.kwdefaults.get();
+                        if d.is_undef() { Value::NONE } else { d }
+                    }
+                    "__closure__" => {
+                        let c = f.closure.get();
+                        if c.is_undef() { Value::NONE } else { c }
+                    }
+                    "__annotations__" => object::alloc(&types().dict, DictObj::default()),
                     "__globals__" => f.globals.clone(),
                     "__wrapped__" => return Ok(None),
                     _ => return Ok(None),
@@ -346,6 +390,34 @@ impl Vm {
                     }
                     _ => return Ok(None),
                 }
+            }
+            Some(Kind::Code) => {
+                let c = &obj.downcast::<object::CodeObj>().unwrap().code;
+                let strs = |v: &[Value]| tuple::new(v.to_vec());
+                match n {
+                    "co_name" => c.name.clone(),
+                    "co_qualname" => c.qualname.clone(),
+                    "co_filename" => new_str(&c.filename),
+                    "co_firstlineno" => Value::small_int(c.first_line as i64),
+                    "co_argcount" => Value::small_int(c.argcount as i64),
+                    "co_posonlyargcount" => Value::small_int(c.posonlyargcount as i64),
+                    "co_kwonlyargcount" => Value::small_int(c.kwonlyargcount as i64),
+                    "co_nlocals" => Value::small_int(c.varnames.len() as i64),
+                    "co_flags" => Value::small_int(c.flags as i64),
+                    "co_varnames" => strs(&c.varnames),
+                    "co_cellvars" => strs(&c.cellvars),
+                    "co_freevars" => strs(&c.freevars),
+                    "co_names" => strs(&c.names),
+                    "co_consts" => strs(&c.consts),
+                    _ => return Ok(None),
+                }
+            }
+            Some(Kind::Cell) if n == "cell_contents" => {
+                let v = obj.downcast::<object::CellObj>().unwrap().v.get();
+                if v.is_undef() {
+                    return Err(exc::value_error("Cell is empty"));
+                }
+                v
             }
             Some(Kind::Slice) => {
                 let s = obj.downcast::<SliceObj>().unwrap();
@@ -527,6 +599,9 @@ impl Vm {
             if let Some(s) = d.downcast::<SlotDescrObj>()
                 && let Some(i) = obj.downcast::<InstanceObj>()
             {
+                if i.slots[s.index].is_undef() {
+                    return Err(exc::attribute_error(as_str(name).unwrap_or("?")));
+                }
                 i.slots[s.index].set(Value::UNDEF);
                 return Ok(());
             }
@@ -549,6 +624,7 @@ impl Vm {
 
     /// Called before a class's namespace changes (invalidates caches; keeps flags right).
     pub(crate) fn class_changed(&mut self, cls: &Value, name: &Value) {
+        self.type_epoch.set(self.type_epoch.get() + 1);
         let c = cls.downcast::<ClassObj>().unwrap();
         match as_str(name) {
             Some("__getattr__") => c.flags.set(c.flags.get() | object::CLS_GETATTR),

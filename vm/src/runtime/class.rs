@@ -180,6 +180,9 @@ impl Vm {
                         no_dict = false;
                         continue;
                     }
+                    if dict_get_str(nd, &s).is_some() {
+                        return Err(exc::value_error(format!("'{s}' in __slots__ conflicts with class variable")));
+                    }
                     let d = object::alloc(&t.member_descriptor, SlotDescrObj { name: intern(&s), index: nslots, owner_name: name.clone() });
                     crate::runtime::attr::dict_set_str(cd, &s, d);
                     nslots += 1;
@@ -203,6 +206,8 @@ impl Vm {
                 self.call(&m, &[v.clone(), cls.clone(), k.clone()])?;
             }
         }
+        self.classes.push(cls.clone());
+        self.type_epoch.set(self.type_epoch.get() + 1);
         Ok(cls)
     }
 

@@ -173,6 +173,14 @@ impl Vm {
             return Ok(None);
         }
         let num = |v: &Value| v.is_float() || v.is_small_int() || v.is_bool() || v.downcast::<IntObj>().is_some();
+        if a.is_bool() && b.is_bool() && matches!(op, binop::AND | binop::OR | binop::XOR) {
+            let (x, y) = (a.is(&Value::TRUE), b.is(&Value::TRUE));
+            return Ok(Some(Value::bool(match op {
+                binop::AND => x & y,
+                binop::OR => x | y,
+                _ => x ^ y,
+            })));
+        }
         if num(a) && num(b) {
             if a.is_float() || b.is_float() {
                 let x = to_f64(a)?;

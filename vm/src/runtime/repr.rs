@@ -224,6 +224,11 @@ impl Vm {
                 }
             }
             Kind::Cell => format!("<cell at {}>", addr(v)),
+            Kind::Iter if cls.is(&crate::types::types().dict_keys) || cls.is(&crate::types::types().dict_values) || cls.is(&crate::types::types().dict_items) => {
+                let items = self.collect(v)?;
+                let name = class_name(cls.downcast::<ClassObj>().unwrap());
+                format!("{}([{}])", name, self.join_reprs(&items)?)
+            }
             Kind::Property => format!("<property object at {}>", addr(v)),
             Kind::File => {
                 let f = v.downcast::<crate::object::FileObj>().unwrap();

@@ -53,6 +53,16 @@ fn build_gc(_vm: &mut Vm, d: &Value) -> PyResult<()> {
     Ok(())
 }
 
+/// Runs Python source `src` with the module dict `d` as its globals (for the parts of a
+/// module that are simplest written in Python).
+pub(crate) fn run_py(vm: &mut Vm, d: &Value, src: &str, filename: &str) -> PyResult<()> {
+    let unit = jitlens_compiler::compile(src, filename).map_err(|e| exc::runtime_error(format!("stdlib source: {}", e.render())))?;
+    let code = crate::code::Code::load(&unit);
+    crate::builtins::set(d, "__builtins__", vm.builtins.clone());
+    vm.run_code(code, d.clone(), d.clone())?;
+    Ok(())
+}
+
 /// Registers modules that exist from the start (`sys`).
 pub fn init(vm: &mut Vm) {
     let _ = vm.load_module("sys");
