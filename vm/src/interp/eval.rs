@@ -223,6 +223,10 @@ impl Vm {
                 }
                 Op::LOAD_ATTR => {
                     let obj = pop!(f);
+                    if let Some(v) = self.getattr_fast(&obj, &code.names[arg as usize]) {
+                        f.stack.push(v);
+                        continue;
+                    }
                     match self.getattr(&obj, &code.names[arg as usize]) {
                         Ok(v) => {
                             f.stack.push(v);
@@ -245,7 +249,10 @@ impl Vm {
                 Op::STORE_ATTR => {
                     let obj = pop!(f);
                     let v = pop!(f);
-                    self.setattr(&obj, &code.names[arg as usize], v)
+                    match self.setattr_fast(&obj, &code.names[arg as usize], v) {
+                        Ok(()) => Ok(()),
+                        Err(v) => self.setattr(&obj, &code.names[arg as usize], v),
+                    }
                 }
                 Op::DELETE_ATTR => {
                     let obj = pop!(f);
@@ -254,6 +261,10 @@ impl Vm {
                 Op::BINARY_OP => {
                     let b = pop!(f);
                     let a = pop!(f);
+                    if let Some(v) = fast_binop(&a, &b, arg) {
+                        f.stack.push(v);
+                        continue;
+                    }
                     match self.binary_op(&a, &b, arg) {
                         Ok(v) => {
                             f.stack.push(v);
@@ -285,6 +296,10 @@ impl Vm {
                 Op::COMPARE_OP => {
                     let b = pop!(f);
                     let a = pop!(f);
+                    if let Some(r) = fast_compare(&a, &b, arg) {
+                        f.stack.push(Value::bool(r));
+                        continue;
+                    }
                     match self.compare(&a, &b, arg) {
                         Ok(v) => {
                             f.stack.push(v);
@@ -313,6 +328,28 @@ impl Vm {
                 Op::BINARY_SUBSCR => {
                     let k = pop!(f);
                     let c = pop!(f);
+                    if let Some(i) = k.as_small_int()
+                        && let Some(h) = c.header()
+                    {
+                        let exact = crate::runtime::class_ref(h);
+                        let v = if h.kind == object::Kind::List && exact.is(&types().list) {
+                            let l = c.downcast::<ListObj>().unwrap();
+                            let n = l.len() as i64;
+                            let j = if i < 0 { i + n } else { i };
+                            if j >= 0 { l.get(j as usize) } else { None }
+                        } else if h.kind == object::Kind::Tuple {
+                            let t = tuple::items(&c).unwrap();
+                            let n = t.len() as i64;
+                            let j = if i < 0 { i + n } else { i };
+                            if j >= 0 { t.get(j as usize).cloned() } else { None }
+                        } else {
+                            None
+                        };
+                        if let Some(v) = v {
+                            f.stack.push(v);
+                            continue;
+                        }
+                    }
                     match self.getitem(&c, &k) {
                         Ok(v) => {
                             f.stack.push(v);
@@ -444,6 +481,18 @@ impl Vm {
                 }
                 Op::UNPACK_SEQUENCE => {
                     let seq = pop!(f);
+                    if let Some(items) = tuple::items(&seq)
+                        && items.len() == arg as usize
+                    {
+                        f.stack.extend(items.iter().rev().cloned());
+                        continue;
+                    }
+                    if let Some(l) = seq.downcast::<ListObj>()
+                        && l.len() == arg as usize
+                    {
+                        l.with(|v| f.stack.extend(v.iter().rev().cloned()));
+                        continue;
+                    }
                     match self.unpack(&seq, arg as usize) {
                         Ok(items) => {
                             f.stack.extend(items.into_iter().rev());
@@ -1138,6 +1187,64 @@ impl Vm {
         }
         Ok(())
     }
+}
+
+/// Int and float arithmetic that needs no call (the common case of BINARY_OP).
+#[inline(always)]
+fn fast_binop(a: &Value, b: &Value, op: u32) -> Option<Value> {
+    use bc::binop::*;
+    let base = if op >= INPLACE { op - INPLACE } else { op };
+    if let (Some(x), Some(y)) = (a.as_small_int(), b.as_small_int()) {
+        let r = match base {
+            ADD => x + y,
+            SUBTRACT => x - y,
+            MULTIPLY => x.checked_mul(y)?,
+            AND => x & y,
+            OR => x | y,
+            XOR => x ^ y,
+            _ => return None,
+        };
+        return if Value::fits_small(r) { Some(Value::small_int(r)) } else { None };
+    }
+    let x = a.as_float().or_else(|| a.as_small_int().map(|i| i as f64))?;
+    let y = b.as_float().or_else(|| b.as_small_int().map(|i| i as f64))?;
+    if !a.is_float() && !b.is_float() {
+        return None;
+    }
+    Some(Value::float(match base {
+        ADD => x + y,
+        SUBTRACT => x - y,
+        MULTIPLY => x * y,
+        TRUE_DIVIDE if y != 0.0 => x / y,
+        _ => return None,
+    }))
+}
+
+/// Comparisons of two small ints or two floats.
+#[inline(always)]
+fn fast_compare(a: &Value, b: &Value, op: u32) -> Option<bool> {
+    use bc::cmpop::*;
+    if let (Some(x), Some(y)) = (a.as_small_int(), b.as_small_int()) {
+        return Some(match op {
+            LT => x < y,
+            LE => x <= y,
+            EQ => x == y,
+            NE => x != y,
+            GT => x > y,
+            _ => x >= y,
+        });
+    }
+    if let (Some(x), Some(y)) = (a.as_float(), b.as_float()) {
+        return Some(match op {
+            LT => x < y,
+            LE => x <= y,
+            EQ => x == y,
+            NE => x != y,
+            GT => x > y,
+            _ => x >= y,
+        });
+    }
+    None
 }
 
 fn unpack_count_error(got: usize, n: usize) -> PyErr {

@@ -169,6 +169,68 @@ impl Vm {
         }
     }
 
+    /// Attribute load on a plain instance without `__getattr__` or data descriptors for
+    /// `name`: the instance dict, then a method or class attribute. `None` means "take the
+    /// general path".
+    #[inline]
+    pub(crate) fn getattr_fast(&mut self, obj: &Value, name: &Value) -> Option<Value> {
+        let h = obj.header()?;
+        if h.kind != Kind::Instance {
+            return None;
+        }
+        let cls = crate::runtime::class_ref(h);
+        let descr = self.class_lookup(&cls, name);
+        if let Some(d) = &descr
+            && is_data_descr(d)
+        {
+            return None;
+        }
+        let inst = obj.downcast::<InstanceObj>().unwrap();
+        if !inst.dict.is_undef() {
+            // SAFETY: the slot holds a dict value while the instance is alive; reading
+            // through a borrowed word avoids reference-count traffic.
+            let d = std::mem::ManuallyDrop::new(unsafe { Value::from_bits(inst.dict.bits()) });
+            if let Some(v) = d.downcast::<DictObj>().unwrap().get_fast(name, hash_of(name)) {
+                return Some(v);
+            }
+        }
+        match descr {
+            Some(d) if d.kind() == Some(Kind::Function) => Some(Vm::new_method(d, obj.clone())),
+            Some(d) if !matches!(d.kind(), Some(Kind::Builtin) | Some(Kind::ClassMethod) | Some(Kind::StaticMethod) | Some(Kind::Instance) | Some(Kind::Property)) => {
+                Some(d)
+            }
+            _ => None,
+        }
+    }
+
+    /// Attribute store on a plain instance (no `__setattr__`, no data descriptor): `false`
+    /// means "take the general path" (and `v` is handed back).
+    #[inline]
+    pub(crate) fn setattr_fast(&mut self, obj: &Value, name: &Value, v: Value) -> Result<(), Value> {
+        let Some(h) = obj.header() else { return Err(v) };
+        if h.kind != Kind::Instance {
+            return Err(v);
+        }
+        let cls = crate::runtime::class_ref(h);
+        let c = cls.downcast::<ClassObj>().unwrap();
+        if c.has(object::CLS_SETATTR) || c.has(object::CLS_NO_DICT) {
+            return Err(v);
+        }
+        if let Some(d) = self.class_lookup(&cls, name)
+            && (is_data_descr(&d) || d.kind() == Some(Kind::Instance))
+        {
+            return Err(v);
+        }
+        let inst = obj.downcast::<InstanceObj>().unwrap();
+        if inst.dict.is_undef() {
+            inst.dict.set(object::alloc(&types().dict, DictObj::default()));
+        }
+        // SAFETY: as in `getattr_fast`.
+        let d = std::mem::ManuallyDrop::new(unsafe { Value::from_bits(inst.dict.bits()) });
+        d.downcast::<DictObj>().unwrap().insert_fast(name.clone(), hash_of(name), v);
+        Ok(())
+    }
+
     /// `getattr(obj, name)`.
     pub fn getattr(&mut self, obj: &Value, name: &Value) -> PyResult<Value> {
         match obj.kind() {

@@ -332,36 +332,70 @@ impl Vm {
                 }
                 Ok(Some(c))
             }
-            IterState::Islice { it, next, stop, done, .. } => {
+            IterState::Islice { it, done, .. } => {
+                // CPython's islice_next: stop check, skip up to `next`, stop check, one item.
                 if *done {
                     return Ok(None);
                 }
                 let inner = it.clone();
-                let target = *next;
-                if let Some(s) = *stop
-                    && target >= s
+                macro_rules! fields {
+                    () => {
+                        match st!() {
+                            IterState::Islice { next, stop, step, pos, done, .. } => (next, stop, step, pos, done),
+                            _ => return Ok(None),
+                        }
+                    };
+                }
                 {
-                    *done = true;
-                    return Ok(None);
+                    let (_, stop, _, pos, done) = fields!();
+                    if let Some(s) = *stop
+                        && *pos >= s
+                    {
+                        *done = true;
+                        return Ok(None);
+                    }
                 }
                 loop {
-                    let pos = match st!() {
-                        IterState::Islice { pos, .. } => *pos,
-                        _ => return Ok(None),
-                    };
+                    let (next, _, _, pos, _) = fields!();
+                    if *pos >= *next {
+                        break;
+                    }
                     let v = self.next(&inner)?;
-                    let IterState::Islice { pos: p, next, step, done, .. } = st!() else { return Ok(None) };
-                    *p += 1;
+                    let (_, _, _, pos, done) = fields!();
                     match v {
                         None => {
                             *done = true;
                             return Ok(None);
                         }
-                        Some(v) if pos == target => {
-                            *next += *step;
-                            return Ok(Some(v));
+                        Some(_) => *pos += 1,
+                    }
+                }
+                {
+                    let (_, stop, _, pos, done) = fields!();
+                    if let Some(s) = *stop
+                        && *pos >= s
+                    {
+                        *done = true;
+                        return Ok(None);
+                    }
+                }
+                let v = self.next(&inner)?;
+                let (next, stop, step, pos, done) = fields!();
+                match v {
+                    None => {
+                        *done = true;
+                        Ok(None)
+                    }
+                    Some(v) => {
+                        *pos += 1;
+                        let old = *next;
+                        *next = next.saturating_add(*step);
+                        if let Some(s) = *stop
+                            && (*next < old || *next > s)
+                        {
+                            *next = s;
                         }
-                        Some(_) => {}
+                        Ok(Some(v))
                     }
                 }
             }

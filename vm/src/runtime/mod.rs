@@ -43,6 +43,15 @@ pub fn class_of(v: &Value) -> Value {
     }
 }
 
+/// The class of a heap object as a non-owning value (no reference-count traffic). The result
+/// must not outlive `v`.
+#[inline(always)]
+pub fn class_ref(h: &crate::object::Header) -> std::mem::ManuallyDrop<Value> {
+    // SAFETY: the header's class is alive while the object is (it holds a reference), and
+    // ManuallyDrop keeps this borrowed word from releasing a reference it does not own.
+    std::mem::ManuallyDrop::new(unsafe { Value::from_header_owned(h.cls.get()) })
+}
+
 /// Runs `f` with the class of `v` without taking a new reference.
 #[inline]
 pub fn with_class<R>(v: &Value, f: impl FnOnce(&ClassObj, &Value) -> R) -> R {

@@ -82,14 +82,11 @@ fn payload(v: &Value) -> Option<Value> {
     if i.payload.is_undef() { None } else { Some(i.payload.get()) }
 }
 
-/// True if `cls` is a user-defined class (its dunders may be Python functions).
+/// True if the class of `v` is a user-defined class (its dunders may be Python functions).
+#[inline]
 fn is_user_class(v: &Value) -> bool {
     match v.header() {
-        Some(h) => {
-            // SAFETY: an object's class pointer is a live class.
-            let c = unsafe { crate::value::Value::clone_from_bits(crate::value::Value::from_header_owned(h.cls.get()).into_bits()) };
-            !c.downcast::<ClassObj>().unwrap().has(object::CLS_BUILTIN)
-        }
+        Some(h) => !crate::runtime::class_ref(h).downcast::<ClassObj>().unwrap().has(object::CLS_BUILTIN),
         None => false,
     }
 }
