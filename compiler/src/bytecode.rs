@@ -124,6 +124,29 @@ ops! {
     SETUP_ANNOTATIONS = 0, SETUP_ANNOTATIONS;
 }
 
+/// Inline cache words after each op, indexed by op number (256 entries, so any byte
+/// indexes it without a bounds check).
+pub static CACHE_WORDS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < ALL_OPS.len() {
+        t[i] = ALL_OPS[i].cache_words() as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Op of each byte (bytes past the last op decode as NOP), 256 entries.
+pub static OP_OF_BYTE: [Op; 256] = {
+    let mut t = [Op::NOP; 256];
+    let mut i = 0;
+    while i < ALL_OPS.len() {
+        t[i] = ALL_OPS[i];
+        i += 1;
+    }
+    t
+};
+
 impl Op {
     /// The op with number `n`, if any.
     pub fn from_u8(n: u8) -> Option<Op> {

@@ -85,6 +85,9 @@ pub struct Vm {
     pub(crate) mcache: std::cell::UnsafeCell<Box<[crate::runtime::attr::McEntry]>>,
     /// Bumped whenever a class namespace changes; invalidates the method cache.
     pub(crate) type_epoch: std::cell::Cell<u32>,
+    /// Set once a data descriptor is added to an existing class: class flags about
+    /// descriptors are then no longer trusted.
+    pub(crate) descr_added_late: bool,
 }
 
 impl Vm {
@@ -116,6 +119,7 @@ impl Vm {
             classes: Vec::new(),
             mcache: std::cell::UnsafeCell::new(crate::runtime::attr::new_mcache()),
             type_epoch: std::cell::Cell::new(1),
+            descr_added_late: false,
         };
         crate::builtins::init(&mut vm);
         vm

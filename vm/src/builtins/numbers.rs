@@ -148,7 +148,11 @@ pub fn init(_vm: &mut Vm) {
 
 fn payload(v: &Value) -> Option<Value> {
     let i = v.downcast::<InstanceObj>()?;
-    if i.payload.is_undef() { None } else { Some(i.payload.get()) }
+    if i.payload.is_undef() {
+        None
+    } else {
+        Some(i.payload.get())
+    }
 }
 
 /// The plain int value of `v` (small int, big int or bool; the payload of an int-subclass
@@ -170,12 +174,18 @@ fn plain_float(v: &Value) -> Option<f64> {
 
 /// An int value as a plain (non-bool) int.
 fn to_plain(v: &Value) -> Value {
-    if v.is_bool() { Value::small_int(v.is(&Value::TRUE) as i64) } else { v.clone() }
+    if v.is_bool() {
+        Value::small_int(v.is(&Value::TRUE) as i64)
+    } else {
+        v.clone()
+    }
 }
 
 fn nself<'a>(a: &'a Args, name: &str, ty: &str) -> PyResult<&'a Value> {
     if a.npos() == 0 {
-        return Err(exc::type_error(format!("unbound method {ty}.{name}() needs an argument")));
+        return Err(exc::type_error(format!(
+            "unbound method {ty}.{name}() needs an argument"
+        )));
     }
     Ok(a.arg(0))
 }
@@ -183,43 +193,69 @@ fn nself<'a>(a: &'a Args, name: &str, ty: &str) -> PyResult<&'a Value> {
 /// `self` of an int method.
 fn int_this(a: &Args, name: &str) -> PyResult<Value> {
     let v = nself(a, name, "int")?;
-    plain_int(v).ok_or_else(|| exc::type_error(format!("descriptor '{name}' for 'int' objects doesn't apply to a '{}' object", type_name(v))))
+    plain_int(v).ok_or_else(|| {
+        exc::type_error(format!(
+            "descriptor '{name}' for 'int' objects doesn't apply to a '{}' object",
+            type_name(v)
+        ))
+    })
 }
 
 /// `self` of an int special method.
 fn int_this_d(a: &Args, name: &str) -> PyResult<Value> {
     if a.npos() == 0 {
-        return Err(exc::type_error(format!("descriptor '{name}' of 'int' object needs an argument")));
+        return Err(exc::type_error(format!(
+            "descriptor '{name}' of 'int' object needs an argument"
+        )));
     }
     let v = a.arg(0);
-    plain_int(v).ok_or_else(|| exc::type_error(format!("descriptor '{name}' requires a 'int' object but received a '{}'", type_name(v))))
+    plain_int(v).ok_or_else(|| {
+        exc::type_error(format!(
+            "descriptor '{name}' requires a 'int' object but received a '{}'",
+            type_name(v)
+        ))
+    })
 }
 
 /// `self` of a float method.
 fn float_this(a: &Args, name: &str) -> PyResult<f64> {
     let v = nself(a, name, "float")?;
-    plain_float(v)
-        .ok_or_else(|| exc::type_error(format!("descriptor '{name}' for 'float' objects doesn't apply to a '{}' object", type_name(v))))
+    plain_float(v).ok_or_else(|| {
+        exc::type_error(format!(
+            "descriptor '{name}' for 'float' objects doesn't apply to a '{}' object",
+            type_name(v)
+        ))
+    })
 }
 
 /// `self` of a float special method.
 fn float_this_d(a: &Args, name: &str) -> PyResult<f64> {
     if a.npos() == 0 {
-        return Err(exc::type_error(format!("descriptor '{name}' of 'float' object needs an argument")));
+        return Err(exc::type_error(format!(
+            "descriptor '{name}' of 'float' object needs an argument"
+        )));
     }
     let v = a.arg(0);
-    plain_float(v)
-        .ok_or_else(|| exc::type_error(format!("descriptor '{name}' requires a 'float' object but received a '{}'", type_name(v))))
+    plain_float(v).ok_or_else(|| {
+        exc::type_error(format!(
+            "descriptor '{name}' requires a 'float' object but received a '{}'",
+            type_name(v)
+        ))
+    })
 }
 
 /// METH_NOARGS check.
 fn noargs(a: &Args, ty: &str, name: &str) -> PyResult<()> {
     if !a.kwnames.is_empty() {
-        return Err(exc::type_error(format!("{ty}.{name}() takes no keyword arguments")));
+        return Err(exc::type_error(format!(
+            "{ty}.{name}() takes no keyword arguments"
+        )));
     }
     let n = a.npos().saturating_sub(1);
     if n != 0 {
-        return Err(exc::type_error(format!("{ty}.{name}() takes no arguments ({n} given)")));
+        return Err(exc::type_error(format!(
+            "{ty}.{name}() takes no arguments ({n} given)"
+        )));
     }
     Ok(())
 }
@@ -231,7 +267,10 @@ fn wrapper_args<'a>(a: &'a Args, k: usize) -> PyResult<&'a [Value]> {
         return Err(exc::type_error("wrapper takes no keyword arguments"));
     }
     if n != k {
-        return Err(exc::type_error(format!("expected {k} argument{}, got {n}", if k == 1 { "" } else { "s" })));
+        return Err(exc::type_error(format!(
+            "expected {k} argument{}, got {n}",
+            if k == 1 { "" } else { "s" }
+        )));
     }
     Ok(&a.pos()[1..])
 }
@@ -246,9 +285,17 @@ fn index_arg(vm: &mut Vm, v: &Value) -> PyResult<Value> {
         && m.kind() != Some(Kind::Builtin)
     {
         let r = vm.call(&m, std::slice::from_ref(v))?;
-        return plain_int(&r).ok_or_else(|| exc::type_error(format!("__index__ returned non-int (type {})", type_name(&r))));
+        return plain_int(&r).ok_or_else(|| {
+            exc::type_error(format!(
+                "__index__ returned non-int (type {})",
+                type_name(&r)
+            ))
+        });
     }
-    Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))
+    Err(exc::type_error(format!(
+        "'{}' object cannot be interpreted as an integer",
+        type_name(v)
+    )))
 }
 
 fn big(v: &Value) -> BigInt {
@@ -272,13 +319,21 @@ fn int_bit_count(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     noargs(a, "int", "bit_count")?;
     Ok(match int::as_i64(&v) {
         Some(i) => Value::small_int(i.unsigned_abs().count_ones() as i64),
-        None => int::from_i64(big(&v).magnitude().iter_u64_digits().map(|d| d.count_ones() as i64).sum()),
+        None => int::from_i64(
+            big(&v)
+                .magnitude()
+                .iter_u64_digits()
+                .map(|d| d.count_ones() as i64)
+                .sum(),
+        ),
     })
 }
 
 fn int_to_bytes(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let _ = int_this(a, "to_bytes")?;
-    Err(exc::not_implemented_error("int.to_bytes(): bytes objects are not supported by this runtime"))
+    Err(exc::not_implemented_error(
+        "int.to_bytes(): bytes objects are not supported by this runtime",
+    ))
 }
 
 fn int_conjugate(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -386,12 +441,20 @@ fn int_repr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn format_spec_arg(a: &Args, ty: &str) -> PyResult<Value> {
     if !a.kwnames.is_empty() || a.npos() != 2 {
-        return Err(exc::type_error(format!("{ty}.__format__() takes exactly one argument ({} given)", a.npos().saturating_sub(1))));
+        return Err(exc::type_error(format!(
+            "{ty}.__format__() takes exactly one argument ({} given)",
+            a.npos().saturating_sub(1)
+        )));
     }
     let s = a.arg(1);
     if as_str(s).is_none() {
         let p = payload(s).filter(|p| as_str(p).is_some());
-        return p.ok_or_else(|| exc::type_error(format!("__format__() argument must be str, not {}", type_name(s))));
+        return p.ok_or_else(|| {
+            exc::type_error(format!(
+                "__format__() argument must be str, not {}",
+                type_name(s)
+            ))
+        });
     }
     Ok(s.clone())
 }
@@ -411,11 +474,15 @@ fn int_getnewargs(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn int_round(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let v = int_this(a, "__round__")?;
     if !a.kwnames.is_empty() {
-        return Err(exc::type_error("int.__round__() takes no keyword arguments"));
+        return Err(exc::type_error(
+            "int.__round__() takes no keyword arguments",
+        ));
     }
     let n = a.npos() - 1;
     if n > 1 {
-        return Err(exc::type_error(format!("__round__ expected at most 1 argument, got {n}")));
+        return Err(exc::type_error(format!(
+            "__round__ expected at most 1 argument, got {n}"
+        )));
     }
     let nd = match a.pos().get(1) {
         None => return Ok(to_plain(&v)),
@@ -427,11 +494,17 @@ fn int_round(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         return Ok(to_plain(&v));
     }
     let x = big(&v);
-    let Some(e) = (-nd).to_u32() else { return Ok(Value::small_int(0)) };
+    let Some(e) = (-nd).to_u32() else {
+        return Ok(Value::small_int(0));
+    };
     let p = num_traits::Pow::pow(BigInt::from(10), e);
     let (q, r) = x.div_mod_floor(&p);
     let twice = &r * 2;
-    let q = if twice > p || (twice == p && q.is_odd()) { q + 1 } else { q };
+    let q = if twice > p || (twice == p && q.is_odd()) {
+        q + 1
+    } else {
+        q
+    };
     Ok(int::from_bigint(q * p))
 }
 
@@ -442,9 +515,15 @@ fn int_round(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn int_arith(vm: &mut Vm, a: &Args, name: &str, op: u32, reflected: bool) -> PyResult<Value> {
     let x = int_this_d(a, name)?;
     let rest = wrapper_args(a, 1)?;
-    let Some(y) = plain_int(&rest[0]) else { return Ok(Value::NOT_IMPLEMENTED) };
+    let Some(y) = plain_int(&rest[0]) else {
+        return Ok(Value::NOT_IMPLEMENTED);
+    };
     let (x, y) = (to_plain(&x), to_plain(&y));
-    if reflected { vm.binary_op(&y, &x, op) } else { vm.binary_op(&x, &y, op) }
+    if reflected {
+        vm.binary_op(&y, &x, op)
+    } else {
+        vm.binary_op(&x, &y, op)
+    }
 }
 
 macro_rules! int_ops {
@@ -477,8 +556,14 @@ int_ops! {
 fn int_divmod_core(vm: &mut Vm, a: &Args, name: &str, reflected: bool) -> PyResult<Value> {
     let x = int_this_d(a, name)?;
     let rest = wrapper_args(a, 1)?;
-    let Some(y) = plain_int(&rest[0]) else { return Ok(Value::NOT_IMPLEMENTED) };
-    let (x, y) = if reflected { (to_plain(&y), to_plain(&x)) } else { (to_plain(&x), to_plain(&y)) };
+    let Some(y) = plain_int(&rest[0]) else {
+        return Ok(Value::NOT_IMPLEMENTED);
+    };
+    let (x, y) = if reflected {
+        (to_plain(&y), to_plain(&x))
+    } else {
+        (to_plain(&x), to_plain(&y))
+    };
     let q = vm.binary_op(&x, &y, binop::FLOOR_DIVIDE)?;
     let r = vm.binary_op(&x, &y, binop::REMAINDER)?;
     Ok(tuple::new(vec![q, r]))
@@ -511,12 +596,20 @@ fn int_modpow(base: &BigInt, exp: &BigInt, m: &BigInt) -> PyResult<Value> {
     let (b, e) = if exp.is_negative() {
         match mod_inverse(base, &am) {
             Some(inv) => (inv, -exp),
-            None => return Err(exc::value_error("base is not invertible for the given modulus")),
+            None => {
+                return Err(exc::value_error(
+                    "base is not invertible for the given modulus",
+                ));
+            }
         }
     } else {
         (base.mod_floor(&am), exp.clone())
     };
-    let mut r = if am.is_one() { BigInt::zero() } else { b.modpow(&e, &am) };
+    let mut r = if am.is_one() {
+        BigInt::zero()
+    } else {
+        b.modpow(&e, &am)
+    };
     if neg_mod && !r.is_zero() {
         r -= &am;
     }
@@ -527,14 +620,24 @@ fn int_pow_core(vm: &mut Vm, a: &Args, name: &str, reflected: bool) -> PyResult<
     let x = int_this_d(a, name)?;
     let n = a.npos().saturating_sub(1);
     if !a.kwnames.is_empty() || !(1..=2).contains(&n) {
-        return Err(exc::type_error(format!("expected 1 or 2 arguments, got {n}")));
+        return Err(exc::type_error(format!(
+            "expected 1 or 2 arguments, got {n}"
+        )));
     }
-    let Some(y) = plain_int(a.arg(1)) else { return Ok(Value::NOT_IMPLEMENTED) };
-    let (x, y) = if reflected { (to_plain(&y), to_plain(&x)) } else { (to_plain(&x), to_plain(&y)) };
+    let Some(y) = plain_int(a.arg(1)) else {
+        return Ok(Value::NOT_IMPLEMENTED);
+    };
+    let (x, y) = if reflected {
+        (to_plain(&y), to_plain(&x))
+    } else {
+        (to_plain(&x), to_plain(&y))
+    };
     match a.pos().get(2).filter(|m| !m.is_none()) {
         None => vm.binary_op(&x, &y, binop::POWER),
         Some(m) => {
-            let Some(m) = plain_int(m) else { return Ok(Value::NOT_IMPLEMENTED) };
+            let Some(m) = plain_int(m) else {
+                return Ok(Value::NOT_IMPLEMENTED);
+            };
             int_modpow(&big(&x), &big(&y), &big(&m))
         }
     }
@@ -551,7 +654,9 @@ fn int_rpow(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn int_cmp(vm: &mut Vm, a: &Args, name: &str, op: u32) -> PyResult<Value> {
     let x = int_this_d(a, name)?;
     let rest = wrapper_args(a, 1)?;
-    let Some(y) = plain_int(&rest[0]) else { return Ok(Value::NOT_IMPLEMENTED) };
+    let Some(y) = plain_int(&rest[0]) else {
+        return Ok(Value::NOT_IMPLEMENTED);
+    };
     vm.compare(&to_plain(&x), &to_plain(&y), op)
 }
 
@@ -578,10 +683,19 @@ cmp_fns! {
 // ---------------------------------------------------------------------------------------------
 // bool
 
-fn bool_logic(vm: &mut Vm, a: &Args, name: &str, op: u32, f: fn(bool, bool) -> bool) -> PyResult<Value> {
+fn bool_logic(
+    vm: &mut Vm,
+    a: &Args,
+    name: &str,
+    op: u32,
+    f: fn(bool, bool) -> bool,
+) -> PyResult<Value> {
     let n = a.npos().saturating_sub(1);
     if a.npos() >= 2 && n == 1 && a.kwnames.is_empty() && a.arg(0).is_bool() && a.arg(1).is_bool() {
-        return Ok(Value::bool(f(a.arg(0).is(&Value::TRUE), a.arg(1).is(&Value::TRUE))));
+        return Ok(Value::bool(f(
+            a.arg(0).is(&Value::TRUE),
+            a.arg(1).is(&Value::TRUE),
+        )));
     }
     int_arith(vm, a, name, op, false)
 }
@@ -612,7 +726,11 @@ fn decompose(x: f64) -> (i64, i64) {
     let bits = x.to_bits();
     let exp = ((bits >> 52) & 0x7ff) as i64;
     let frac = (bits & ((1u64 << 52) - 1)) as i64;
-    let (mut m, mut e) = if exp == 0 { (frac, -1074) } else { (frac | (1i64 << 52), exp - 1075) };
+    let (mut m, mut e) = if exp == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1i64 << 52), exp - 1075)
+    };
     if m == 0 {
         return (0, 0);
     }
@@ -629,11 +747,17 @@ fn float_as_integer_ratio(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
         return Err(exc::value_error("cannot convert NaN to integer ratio"));
     }
     if x.is_infinite() {
-        return Err(exc::overflow_error("cannot convert Infinity to integer ratio"));
+        return Err(exc::overflow_error(
+            "cannot convert Infinity to integer ratio",
+        ));
     }
     let (m, e) = decompose(x);
     let m = BigInt::from(m);
-    let (n, d) = if e >= 0 { (m << e as usize, BigInt::one()) } else { (m, BigInt::one() << (-e) as usize) };
+    let (n, d) = if e >= 0 {
+        (m << e as usize, BigInt::one())
+    } else {
+        (m, BigInt::one() << (-e) as usize)
+    };
     Ok(tuple::new(vec![int::from_bigint(n), int::from_bigint(d)]))
 }
 
@@ -653,8 +777,15 @@ fn float_hex(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let bits = x.to_bits();
     let exp = ((bits >> 52) & 0x7ff) as i64;
     let frac = bits & ((1u64 << 52) - 1);
-    let (lead, e) = if exp == 0 { (0, -1022) } else { (1, exp - 1023) };
-    Ok(from_string(format!("{sign}0x{lead}.{frac:013x}p{}{e}", if e >= 0 { "+" } else { "" })))
+    let (lead, e) = if exp == 0 {
+        (0, -1022)
+    } else {
+        (1, exp - 1023)
+    };
+    Ok(from_string(format!(
+        "{sign}0x{lead}.{frac:013x}p{}{e}",
+        if e >= 0 { "+" } else { "" }
+    )))
 }
 
 /// `m * 2**e`, exact when the result is representable.
@@ -771,7 +902,11 @@ fn parse_hex_float(s: &str) -> PyResult<f64> {
         let q: BigInt = &m >> shift as usize;
         let r: BigInt = &m - (&q << shift as usize);
         let half = BigInt::one() << (shift - 1) as usize;
-        let q = if r > half || (r == half && q.is_odd()) { q + 1 } else { q };
+        let q = if r > half || (r == half && q.is_odd()) {
+            q + 1
+        } else {
+            q
+        };
         (q, exp + shift)
     } else {
         (m, exp)
@@ -785,19 +920,26 @@ fn parse_hex_float(s: &str) -> PyResult<f64> {
 
 fn float_fromhex(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     if !a.kwnames.is_empty() {
-        return Err(exc::type_error("float.fromhex() takes no keyword arguments"));
+        return Err(exc::type_error(
+            "float.fromhex() takes no keyword arguments",
+        ));
     }
     let n = a.npos().saturating_sub(1);
     if n != 1 {
-        return Err(exc::type_error(format!("float.fromhex() takes exactly one argument ({n} given)")));
+        return Err(exc::type_error(format!(
+            "float.fromhex() takes exactly one argument ({n} given)"
+        )));
     }
     let cls = a.arg(0).clone();
     let sv = a.arg(1);
     let text = match as_str(sv) {
         Some(s) => s.to_string(),
-        None => match payload(sv).as_ref().and_then(|p| as_str(p).map(str::to_string)) {
+        None => match payload(sv)
+            .as_ref()
+            .and_then(|p| as_str(p).map(str::to_string))
+        {
             Some(s) => s,
-            None => return Err(exc::type_error(format!("must be str, not {}", type_name(sv)))),
+            None => return Err(exc::type_error("bad argument type for built-in operation")),
         },
     };
     let v = Value::float(parse_hex_float(&text)?);
@@ -816,11 +958,15 @@ fn float_conjugate(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn float_round(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let x = float_this(a, "__round__")?;
     if !a.kwnames.is_empty() {
-        return Err(exc::type_error("float.__round__() takes no keyword arguments"));
+        return Err(exc::type_error(
+            "float.__round__() takes no keyword arguments",
+        ));
     }
     let n = a.npos() - 1;
     if n > 1 {
-        return Err(exc::type_error(format!("__round__ expected at most 1 argument, got {n}")));
+        return Err(exc::type_error(format!(
+            "__round__ expected at most 1 argument, got {n}"
+        )));
     }
     match a.pos().get(1).filter(|d| !d.is_none()) {
         None => int::from_float(x.round_ties_even()),
@@ -905,7 +1051,9 @@ fn float_repr(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn float_format(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let x = float_this(a, "__format__")?;
     let spec = format_spec_arg(a, "float")?;
-    Ok(from_string(vm.format(&Value::float(x), as_str(&spec).unwrap())?))
+    Ok(from_string(
+        vm.format(&Value::float(x), as_str(&spec).unwrap())?,
+    ))
 }
 
 fn float_getnewargs(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -940,9 +1088,15 @@ fn as_float_operand(v: &Value) -> PyResult<Value> {
 fn float_arith(vm: &mut Vm, a: &Args, name: &str, op: u32, reflected: bool) -> PyResult<Value> {
     let x = Value::float(float_this_d(a, name)?);
     let rest = wrapper_args(a, 1)?;
-    let Some(y) = float_other(&rest[0]) else { return Ok(Value::NOT_IMPLEMENTED) };
+    let Some(y) = float_other(&rest[0]) else {
+        return Ok(Value::NOT_IMPLEMENTED);
+    };
     let y = as_float_operand(&y)?;
-    if reflected { vm.binary_op(&y, &x, op) } else { vm.binary_op(&x, &y, op) }
+    if reflected {
+        vm.binary_op(&y, &x, op)
+    } else {
+        vm.binary_op(&x, &y, op)
+    }
 }
 
 macro_rules! float_ops {
@@ -967,10 +1121,12 @@ float_ops! {
     float_mod, float_rmod, "__mod__", "__rmod__", binop::REMAINDER;
 }
 
-fn float_divmod_core(vm: &mut Vm, a: &Args, name: &str, reflected: bool) -> PyResult<Value> {
+fn float_divmod_core(_vm: &mut Vm, a: &Args, name: &str, reflected: bool) -> PyResult<Value> {
     let x = float_this_d(a, name)?;
     let rest = wrapper_args(a, 1)?;
-    let Some(y) = float_other(&rest[0]) else { return Ok(Value::NOT_IMPLEMENTED) };
+    let Some(y) = float_other(&rest[0]) else {
+        return Ok(Value::NOT_IMPLEMENTED);
+    };
     let y = as_float_operand(&y)?.as_float().unwrap();
     let (p, q) = if reflected { (y, x) } else { (x, y) };
     if q == 0.0 {
@@ -992,14 +1148,24 @@ fn float_pow_core(vm: &mut Vm, a: &Args, name: &str, reflected: bool) -> PyResul
     let x = Value::float(float_this_d(a, name)?);
     let n = a.npos().saturating_sub(1);
     if !a.kwnames.is_empty() || !(1..=2).contains(&n) {
-        return Err(exc::type_error(format!("expected 1 or 2 arguments, got {n}")));
+        return Err(exc::type_error(format!(
+            "expected 1 or 2 arguments, got {n}"
+        )));
     }
     if a.pos().get(2).is_some_and(|m| !m.is_none()) {
-        return Err(exc::type_error("pow() 3rd argument not allowed unless all arguments are integers"));
+        return Err(exc::type_error(
+            "pow() 3rd argument not allowed unless all arguments are integers",
+        ));
     }
-    let Some(y) = float_other(a.arg(1)) else { return Ok(Value::NOT_IMPLEMENTED) };
+    let Some(y) = float_other(a.arg(1)) else {
+        return Ok(Value::NOT_IMPLEMENTED);
+    };
     let y = as_float_operand(&y)?;
-    if reflected { vm.binary_op(&y, &x, binop::POWER) } else { vm.binary_op(&x, &y, binop::POWER) }
+    if reflected {
+        vm.binary_op(&y, &x, binop::POWER)
+    } else {
+        vm.binary_op(&x, &y, binop::POWER)
+    }
 }
 
 fn float_pow(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -1013,7 +1179,9 @@ fn float_rpow(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn float_cmp(vm: &mut Vm, a: &Args, name: &str, op: u32) -> PyResult<Value> {
     let x = Value::float(float_this_d(a, name)?);
     let rest = wrapper_args(a, 1)?;
-    let Some(y) = float_other(&rest[0]) else { return Ok(Value::NOT_IMPLEMENTED) };
+    let Some(y) = float_other(&rest[0]) else {
+        return Ok(Value::NOT_IMPLEMENTED);
+    };
     vm.compare(&x, &y, op)
 }
 
@@ -1026,4 +1194,3 @@ cmp_fns! {
     float_gt, "__gt__", cmpop::GT;
     float_ge, "__ge__", cmpop::GE;
 }
-

@@ -90,7 +90,11 @@ pub fn init(_vm: &mut Vm) {
     for &(name, f) in methods {
         add_method(t, name, f);
     }
-    add_attr(t, "maketrans", builtin_fn("maketrans", "str", str_maketrans, Binding::Function));
+    add_attr(
+        t,
+        "maketrans",
+        builtin_fn("maketrans", "str", str_maketrans, Binding::Function),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -106,7 +110,11 @@ fn str_value(v: &Value) -> Option<Value> {
         return None;
     }
     let p = i.payload.get();
-    if p.kind() == Some(Kind::Str) { Some(p) } else { None }
+    if p.kind() == Some(Kind::Str) {
+        Some(p)
+    } else {
+        None
+    }
 }
 
 /// The `StrObj` of a value known to be a str.
@@ -118,20 +126,30 @@ fn sobj(v: &Value) -> &StrObj {
 /// `self` of method `name` as a str value.
 fn this(a: &Args, name: &str) -> PyResult<Value> {
     if a.npos() == 0 {
-        return Err(exc::type_error(format!("unbound method str.{name}() needs an argument")));
+        return Err(exc::type_error(format!(
+            "unbound method str.{name}() needs an argument"
+        )));
     }
     str_value(a.arg(0)).ok_or_else(|| {
-        exc::type_error(format!("descriptor '{name}' for 'str' objects doesn't apply to a '{}' object", type_name(a.arg(0))))
+        exc::type_error(format!(
+            "descriptor '{name}' for 'str' objects doesn't apply to a '{}' object",
+            type_name(a.arg(0))
+        ))
     })
 }
 
 /// `self` of special method `name` (slot wrappers have their own message).
 fn this_d(a: &Args, name: &str) -> PyResult<Value> {
     if a.npos() == 0 {
-        return Err(exc::type_error(format!("descriptor '{name}' of 'str' object needs an argument")));
+        return Err(exc::type_error(format!(
+            "descriptor '{name}' of 'str' object needs an argument"
+        )));
     }
     str_value(a.arg(0)).ok_or_else(|| {
-        exc::type_error(format!("descriptor '{name}' requires a 'str' object but received a '{}'", type_name(a.arg(0))))
+        exc::type_error(format!(
+            "descriptor '{name}' requires a 'str' object but received a '{}'",
+            type_name(a.arg(0))
+        ))
     })
 }
 
@@ -142,11 +160,15 @@ fn plural(n: usize) -> &'static str {
 /// METH_NOARGS: `str.name() takes no arguments (n given)`.
 fn noargs(a: &Args, name: &str) -> PyResult<()> {
     if !a.kwnames.is_empty() {
-        return Err(exc::type_error(format!("str.{name}() takes no keyword arguments")));
+        return Err(exc::type_error(format!(
+            "str.{name}() takes no keyword arguments"
+        )));
     }
     let n = a.npos().saturating_sub(1);
     if n != 0 {
-        return Err(exc::type_error(format!("str.{name}() takes no arguments ({n} given)")));
+        return Err(exc::type_error(format!(
+            "str.{name}() takes no arguments ({n} given)"
+        )));
     }
     Ok(())
 }
@@ -154,11 +176,15 @@ fn noargs(a: &Args, name: &str) -> PyResult<()> {
 /// METH_O: exactly one positional argument.
 fn onearg<'a>(a: &'a Args, name: &str) -> PyResult<&'a Value> {
     if !a.kwnames.is_empty() {
-        return Err(exc::type_error(format!("str.{name}() takes no keyword arguments")));
+        return Err(exc::type_error(format!(
+            "str.{name}() takes no keyword arguments"
+        )));
     }
     let n = a.npos().saturating_sub(1);
     if n != 1 {
-        return Err(exc::type_error(format!("str.{name}() takes exactly one argument ({n} given)")));
+        return Err(exc::type_error(format!(
+            "str.{name}() takes exactly one argument ({n} given)"
+        )));
     }
     Ok(a.arg(1))
 }
@@ -166,15 +192,23 @@ fn onearg<'a>(a: &'a Args, name: &str) -> PyResult<&'a Value> {
 /// Positional-only arguments, clinic style: `name expected at least N arguments, got n`.
 fn posonly<'a>(a: &'a Args, name: &str, min: usize, max: usize) -> PyResult<&'a [Value]> {
     if !a.kwnames.is_empty() {
-        return Err(exc::type_error(format!("str.{name}() takes no keyword arguments")));
+        return Err(exc::type_error(format!(
+            "str.{name}() takes no keyword arguments"
+        )));
     }
     let rest = &a.pos()[1.min(a.npos())..];
     let n = rest.len();
     if n < min {
-        return Err(exc::type_error(format!("{name} expected at least {min} argument{}, got {n}", plural(min))));
+        return Err(exc::type_error(format!(
+            "{name} expected at least {min} argument{}, got {n}",
+            plural(min)
+        )));
     }
     if n > max {
-        return Err(exc::type_error(format!("{name} expected at most {max} argument{}, got {n}", plural(max))));
+        return Err(exc::type_error(format!(
+            "{name} expected at most {max} argument{}, got {n}",
+            plural(max)
+        )));
     }
     Ok(rest)
 }
@@ -182,15 +216,23 @@ fn posonly<'a>(a: &'a Args, name: &str, min: usize, max: usize) -> PyResult<&'a 
 /// Positional-only arguments, old style: `name() takes at least N argument (n given)`.
 fn posonly_old<'a>(a: &'a Args, name: &str, min: usize, max: usize) -> PyResult<&'a [Value]> {
     if !a.kwnames.is_empty() {
-        return Err(exc::type_error(format!("str.{name}() takes no keyword arguments")));
+        return Err(exc::type_error(format!(
+            "str.{name}() takes no keyword arguments"
+        )));
     }
     let rest = &a.pos()[1.min(a.npos())..];
     let n = rest.len();
     if n < min {
-        return Err(exc::type_error(format!("{name}() takes at least {min} argument{} ({n} given)", plural(min))));
+        return Err(exc::type_error(format!(
+            "{name}() takes at least {min} argument{} ({n} given)",
+            plural(min)
+        )));
     }
     if n > max {
-        return Err(exc::type_error(format!("{name}() takes at most {max} argument{} ({n} given)", plural(max))));
+        return Err(exc::type_error(format!(
+            "{name}() takes at most {max} argument{} ({n} given)",
+            plural(max)
+        )));
     }
     Ok(rest)
 }
@@ -199,17 +241,36 @@ fn posonly_old<'a>(a: &'a Args, name: &str, min: usize, max: usize) -> PyResult<
 fn kwargs<'a>(a: &'a Args, name: &str, names: &[&str]) -> PyResult<Vec<Option<&'a Value>>> {
     let rest = &a.pos()[1.min(a.npos())..];
     let n = rest.len();
+    let total = n + a.kwnames.len();
+    if total > names.len() && n > 0 {
+        return Err(exc::type_error(format!(
+            "{name}() takes at most {} argument{} ({total} given)",
+            names.len(),
+            plural(names.len())
+        )));
+    }
     if n > names.len() {
-        return Err(exc::type_error(format!("{name}() takes at most {} argument{} ({n} given)", names.len(), plural(names.len()))));
+        return Err(exc::type_error(format!(
+            "{name}() takes at most {} argument{} ({n} given)",
+            names.len(),
+            plural(names.len())
+        )));
     }
     let mut out: Vec<Option<&Value>> = (0..names.len()).map(|i| rest.get(i)).collect();
     for (k, v) in a.kwargs() {
         match names.iter().position(|n| *n == k) {
             Some(i) if i < n => {
-                return Err(exc::type_error(format!("argument for {name}() given by name ('{k}') and position ({})", i + 1)));
+                return Err(exc::type_error(format!(
+                    "argument for {name}() given by name ('{k}') and position ({})",
+                    i + 1
+                )));
             }
             Some(i) => out[i] = Some(v),
-            None => return Err(exc::type_error(format!("'{k}' is an invalid keyword argument for {name}()"))),
+            None => {
+                return Err(exc::type_error(format!(
+                    "'{k}' is an invalid keyword argument for {name}()"
+                )));
+            }
         }
     }
     Ok(out)
@@ -223,12 +284,17 @@ fn str_arg(v: &Value) -> PyResult<Value> {
 /// An integer argument converted to a C `Py_ssize_t`.
 pub(crate) fn ssize_arg(vm: &mut Vm, v: &Value) -> PyResult<i64> {
     if int::is_int(v) {
-        return int::as_i64(v).ok_or_else(|| exc::overflow_error("Python int too large to convert to C ssize_t"));
+        return int::as_i64(v)
+            .ok_or_else(|| exc::overflow_error("Python int too large to convert to C ssize_t"));
     }
     if let Some(r) = call_index(vm, v)? {
-        return int::as_i64(&r).ok_or_else(|| exc::overflow_error("Python int too large to convert to C ssize_t"));
+        return int::as_i64(&r)
+            .ok_or_else(|| exc::overflow_error("Python int too large to convert to C ssize_t"));
     }
-    Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))
+    Err(exc::type_error(format!(
+        "'{}' object cannot be interpreted as an integer",
+        type_name(v)
+    )))
 }
 
 /// Calls a user-defined `__index__`, if there is one.
@@ -241,7 +307,10 @@ fn call_index(vm: &mut Vm, v: &Value) -> PyResult<Option<Value>> {
     {
         let r = vm.call(&m, std::slice::from_ref(v))?;
         if !int::is_int(&r) {
-            return Err(exc::type_error(format!("__index__ returned non-int (type {})", type_name(&r))));
+            return Err(exc::type_error(format!(
+                "__index__ returned non-int (type {})",
+                type_name(&r)
+            )));
         }
         return Ok(Some(r));
     }
@@ -259,7 +328,11 @@ fn slice_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<i64>> {
     } else {
         match call_index(vm, v)? {
             Some(r) => r,
-            None => return Err(exc::type_error("slice indices must be integers or None or have an __index__ method")),
+            None => {
+                return Err(exc::type_error(
+                    "slice indices must be integers or None or have an __index__ method",
+                ));
+            }
         }
     };
     Ok(Some(match int::as_i64(&iv) {
@@ -312,7 +385,18 @@ fn is_space(c: char) -> bool {
 
 /// `Py_UNICODE_ISLINEBREAK`.
 fn is_linebreak(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}')
+    matches!(
+        c,
+        '\n' | '\r'
+            | '\x0b'
+            | '\x0c'
+            | '\x1c'
+            | '\x1d'
+            | '\x1e'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
 }
 
 /// Titlecase letters (category Lt).
@@ -326,8 +410,23 @@ fn is_cased(c: char) -> bool {
 
 /// Approximation of the Case_Ignorable property (for the final-sigma rule).
 fn is_case_ignorable(c: char) -> bool {
-    matches!(c, '\'' | '.' | ':' | '^' | '`' | '\u{a8}' | '\u{ad}' | '\u{af}' | '\u{b4}' | '\u{b7}' | '\u{b8}' | '\u{2018}' | '\u{2019}' | '\u{2024}' | '\u{2027}')
-        || is_mark(c)
+    matches!(
+        c,
+        '\'' | '.'
+            | ':'
+            | '^'
+            | '`'
+            | '\u{a8}'
+            | '\u{ad}'
+            | '\u{af}'
+            | '\u{b4}'
+            | '\u{b7}'
+            | '\u{b8}'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{2024}'
+            | '\u{2027}'
+    ) || is_mark(c)
 }
 
 /// Rough test for combining marks (Mn/Mc/Me).
@@ -360,8 +459,29 @@ fn is_numeric(c: char) -> bool {
         return c.is_ascii_digit();
     }
     c.is_numeric()
-        || matches!(c as u32, 0x3007 | 0x4E00 | 0x4E8C | 0x4E09 | 0x56DB | 0x4E94 | 0x516D | 0x4E03 | 0x516B | 0x4E5D | 0x5341
-            | 0x767E | 0x5343 | 0x4E07 | 0x5104 | 0x5146 | 0x96F6 | 0x5EFF | 0x5345 | 0x4EBF)
+        || matches!(
+            c as u32,
+            0x3007
+                | 0x4E00
+                | 0x4E8C
+                | 0x4E09
+                | 0x56DB
+                | 0x4E94
+                | 0x516D
+                | 0x4E03
+                | 0x516B
+                | 0x4E5D
+                | 0x5341
+                | 0x767E
+                | 0x5343
+                | 0x4E07
+                | 0x5104
+                | 0x5146
+                | 0x96F6
+                | 0x5EFF
+                | 0x5345
+                | 0x4EBF
+        )
 }
 
 /// `str.isalpha` for one character (categories L*).
@@ -369,7 +489,9 @@ fn is_alpha(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphabetic();
     }
-    c.is_alphabetic() && !is_mark(c) && !matches!(c as u32, 0x16EE..=0x16F0 | 0x2160..=0x2188 | 0x3021..=0x3029 | 0x3038..=0x303A | 0x24B6..=0x24E9 | 0x345)
+    c.is_alphabetic()
+        && !is_mark(c)
+        && !matches!(c as u32, 0x16EE..=0x16F0 | 0x2160..=0x2188 | 0x3021..=0x3029 | 0x3038..=0x303A | 0x24B6..=0x24E9 | 0x345)
 }
 
 fn is_alnum(c: char) -> bool {
@@ -397,7 +519,9 @@ fn is_id_start(c: char) -> bool {
 }
 
 fn is_id_continue(c: char) -> bool {
-    is_id_start(c) || c.is_ascii_digit() || (!c.is_ascii() && (c.is_alphanumeric() || is_mark(c) || c == '\u{b7}'))
+    is_id_start(c)
+        || c.is_ascii_digit()
+        || (!c.is_ascii() && (is_decimal(c) || is_mark(c) || c == '\u{b7}'))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -506,7 +630,10 @@ fn str_join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
                 strs.push(s);
             }
             None => {
-                return Err(exc::type_error(format!("sequence item {i}: expected str instance, {} found", type_name(v))));
+                return Err(exc::type_error(format!(
+                    "sequence item {i}: expected str instance, {} found",
+                    type_name(v)
+                )));
             }
         }
     }
@@ -525,7 +652,9 @@ fn split_args(vm: &mut Vm, a: &Args, name: &str) -> PyResult<(Option<Value>, i64
     let sep = match p[0] {
         None => None,
         Some(v) if v.is_none() => None,
-        Some(v) => Some(str_value(v).ok_or_else(|| exc::type_error(format!("must be str or None, not {}", type_name(v))))?),
+        Some(v) => Some(str_value(v).ok_or_else(|| {
+            exc::type_error(format!("must be str or None, not {}", type_name(v)))
+        })?),
     };
     let maxsplit = match p[1] {
         None => -1,
@@ -573,7 +702,9 @@ fn rsplit_whitespace(s: &str, maxsplit: i64) -> Vec<&str> {
             out.push(rest);
             break;
         }
-        let start = rest.rfind(is_space).map_or(0, |i| i + rest[i..].chars().next().unwrap().len_utf8());
+        let start = rest
+            .rfind(is_space)
+            .map_or(0, |i| i + rest[i..].chars().next().unwrap().len_utf8());
         out.push(&rest[start..]);
         rest = &rest[..start];
         count -= 1;
@@ -607,8 +738,12 @@ fn str_rsplit(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         None => list_of_strs(rsplit_whitespace(s, maxsplit).into_iter()),
         Some(sep) => {
             let sep = as_str(sep).unwrap();
-            let mut parts: Vec<&str> =
-                if maxsplit < 0 { s.rsplit(sep).collect() } else { s.rsplitn(maxsplit.saturating_add(1) as usize, sep).collect() };
+            let mut parts: Vec<&str> = if maxsplit < 0 {
+                s.rsplit(sep).collect()
+            } else {
+                s.rsplitn(maxsplit.saturating_add(1) as usize, sep)
+                    .collect()
+            };
             parts.reverse();
             list_of_strs(parts.into_iter())
         }
@@ -653,7 +788,10 @@ fn do_strip(a: &Args, name: &str, left: bool, right: bool) -> PyResult<Value> {
     let chars = match rest.first() {
         None => None,
         Some(v) if v.is_none() => None,
-        Some(v) => Some(str_value(v).ok_or_else(|| exc::type_error(format!("{name} arg must be None or str")))?),
+        Some(v) => Some(
+            str_value(v)
+                .ok_or_else(|| exc::type_error(format!("{name} arg must be None or str")))?,
+        ),
     };
     let r = match &chars {
         None => {
@@ -706,7 +844,11 @@ fn tailmatch(o: &StrObj, sub: &StrObj, start: Option<i64>, end: Option<i64>, at_
         return false;
     }
     let slice = &o.s[off(o, st)..off(o, en)];
-    if at_end { slice.ends_with(&*sub.s) } else { slice.starts_with(&*sub.s) }
+    if at_end {
+        slice.ends_with(&*sub.s)
+    } else {
+        slice.starts_with(&*sub.s)
+    }
 }
 
 fn do_startswith(vm: &mut Vm, a: &Args, name: &str, at_end: bool) -> PyResult<Value> {
@@ -719,7 +861,10 @@ fn do_startswith(vm: &mut Vm, a: &Args, name: &str, at_end: bool) -> PyResult<Va
     if let Some(items) = tuple::items(x) {
         for it in items {
             let Some(sub) = str_value(it) else {
-                return Err(exc::type_error(format!("tuple for {name} must only contain str, not {}", type_name(it))));
+                return Err(exc::type_error(format!(
+                    "tuple for {name} must only contain str, not {}",
+                    type_name(it)
+                )));
             };
             if tailmatch(o, sobj(&sub), start, end, at_end) {
                 return Ok(Value::TRUE);
@@ -728,7 +873,10 @@ fn do_startswith(vm: &mut Vm, a: &Args, name: &str, at_end: bool) -> PyResult<Va
         return Ok(Value::FALSE);
     }
     let Some(sub) = str_value(x) else {
-        return Err(exc::type_error(format!("{name} first arg must be str or a tuple of str, not {}", type_name(x))));
+        return Err(exc::type_error(format!(
+            "{name} first arg must be str or a tuple of str, not {}",
+            type_name(x)
+        )));
     };
     Ok(Value::bool(tailmatch(o, sobj(&sub), start, end, at_end)))
 }
@@ -760,21 +908,43 @@ fn find_core(o: &StrObj, sub: &StrObj, st: i64, en: i64, rev: bool) -> i64 {
     let bs = off(o, st);
     let be = off(o, en);
     let hay = &o.s[bs..be];
-    let found = if rev { hay.rfind(&*sub.s) } else { hay.find(&*sub.s) };
+    let found = if rev {
+        hay.rfind(&*sub.s)
+    } else {
+        hay.find(&*sub.s)
+    };
     match found {
         None => -1,
-        Some(b) => st + if o.is_ascii() { b as i64 } else { hay[..b].chars().count() as i64 },
+        Some(b) => {
+            st + if o.is_ascii() {
+                b as i64
+            } else {
+                hay[..b].chars().count() as i64
+            }
+        }
     }
 }
 
 fn str_find(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (sv, sub, st, en) = search_args(vm, a, "find")?;
-    Ok(int::from_i64(find_core(sobj(&sv), sobj(&sub), st, en, false)))
+    Ok(int::from_i64(find_core(
+        sobj(&sv),
+        sobj(&sub),
+        st,
+        en,
+        false,
+    )))
 }
 
 fn str_rfind(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (sv, sub, st, en) = search_args(vm, a, "rfind")?;
-    Ok(int::from_i64(find_core(sobj(&sv), sobj(&sub), st, en, true)))
+    Ok(int::from_i64(find_core(
+        sobj(&sv),
+        sobj(&sub),
+        st,
+        en,
+        true,
+    )))
 }
 
 fn str_index(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -809,14 +979,32 @@ fn str_count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn str_replace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let sv = this(a, "replace")?;
     let rest = posonly(a, "replace", 2, 3)?;
-    let old = str_value(&rest[0]).ok_or_else(|| exc::type_error(format!("replace() argument 1 must be str, not {}", type_name(&rest[0]))))?;
-    let new = str_value(&rest[1]).ok_or_else(|| exc::type_error(format!("replace() argument 2 must be str, not {}", type_name(&rest[1]))))?;
+    let old = str_value(&rest[0]).ok_or_else(|| {
+        exc::type_error(format!(
+            "replace() argument 1 must be str, not {}",
+            type_name(&rest[0])
+        ))
+    })?;
+    let new = str_value(&rest[1]).ok_or_else(|| {
+        exc::type_error(format!(
+            "replace() argument 2 must be str, not {}",
+            type_name(&rest[1])
+        ))
+    })?;
     let count = match rest.get(2) {
         Some(v) => ssize_arg(vm, v)?,
         None => -1,
     };
-    let (s, old, new) = (as_str(&sv).unwrap(), as_str(&old).unwrap(), as_str(&new).unwrap());
-    let r = if count < 0 { s.replace(old, new) } else { s.replacen(old, new, count as usize) };
+    let (s, old, new) = (
+        as_str(&sv).unwrap(),
+        as_str(&old).unwrap(),
+        as_str(&new).unwrap(),
+    );
+    let r = if count < 0 {
+        s.replace(old, new)
+    } else {
+        s.replacen(old, new, count as usize)
+    };
     Ok(from_string(r))
 }
 
@@ -827,14 +1015,22 @@ fn str_upper(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let sv = this(a, "upper")?;
     noargs(a, "upper")?;
     let s = as_str(&sv).unwrap();
-    Ok(from_string(if s.is_ascii() { s.to_ascii_uppercase() } else { s.to_uppercase() }))
+    Ok(from_string(if s.is_ascii() {
+        s.to_ascii_uppercase()
+    } else {
+        s.to_uppercase()
+    }))
 }
 
 fn str_lower(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let sv = this(a, "lower")?;
     noargs(a, "lower")?;
     let s = as_str(&sv).unwrap();
-    Ok(from_string(if s.is_ascii() { s.to_ascii_lowercase() } else { s.to_lowercase() }))
+    Ok(from_string(if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }))
 }
 
 fn str_casefold(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -882,7 +1078,11 @@ fn str_title(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let mut prev_cased = false;
     if s.is_ascii() {
         for c in s.chars() {
-            out.push(if prev_cased { c.to_ascii_lowercase() } else { c.to_ascii_uppercase() });
+            out.push(if prev_cased {
+                c.to_ascii_lowercase()
+            } else {
+                c.to_ascii_uppercase()
+            });
             prev_cased = c.is_ascii_alphabetic();
         }
         return Ok(from_string(out));
@@ -923,12 +1123,17 @@ fn str_swapcase(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn fill_arg(v: Option<&Value>) -> PyResult<char> {
     let Some(v) = v else { return Ok(' ') };
     let Some(s) = str_value(v) else {
-        return Err(exc::type_error(format!("The fill character must be a unicode character, not {}", type_name(v))));
+        return Err(exc::type_error(format!(
+            "The fill character must be a unicode character, not {}",
+            type_name(v)
+        )));
     };
     let mut it = as_str(&s).unwrap().chars();
     match (it.next(), it.next()) {
         (Some(c), None) => Ok(c),
-        _ => Err(exc::type_error("The fill character must be exactly one character long")),
+        _ => Err(exc::type_error(
+            "The fill character must be exactly one character long",
+        )),
     }
 }
 
@@ -1130,7 +1335,11 @@ fn do_partition(a: &Args, name: &str, rev: bool) -> PyResult<Value> {
     let found = if rev { s.rfind(p) } else { s.find(p) };
     let e = || intern("");
     Ok(match found {
-        Some(i) => tuple::new(vec![new_str(&s[..i]), sep.clone(), new_str(&s[i + p.len()..])]),
+        Some(i) => tuple::new(vec![
+            new_str(&s[..i]),
+            sep.clone(),
+            new_str(&s[i + p.len()..]),
+        ]),
         None if rev => tuple::new(vec![e(), e(), sv.clone()]),
         None => tuple::new(vec![sv.clone(), e(), e()]),
     })
@@ -1147,9 +1356,18 @@ fn str_rpartition(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn do_remove_fix(a: &Args, name: &str, suffix: bool) -> PyResult<Value> {
     let sv = this(a, name)?;
     let x = onearg(a, name)?;
-    let fix = str_value(x).ok_or_else(|| exc::type_error(format!("{name}() argument must be str, not {}", type_name(x))))?;
+    let fix = str_value(x).ok_or_else(|| {
+        exc::type_error(format!(
+            "{name}() argument must be str, not {}",
+            type_name(x)
+        ))
+    })?;
     let (s, f) = (as_str(&sv).unwrap(), as_str(&fix).unwrap());
-    let r = if suffix { s.strip_suffix(f) } else { s.strip_prefix(f) };
+    let r = if suffix {
+        s.strip_suffix(f)
+    } else {
+        s.strip_prefix(f)
+    };
     match r {
         Some(r) if !f.is_empty() => Ok(new_str(r)),
         _ => Ok(pad(&sv, 0, 0, ' ')),
@@ -1223,12 +1441,21 @@ fn str_translate(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         if let Some(t) = str_value(&r) {
             out.push_str(as_str(&t).unwrap());
         } else if int::is_int(&r) {
-            match int::as_i64(&r).filter(|i| (0..=0x10FFFF).contains(i)).and_then(|i| char::from_u32(i as u32)) {
+            match int::as_i64(&r)
+                .filter(|i| (0..=0x10FFFF).contains(i))
+                .and_then(|i| char::from_u32(i as u32))
+            {
                 Some(ch) => out.push(ch),
-                None => return Err(exc::value_error("character mapping must be in range(0x110000)")),
+                None => {
+                    return Err(exc::value_error(
+                        "character mapping must be in range(0x110000)",
+                    ));
+                }
             }
         } else {
-            return Err(exc::type_error("character mapping must return integer, None or str"));
+            return Err(exc::type_error(
+                "character mapping must return integer, None or str",
+            ));
         }
     }
     Ok(from_string(out))
@@ -1240,16 +1467,22 @@ fn str_maketrans(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     }
     let n = a.npos();
     if n < 1 {
-        return Err(exc::type_error(format!("maketrans expected at least 1 argument, got {n}")));
+        return Err(exc::type_error(format!(
+            "maketrans expected at least 1 argument, got {n}"
+        )));
     }
     if n > 3 {
-        return Err(exc::type_error(format!("maketrans expected at most 3 arguments, got {n}")));
+        return Err(exc::type_error(format!(
+            "maketrans expected at most 3 arguments, got {n}"
+        )));
     }
     let d = object::alloc(&types().dict, DictObj::default());
     if n == 1 {
         let x = a.arg(0);
         let Some(src) = x.downcast::<DictObj>() else {
-            return Err(exc::type_error("if you give only one argument to maketrans it must be a dict"));
+            return Err(exc::type_error(
+                "if you give only one argument to maketrans it must be a dict",
+            ));
         };
         for (k, v) in src.items() {
             let key = if let Some(ks) = str_value(&k) {
@@ -1257,30 +1490,48 @@ fn str_maketrans(vm: &mut Vm, a: &Args) -> PyResult<Value> {
                 let mut it = ks.chars();
                 match (it.next(), it.next()) {
                     (Some(c), None) => Value::small_int(c as i64),
-                    _ => return Err(exc::value_error("string keys in translate table must be of length 1")),
+                    _ => {
+                        return Err(exc::value_error(
+                            "string keys in translate table must be of length 1",
+                        ));
+                    }
                 }
             } else if int::is_int(&k) {
                 int::from_bigint(int::to_bigint(&k).unwrap())
             } else {
-                return Err(exc::type_error("keys in translate table must be strings or integers"));
+                return Err(exc::type_error(
+                    "keys in translate table must be strings or integers",
+                ));
             };
             vm.dict_set(&d, key, v)?;
         }
         return Ok(d);
     }
     let Some(x) = str_value(a.arg(0)) else {
-        return Err(exc::type_error("first maketrans argument must be a string if there is a second argument"));
+        return Err(exc::type_error(
+            "first maketrans argument must be a string if there is a second argument",
+        ));
     };
     let Some(y) = str_value(a.arg(1)) else {
-        return Err(exc::type_error(format!("maketrans() argument 2 must be str, not {}", type_name(a.arg(1)))));
+        return Err(exc::type_error(format!(
+            "maketrans() argument 2 must be str, not {}",
+            type_name(a.arg(1))
+        )));
     };
     let z = if n == 3 {
-        Some(str_value(a.arg(2)).ok_or_else(|| exc::type_error(format!("maketrans() argument 3 must be str, not {}", type_name(a.arg(2)))))?)
+        Some(str_value(a.arg(2)).ok_or_else(|| {
+            exc::type_error(format!(
+                "maketrans() argument 3 must be str, not {}",
+                type_name(a.arg(2))
+            ))
+        })?)
     } else {
         None
     };
     if sobj(&x).nchars != sobj(&y).nchars {
-        return Err(exc::value_error("the first two maketrans arguments must have equal length"));
+        return Err(exc::value_error(
+            "the first two maketrans arguments must have equal length",
+        ));
     }
     for (p, q) in as_str(&x).unwrap().chars().zip(as_str(&y).unwrap().chars()) {
         vm.dict_set(&d, Value::small_int(p as i64), Value::small_int(q as i64))?;
@@ -1302,22 +1553,45 @@ fn str_encode(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let enc = match p[0] {
         None => "utf-8".to_string(),
         Some(v) => {
-            let s = str_value(v).ok_or_else(|| exc::type_error(format!("encode() argument 'encoding' must be str, not {}", type_name(v))))?;
+            let s = str_value(v).ok_or_else(|| {
+                exc::type_error(format!(
+                    "encode() argument 'encoding' must be str, not {}",
+                    type_name(v)
+                ))
+            })?;
             as_str(&s).unwrap().to_string()
         }
     };
     if let Some(v) = p[1]
         && str_value(v).is_none()
     {
-        return Err(exc::type_error(format!("encode() argument 'errors' must be str, not {}", type_name(v))));
+        return Err(exc::type_error(format!(
+            "encode() argument 'errors' must be str, not {}",
+            type_name(v)
+        )));
     }
     let norm = enc.to_ascii_lowercase().replace(['_', ' '], "-");
-    let known = ["utf-8", "utf8", "u8", "utf", "cp65001", "ascii", "us-ascii", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1"];
+    let known = [
+        "utf-8",
+        "utf8",
+        "u8",
+        "utf",
+        "cp65001",
+        "ascii",
+        "us-ascii",
+        "latin-1",
+        "latin1",
+        "iso-8859-1",
+        "iso8859-1",
+        "l1",
+    ];
     if !known.contains(&norm.as_str()) {
         return Err(exc::lookup_error(format!("unknown encoding: {enc}")));
     }
     let _ = sv;
-    Err(exc::not_implemented_error("str.encode(): bytes objects are not supported by this runtime"))
+    Err(exc::not_implemented_error(
+        "str.encode(): bytes objects are not supported by this runtime",
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1329,7 +1603,14 @@ enum Kw<'a> {
     Map(&'a Value),
 }
 
-fn build_string(vm: &mut Vm, tmpl: &str, args: &[Value], kw: &Kw, auto: &mut AutoNumber, depth: i32) -> PyResult<String> {
+fn build_string(
+    vm: &mut Vm,
+    tmpl: &str,
+    args: &[Value],
+    kw: &Kw,
+    auto: &mut AutoNumber,
+    depth: i32,
+) -> PyResult<String> {
     if depth <= 0 {
         return Err(exc::value_error("Max string recursion exceeded"));
     }
@@ -1351,12 +1632,16 @@ fn build_string(vm: &mut Vm, tmpl: &str, args: &[Value], kw: &Kw, auto: &mut Aut
                     },
                     (_, Some(i)) => {
                         if let Kw::Map(_) = kw {
-                            return Err(exc::value_error("Format string contains positional fields"));
+                            return Err(exc::value_error(
+                                "Format string contains positional fields",
+                            ));
                         }
                         match args.get(i) {
                             Some(v) => v.clone(),
                             None => {
-                                return Err(exc::index_error(format!("Replacement index {i} out of range for positional args tuple")));
+                                return Err(exc::index_error(format!(
+                                    "Replacement index {i} out of range for positional args tuple"
+                                )));
                             }
                         }
                     }
@@ -1380,7 +1665,11 @@ fn build_string(vm: &mut Vm, tmpl: &str, args: &[Value], kw: &Kw, auto: &mut Aut
                         _ => vm.str_value(&obj)?,
                     };
                 }
-                let spec = if f.spec_needs_expanding { build_string(vm, &f.spec, args, kw, auto, depth - 1)? } else { f.spec.clone() };
+                let spec = if f.spec_needs_expanding {
+                    build_string(vm, &f.spec, args, kw, auto, depth - 1)?
+                } else {
+                    f.spec.clone()
+                };
                 if spec.is_empty()
                     && let Some(s) = as_str(&obj)
                 {
@@ -1445,9 +1734,14 @@ fn str_contains(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let sv = this_d(a, "__contains__")?;
     let x = dunder_arg(a, "__contains__")?;
     let Some(sub) = str_value(x) else {
-        return Err(exc::type_error(format!("'in <string>' requires string as left operand, not {}", type_name(x))));
+        return Err(exc::type_error(format!(
+            "'in <string>' requires string as left operand, not {}",
+            type_name(x)
+        )));
     };
-    Ok(Value::bool(as_str(&sv).unwrap().contains(as_str(&sub).unwrap())))
+    Ok(Value::bool(
+        as_str(&sv).unwrap().contains(as_str(&sub).unwrap()),
+    ))
 }
 
 fn str_getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -1466,7 +1760,10 @@ fn str_add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let sv = this_d(a, "__add__")?;
     let x = dunder_arg(a, "__add__")?;
     let Some(y) = str_value(x) else {
-        return Err(exc::type_error(format!("can only concatenate str (not \"{}\") to str", type_name(x))));
+        return Err(exc::type_error(format!(
+            "can only concatenate str (not \"{}\") to str",
+            type_name(x)
+        )));
     };
     vm.binary_op(&sv, &y, binop::ADD)
 }
@@ -1475,11 +1772,19 @@ fn str_mul(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let sv = this_d(a, "__mul__")?;
     let x = dunder_arg(a, "__mul__")?;
     let n = if int::is_int(x) {
-        int::as_i64(x).ok_or_else(|| exc::overflow_error("cannot fit 'int' into an index-sized integer"))?
+        int::as_i64(x)
+            .ok_or_else(|| exc::overflow_error("cannot fit 'int' into an index-sized integer"))?
     } else {
         match call_index(vm, x)? {
-            Some(r) => int::as_i64(&r).ok_or_else(|| exc::overflow_error("cannot fit 'int' into an index-sized integer"))?,
-            None => return Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(x)))),
+            Some(r) => int::as_i64(&r).ok_or_else(|| {
+                exc::overflow_error("cannot fit 'int' into an index-sized integer")
+            })?,
+            None => {
+                return Err(exc::type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    type_name(x)
+                )));
+            }
         }
     };
     let s = as_str(&sv).unwrap();
@@ -1508,7 +1813,9 @@ fn cmp_op(a: &Args, name: &str, f: fn(std::cmp::Ordering) -> bool) -> PyResult<V
     let sv = this_d(a, name)?;
     let x = dunder_arg(a, name)?;
     match str_value(x) {
-        Some(y) => Ok(Value::bool(f(as_str(&sv).unwrap().cmp(as_str(&y).unwrap())))),
+        Some(y) => Ok(Value::bool(f(as_str(&sv)
+            .unwrap()
+            .cmp(as_str(&y).unwrap())))),
         None => Ok(Value::NOT_IMPLEMENTED),
     }
 }
@@ -1561,10 +1868,17 @@ fn str_dunder_str(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn str_dunder_format(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let sv = this(a, "__format__")?;
     if !a.kwnames.is_empty() || a.npos() != 2 {
-        return Err(exc::type_error(format!("__format__ expected 1 argument, got {}", a.npos().saturating_sub(1))));
+        return Err(exc::type_error(format!(
+            "__format__ expected 1 argument, got {}",
+            a.npos().saturating_sub(1)
+        )));
     }
-    let spec = str_value(a.arg(1))
-        .ok_or_else(|| exc::type_error(format!("__format__() argument must be str, not {}", type_name(a.arg(1)))))?;
+    let spec = str_value(a.arg(1)).ok_or_else(|| {
+        exc::type_error(format!(
+            "__format__() argument must be str, not {}",
+            type_name(a.arg(1))
+        ))
+    })?;
     let spec = as_str(&spec).unwrap();
     if spec.is_empty() {
         return Ok(sv);
@@ -1577,4 +1891,3 @@ fn str_getnewargs(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     noargs(a, "__getnewargs__")?;
     Ok(tuple::new(vec![new_str(as_str(&sv).unwrap())]))
 }
-

@@ -11,7 +11,7 @@ use crate::runtime::{exc, int, str::as_str, tuple};
 use crate::types::types;
 use crate::value::Value;
 use crate::{PyErr, PyResult, Vm};
-use jitlens_compiler::bytecode::{self as bc, ALL_OPS, Op};
+use jitlens_compiler::bytecode::{self as bc, Op};
 
 /// How a run of the loop ended (besides an exception).
 pub enum FrameExit {
@@ -86,14 +86,37 @@ impl Vm {
         let saved_state = self.state.frame.load(std::sync::atomic::Ordering::Relaxed);
         let mut f = frame;
         let mut code = f.code.clone();
+        // The instruction pointer lives in a register; it is saved to `f.ip` only when the
+        // frame is switched or suspended. `instrs` points into `code`, which owns the code
+        // object for as long as the pointer is used (both are reset together).
+        let mut ip = f.ip;
+        let mut instrs: *const std::cell::Cell<u32> = code.instrs.as_ptr();
+        let mut ninstrs = code.instrs.len();
+        macro_rules! reload_code {
+            () => {
+                code = f.code.clone();
+                instrs = code.instrs.as_ptr();
+                ninstrs = code.instrs.len();
+            };
+        }
+        macro_rules! reload {
+            () => {
+                reload_code!();
+                ip = f.ip;
+            };
+        }
         self.publish(&f);
         let r = loop {
-            let ip = f.ip;
-            let word = code.instrs[ip].get();
-            let op = ALL_OPS[(word & 0xFF) as usize];
+            if ip >= ninstrs {
+                break Err(exc::runtime_error("jitlens: instruction pointer out of range"));
+            }
+            // SAFETY: `ip < ninstrs`, and `instrs` points at `code.instrs`, kept alive by `code`.
+            let word = unsafe { (*instrs.add(ip)).get() };
+            let byte = (word & 0xFF) as usize;
+            let op = bc::OP_OF_BYTE[byte];
             let arg = word >> 8;
             f.lasti = ip;
-            f.ip = ip + 1 + op.cache_words() as usize;
+            ip += 1 + bc::CACHE_WORDS[byte] as usize;
             let res: PyResult<()> = match op {
                 Op::NOP | Op::CACHE | Op::SETUP_ANNOTATIONS => Ok(()),
                 Op::RESUME => {
@@ -512,11 +535,11 @@ impl Vm {
                     }
                 }
                 Op::JUMP_FORWARD => {
-                    f.ip = arg as usize;
+                    ip = arg as usize;
                     Ok(())
                 }
                 Op::JUMP_BACKWARD => {
-                    f.ip = arg as usize;
+                    ip = arg as usize;
                     object::gc::maybe_collect();
                     Ok(())
                 }
@@ -532,7 +555,7 @@ impl Vm {
                     match t {
                         Ok(t) => {
                             if t == (op == Op::POP_JUMP_IF_TRUE) {
-                                f.ip = arg as usize;
+                                ip = arg as usize;
                             }
                             Ok(())
                         }
@@ -542,7 +565,7 @@ impl Vm {
                 Op::POP_JUMP_IF_NONE | Op::POP_JUMP_IF_NOT_NONE => {
                     let v = pop!(f);
                     if v.is_none() == (op == Op::POP_JUMP_IF_NONE) {
-                        f.ip = arg as usize;
+                        ip = arg as usize;
                     }
                     Ok(())
                 }
@@ -551,7 +574,7 @@ impl Vm {
                     match self.truthy(&v) {
                         Ok(t) => {
                             if t == (op == Op::JUMP_IF_TRUE_OR_POP) {
-                                f.ip = arg as usize;
+                                ip = arg as usize;
                             } else {
                                 pop!(f);
                             }
@@ -594,7 +617,7 @@ impl Vm {
                         }
                         Ok(None) => {
                             pop!(f);
-                            f.ip = arg as usize;
+                            ip = arg as usize;
                             Ok(())
                         }
                         Err(e) => Err(e),
@@ -617,9 +640,10 @@ impl Vm {
                                 Err(exc::recursion_error("maximum recursion depth exceeded"))
                             } else {
                                 self.depth += 1;
+                                f.ip = ip;
                                 let old = std::mem::replace(&mut f, new);
                                 self.frames.push(old);
-                                code = f.code.clone();
+                                reload!();
                                 self.publish(&f);
                                 Ok(())
                             }
@@ -649,7 +673,7 @@ impl Vm {
                     let done = std::mem::replace(&mut f, caller);
                     self.release_frame(done);
                     self.depth -= 1;
-                    code = f.code.clone();
+                    reload!();
                     self.publish(&f);
                     f.stack.push(v);
                     Ok(())
@@ -657,6 +681,7 @@ impl Vm {
                 Op::YIELD_VALUE => {
                     let v = pop!(f);
                     if self.frames.len() == base {
+                        f.ip = ip;
                         break Ok(FrameExit::Yield(v));
                     }
                     Err(exc::runtime_error("yield from an inlined frame"))
@@ -672,7 +697,7 @@ impl Vm {
                         Ok(FrameExit::Return(r)) => {
                             pop!(f);
                             f.stack.push(r);
-                            f.ip = arg as usize;
+                            ip = arg as usize;
                             Ok(())
                         }
                         Err(e) => Err(e),
@@ -794,7 +819,7 @@ impl Vm {
                             f.stack.push(Value::small_int(f.lasti as i64));
                         }
                         f.stack.push(e.0);
-                        f.ip = h.target as usize;
+                        ip = h.target as usize;
                         break;
                     }
                     if self.frames.len() == base {
@@ -805,7 +830,7 @@ impl Vm {
                     let done = std::mem::replace(&mut f, caller);
                     self.release_frame(done);
                     self.depth -= 1;
-                    code = f.code.clone();
+                    reload_code!();
                     self.publish(&f);
                     e = PyErr(e.0);
                 }
@@ -878,10 +903,10 @@ impl Vm {
     #[inline]
     pub(crate) fn load_global(&self, globals: &Value, name: &Value) -> Option<Value> {
         let h = crate::runtime::str::hash_of(name);
-        if let Some(v) = globals.downcast::<DictObj>().and_then(|d| d.get_fast(name, h)) {
+        if let Some(v) = globals.downcast::<DictObj>().and_then(|d| d.get_str(name, h)) {
             return Some(v);
         }
-        self.builtins.downcast::<DictObj>().and_then(|d| d.get_fast(name, h))
+        self.builtins.downcast::<DictObj>().and_then(|d| d.get_str(name, h))
     }
 
     fn op_make_function(&mut self, f: &mut Frame, flags: u32) {

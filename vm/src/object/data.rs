@@ -190,6 +190,9 @@ pub const CLS_EXCEPTION: u32 = 8;
 pub const CLS_BASETYPE: u32 = 16;
 /// Class flag: defines or inherits `__setattr__` from a user class.
 pub const CLS_SETATTR: u32 = 32;
+/// Class flag: its MRO may hold data descriptors (properties, slots, user descriptors), so
+/// instance attribute lookups must consult the class first.
+pub const CLS_DATA_DESCR: u32 = 64;
 
 impl ObjData for ClassObj {
     const KIND: Kind = Kind::Class;

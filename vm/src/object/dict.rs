@@ -200,6 +200,31 @@ impl DictTable {
         self.version += 1;
     }
 
+    /// Lookup of a str key (an identifier, usually interned): identity first, then text.
+    #[inline]
+    pub fn get_str(&self, key: &Value, hash: i64) -> Option<&Value> {
+        if self.used == 0 {
+            return None;
+        }
+        let mask = self.indices.len() - 1;
+        let mut slot = (hash as u64 as usize) & mask;
+        let mut perturb = hash as u64;
+        loop {
+            let ix = self.indices[slot];
+            if ix == EMPTY {
+                return None;
+            }
+            if ix != DUMMY {
+                let e = &self.entries[ix as usize];
+                if e.key.is(key) || (e.hash == hash && fast_eq(&e.key, key) == Some(true)) {
+                    return Some(&e.value);
+                }
+            }
+            perturb >>= 5;
+            slot = (slot * 5 + 1 + perturb as usize) & mask;
+        }
+    }
+
     /// Lookup with fast equality only; `None` also when Python equality would be needed.
     /// Right for keys known to compare natively (strs, ints).
     #[inline]
@@ -413,6 +438,12 @@ impl DictObj {
     #[inline]
     pub fn get_fast(&self, key: &Value, hash: i64) -> Option<Value> {
         self.with(|t| t.get_fast(key, hash).cloned())
+    }
+
+    /// Lookup of a str key (see [`DictTable::get_str`]).
+    #[inline]
+    pub fn get_str(&self, key: &Value, hash: i64) -> Option<Value> {
+        self.with(|t| t.get_str(key, hash).cloned())
     }
 
     /// Inserts or replaces `key`.

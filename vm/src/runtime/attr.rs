@@ -103,13 +103,13 @@ impl Vm {
     fn class_lookup_uncached(&self, cls: &Value, name: &Value) -> Option<Value> {
         let c = cls.downcast::<ClassObj>()?;
         let h = hash_of(name);
-        if let Some(v) = c.dict.downcast::<DictObj>().unwrap().get_fast(name, h) {
+        if let Some(v) = c.dict.downcast::<DictObj>().unwrap().get_str(name, h) {
             return Some(v);
         }
         c.with_mro(|mro| {
             for b in mro {
                 let bc = b.downcast::<ClassObj>().unwrap();
-                if let Some(v) = bc.dict.downcast::<DictObj>().unwrap().get_fast(name, h) {
+                if let Some(v) = bc.dict.downcast::<DictObj>().unwrap().get_str(name, h) {
                     return Some(v);
                 }
             }
@@ -179,18 +179,26 @@ impl Vm {
             return None;
         }
         let cls = crate::runtime::class_ref(h);
+        let inst = obj.downcast::<InstanceObj>().unwrap();
+        let hash = hash_of(name);
+        // SAFETY (both blocks below): the slot holds a dict value while the instance is alive;
+        // reading through a borrowed word avoids reference-count traffic.
+        let no_data_descr = !self.descr_added_late && !cls.downcast::<ClassObj>().unwrap().has(object::CLS_DATA_DESCR);
+        if no_data_descr && !inst.dict.is_undef() {
+            let d = std::mem::ManuallyDrop::new(unsafe { Value::from_bits(inst.dict.bits()) });
+            if let Some(v) = d.downcast::<DictObj>().unwrap().get_str(name, hash) {
+                return Some(v);
+            }
+        }
         let descr = self.class_lookup(&cls, name);
         if let Some(d) = &descr
             && is_data_descr(d)
         {
             return None;
         }
-        let inst = obj.downcast::<InstanceObj>().unwrap();
-        if !inst.dict.is_undef() {
-            // SAFETY: the slot holds a dict value while the instance is alive; reading
-            // through a borrowed word avoids reference-count traffic.
+        if !no_data_descr && !inst.dict.is_undef() {
             let d = std::mem::ManuallyDrop::new(unsafe { Value::from_bits(inst.dict.bits()) });
-            if let Some(v) = d.downcast::<DictObj>().unwrap().get_fast(name, hash_of(name)) {
+            if let Some(v) = d.downcast::<DictObj>().unwrap().get_str(name, hash) {
                 return Some(v);
             }
         }
@@ -539,9 +547,21 @@ impl Vm {
     /// LOAD_METHOD: `(method, self)` when `name` is a plain method found on the class,
     /// else `(attribute, UNDEF)`.
     pub fn load_method(&mut self, obj: Value, name: &Value) -> PyResult<(Value, Value)> {
-        if !matches!(obj.kind(), Some(Kind::Class) | Some(Kind::Module) | Some(Kind::Super)) {
-            let cls = class_of(&obj);
-            if let Some(d) = self.class_lookup(&cls, name) {
+        let h = obj.header();
+        if h.is_none_or(|h| !matches!(h.kind, Kind::Class | Kind::Module | Kind::Super)) {
+            let owned;
+            let borrowed;
+            let cls: &Value = match h {
+                Some(h) => {
+                    borrowed = crate::runtime::class_ref(h);
+                    &borrowed
+                }
+                None => {
+                    owned = class_of(&obj);
+                    &owned
+                }
+            };
+            if let Some(d) = self.class_lookup(cls, name) {
                 let plain = match d.kind() {
                     Some(Kind::Function) => true,
                     Some(Kind::Builtin) => {
@@ -551,7 +571,15 @@ impl Vm {
                     _ => false,
                 };
                 if plain {
-                    let shadowed = existing_instance_dict(&obj).is_some_and(|dd| dd.downcast::<DictObj>().unwrap().get_fast(name, hash_of(name)).is_some());
+                    let shadowed = match obj.downcast::<InstanceObj>() {
+                        Some(i) if i.dict.is_undef() => false,
+                        Some(i) => {
+                            // SAFETY: a borrowed word of the instance's dict, alive with it.
+                            let dd = std::mem::ManuallyDrop::new(unsafe { Value::from_bits(i.dict.bits()) });
+                            dd.downcast::<DictObj>().unwrap().get_str(name, hash_of(name)).is_some()
+                        }
+                        None => existing_instance_dict(&obj).is_some_and(|dd| dd.downcast::<DictObj>().unwrap().get_fast(name, hash_of(name)).is_some()),
+                    };
                     if !shadowed {
                         return Ok((d, obj));
                     }
@@ -576,6 +604,9 @@ impl Vm {
                 )));
             }
             self.class_changed(obj, name);
+            if is_data_descr(&v) || v.kind() == Some(Kind::Instance) {
+                self.descr_added_late = true;
+            }
             oc.dict.downcast::<DictObj>().unwrap().insert_fast(name.clone(), hash_of(name), v);
             return Ok(());
         }

@@ -194,6 +194,11 @@ impl Vm {
             no_dict = false;
         }
         c.nslots.set(nslots);
+        let descr_here = cd.values().iter().any(|v| matches!(v.kind(), Some(Kind::Property) | Some(Kind::SlotDescr) | Some(Kind::Instance)));
+        let descr_inherited = c.with_mro(|m| m.iter().any(|b| b.downcast::<ClassObj>().unwrap().has(object::CLS_DATA_DESCR)));
+        if descr_here || descr_inherited {
+            c.flags.set(c.flags.get() | object::CLS_DATA_DESCR);
+        }
         if no_dict {
             c.flags.set(c.flags.get() | CLS_NO_DICT);
         }

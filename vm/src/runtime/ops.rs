@@ -155,6 +155,9 @@ impl Vm {
             let pb = payload(b).unwrap_or_else(|| b.clone());
             return self.binary_op(&pa, &pb, op);
         }
+        if let Some(r) = crate::stdlib::collections::deque_binop(self, a, b, op)? {
+            return Ok(r);
+        }
         let sym = binop::SYMBOLS[base as usize];
         let sym = if inplace { format!("{sym}=") } else { sym.to_string() };
         if base == binop::POWER && !inplace {
@@ -427,6 +430,9 @@ impl Vm {
         if user && let Some(r) = self.native_compare(&payload(a).unwrap_or(a.clone()), &payload(b).unwrap_or(b.clone()), op)? {
             return Ok(Value::bool(r));
         }
+        if let Some(r) = crate::stdlib::collections::deque_compare(self, a, b, op)? {
+            return Ok(r);
+        }
         match op {
             cmpop::EQ => Ok(Value::bool(a.is(b))),
             cmpop::NE => Ok(Value::bool(!a.is(b))),
@@ -652,16 +658,16 @@ impl Vm {
                 if let Some(v) = self.dict_get(d, k)? {
                     return Ok(v);
                 }
+                if is_user_class(c)
+                    && let Some(m) = self.user_dunder(c, "__missing__")
+                {
+                    return self.call(&m, &[c.clone(), k.clone()]);
+                }
                 if !d.default_factory.is_undef() && !d.default_factory.get().is_none() {
                     let f = d.default_factory.get();
                     let v = self.call(&f, &[])?;
                     self.dict_set(c, k.clone(), v.clone())?;
                     return Ok(v);
-                }
-                if is_user_class(c)
-                    && let Some(m) = self.user_dunder(c, "__missing__")
-                {
-                    return self.call(&m, &[c.clone(), k.clone()]);
                 }
                 Err(exc::key_error(k.clone()))
             }
@@ -823,6 +829,7 @@ impl Vm {
                     None => Err(exc::key_error(k.clone())),
                 }
             }
+            Some(Kind::Deque) => crate::stdlib::collections::deque_delitem(self, c, k),
             _ => Err(exc::type_error(format!("'{}' object doesn't support item deletion", type_name(c)))),
         }
     }

@@ -248,7 +248,12 @@ impl Vm {
                 let m = module.as_ref().and_then(|m| as_str(m)).unwrap_or("__main__").to_string();
                 format!("<{}.{} object at {}>", m, as_str(&c.qualname.get()).unwrap_or("?"), addr(v))
             }
-            _ => format!("<{} object at {}>", type_name(v), addr(v)),
+            _ => {
+                if let Some(r) = crate::stdlib::itertools::iter_repr(self, v) {
+                    return r;
+                }
+                format!("<{} object at {}>", type_name(v), addr(v))
+            }
         })
     }
 

@@ -6,7 +6,7 @@ use crate::interp::args::Args;
 use crate::object::{self, DequeObj, PropertyObj};
 use crate::runtime::class::{add_attr, add_method, builtin_fn};
 use crate::runtime::str::new_str;
-use crate::runtime::{exc, int, tuple, type_name};
+use crate::runtime::{exc, int, type_name};
 use crate::types::types;
 use crate::value::Value;
 use crate::{PyResult, Vm};
@@ -14,13 +14,21 @@ use std::cell::UnsafeCell;
 use std::collections::VecDeque;
 
 fn dq(v: &Value) -> PyResult<&DequeObj> {
-    v.downcast::<DequeObj>().ok_or_else(|| exc::type_error(format!("descriptor requires a 'collections.deque' object but received '{}'", type_name(v))))
+    v.downcast::<DequeObj>().ok_or_else(|| {
+        exc::type_error(format!(
+            "descriptor requires a 'collections.deque' object but received '{}'",
+            type_name(v)
+        ))
+    })
 }
 
 fn one(a: &Args, name: &str) -> PyResult<()> {
     a.no_kw(name)?;
     if a.npos() != 2 {
-        return Err(exc::type_error(format!("deque.{name}() takes exactly one argument ({} given)", a.npos() - 1)));
+        return Err(exc::type_error(format!(
+            "deque.{name}() takes exactly one argument ({} given)",
+            a.npos() - 1
+        )));
     }
     Ok(())
 }
@@ -28,7 +36,10 @@ fn one(a: &Args, name: &str) -> PyResult<()> {
 fn none(a: &Args, name: &str) -> PyResult<()> {
     a.no_kw(name)?;
     if a.npos() != 1 {
-        return Err(exc::type_error(format!("deque.{name}() takes no arguments ({} given)", a.npos() - 1)));
+        return Err(exc::type_error(format!(
+            "deque.{name}() takes no arguments ({} given)",
+            a.npos() - 1
+        )));
     }
     Ok(())
 }
@@ -69,12 +80,16 @@ fn d_appendleft(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn d_pop(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     none(a, "pop")?;
-    dq(a.arg(0))?.with(|q| q.pop_back()).ok_or_else(|| exc::index_error("pop from an empty deque"))
+    dq(a.arg(0))?
+        .with(|q| q.pop_back())
+        .ok_or_else(|| exc::index_error("pop from an empty deque"))
 }
 
 fn d_popleft(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     none(a, "popleft")?;
-    dq(a.arg(0))?.with(|q| q.pop_front()).ok_or_else(|| exc::index_error("pop from an empty deque"))
+    dq(a.arg(0))?
+        .with(|q| q.pop_front())
+        .ok_or_else(|| exc::index_error("pop from an empty deque"))
 }
 
 fn d_extend(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -102,7 +117,10 @@ fn d_rotate(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let n = if a.npos() > 1 {
         let v = a.arg(1);
         if v.as_float().is_some() || !int::is_int(v) {
-            return Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))));
+            return Err(exc::type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                type_name(v)
+            )));
         }
         int::as_i64(v).unwrap_or(0)
     } else {
@@ -147,7 +165,13 @@ fn d_count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     Ok(Value::small_int(n))
 }
 
-fn find(vm: &mut Vm, items: &[Value], x: &Value, start: usize, stop: usize) -> PyResult<Option<usize>> {
+fn find(
+    vm: &mut Vm,
+    items: &[Value],
+    x: &Value,
+    start: usize,
+    stop: usize,
+) -> PyResult<Option<usize>> {
     for (i, v) in items.iter().enumerate().take(stop).skip(start) {
         if v.is(x) || vm.eq(v, x)? {
             return Ok(Some(i));
@@ -159,17 +183,26 @@ fn find(vm: &mut Vm, items: &[Value], x: &Value, start: usize, stop: usize) -> P
 fn d_index(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.no_kw("index")?;
     if a.npos() < 2 || a.npos() > 4 {
-        return Err(exc::type_error(format!("index expected at least 1 argument, got {}", a.npos() - 1)));
+        return Err(exc::type_error(format!(
+            "index expected at least 1 argument, got {}",
+            a.npos() - 1
+        )));
     }
     let items = snapshot(dq(a.arg(0))?);
     let n = items.len() as i64;
     let norm = |v: &Value| -> PyResult<usize> {
-        let i = int::as_i64(v).ok_or_else(|| exc::type_error("slice indices must be integers or have an __index__ method"))?;
+        let i = int::as_i64(v).ok_or_else(|| {
+            exc::type_error("slice indices must be integers or have an __index__ method")
+        })?;
         let i = if i < 0 { (i + n).max(0) } else { i.min(n) };
         Ok(i as usize)
     };
     let start = if a.npos() > 2 { norm(a.arg(2))? } else { 0 };
-    let stop = if a.npos() > 3 { norm(a.arg(3))? } else { n as usize };
+    let stop = if a.npos() > 3 {
+        norm(a.arg(3))?
+    } else {
+        n as usize
+    };
     match find(vm, &items, a.arg(1), start, stop)? {
         Some(i) => Ok(Value::small_int(i as i64)),
         None => {
@@ -189,17 +222,28 @@ fn d_remove(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             drop(old);
             Ok(Value::NONE)
         }
-        None => Err(exc::value_error("deque.remove(x): x not in deque")),
+        None => {
+            let r = vm.repr(a.arg(1))?;
+            Err(exc::value_error(format!("{r} is not in deque")))
+        }
     }
 }
 
 fn d_insert(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.no_kw("insert")?;
     if a.npos() != 3 {
-        return Err(exc::type_error(format!("insert expected 2 arguments, got {}", a.npos() - 1)));
+        return Err(exc::type_error(format!(
+            "insert expected 2 arguments, got {}",
+            a.npos() - 1
+        )));
     }
     let d = dq(a.arg(0))?;
-    let i = int::as_i64(a.arg(1)).ok_or_else(|| exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(a.arg(1)))))?;
+    let i = int::as_i64(a.arg(1)).ok_or_else(|| {
+        exc::type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            type_name(a.arg(1))
+        ))
+    })?;
     let full = d.maxlen.is_some_and(|m| d.with(|q| q.len()) >= m);
     if full {
         return Err(exc::index_error("deque already at its maximum size"));
@@ -214,14 +258,24 @@ fn d_insert(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn new_deque_like(cls: &Value, items: VecDeque<Value>, maxlen: Option<usize>) -> Value {
-    object::alloc(cls, DequeObj { items: UnsafeCell::new(items), maxlen })
+    object::alloc(
+        cls,
+        DequeObj {
+            items: UnsafeCell::new(items),
+            maxlen,
+        },
+    )
 }
 
 fn d_copy(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     none(a, "copy")?;
     let d = dq(a.arg(0))?;
     let items: VecDeque<Value> = d.with(|q| q.clone());
-    Ok(new_deque_like(&crate::runtime::class_of(a.arg(0)), items, d.maxlen))
+    Ok(new_deque_like(
+        &crate::runtime::class_of(a.arg(0)),
+        items,
+        d.maxlen,
+    ))
 }
 
 fn d_maxlen(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -234,7 +288,10 @@ fn d_maxlen(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn d_add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let d = dq(a.arg(0))?;
     let Some(o) = a.arg(1).downcast::<DequeObj>() else {
-        return Err(exc::type_error(format!("can only concatenate deque (not \"{}\") to deque", type_name(a.arg(1)))));
+        return Err(exc::type_error(format!(
+            "can only concatenate deque (not \"{}\") to deque",
+            type_name(a.arg(1))
+        )));
     };
     let _ = vm;
     let mut items: VecDeque<Value> = d.with(|q| q.clone());
@@ -249,7 +306,12 @@ fn d_add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn d_mul(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let d = dq(a.arg(0))?;
-    let n = int::as_i64(a.arg(1)).ok_or_else(|| exc::type_error(format!("can't multiply sequence by non-int of type '{}'", type_name(a.arg(1)))))?;
+    let n = int::as_i64(a.arg(1)).ok_or_else(|| {
+        exc::type_error(format!(
+            "can't multiply sequence by non-int of type '{}'",
+            type_name(a.arg(1))
+        ))
+    })?;
     let items = snapshot(d);
     let r = new_deque_like(&types().deque, VecDeque::new(), d.maxlen);
     let rd = r.downcast::<DequeObj>().unwrap();
@@ -263,7 +325,9 @@ fn d_mul(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn d_contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let items = snapshot(dq(a.arg(0))?);
-    Ok(Value::bool(find(vm, &items, a.arg(1), 0, items.len())?.is_some()))
+    Ok(Value::bool(
+        find(vm, &items, a.arg(1), 0, items.len())?.is_some(),
+    ))
 }
 
 fn d_eq(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -285,11 +349,20 @@ fn d_eq(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn d_delitem(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let d = dq(a.arg(0))?;
-    let i = int::as_i64(a.arg(1)).ok_or_else(|| exc::type_error(format!("sequence index must be integer, not '{}'", type_name(a.arg(1)))))?;
+    let i = int::as_i64(a.arg(1)).ok_or_else(|| {
+        exc::type_error(format!(
+            "sequence index must be integer, not '{}'",
+            type_name(a.arg(1))
+        ))
+    })?;
     let old = d.with(|q| {
         let n = q.len() as i64;
         let j = if i < 0 { i + n } else { i };
-        if j < 0 || j >= n { None } else { q.remove(j as usize) }
+        if j < 0 || j >= n {
+            None
+        } else {
+            q.remove(j as usize)
+        }
     });
     match old {
         Some(_) => Ok(Value::NONE),
@@ -321,7 +394,15 @@ fn install_deque_methods() {
     add_method(d, "__eq__", d_eq);
     add_method(d, "__delitem__", d_delitem);
     let getter = builtin_fn("maxlen", "deque", d_maxlen, object::Binding::Function);
-    let prop = object::alloc(&t.property, PropertyObj { fget: getter, fset: Value::NONE, fdel: Value::NONE, doc: Value::NONE });
+    let prop = object::alloc(
+        &t.property,
+        PropertyObj {
+            fget: getter,
+            fset: Value::NONE,
+            fdel: Value::NONE,
+            doc: Value::NONE,
+        },
+    );
     add_attr(d, "maxlen", prop);
     add_attr(d, "__module__", new_str("collections"));
 }
@@ -604,10 +685,101 @@ class OrderedDict(dict):
         return self.__class__(self)
 "#;
 
+/// `defaultdict(...)`: the builtin constructor does not run `defaultdict.__init__` for the
+/// builtin class itself (call_class skips `__init__` of builtin classes), so this
+/// constructor allocates and then runs it.
+fn new_defaultdict(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    let inst = object::alloc(cls, object::DictObj::default());
+    if cls.is(&types().defaultdict)
+        && let Some(init) = crate::runtime::attr::dict_get_str(
+            types()
+                .defaultdict
+                .downcast::<object::ClassObj>()
+                .unwrap()
+                .dict
+                .downcast::<object::DictObj>()
+                .unwrap(),
+            "__init__",
+        )
+    {
+        let mut all = Vec::with_capacity(a.all.len() + 1);
+        all.push(inst.clone());
+        all.extend(a.all.iter().cloned());
+        vm.call_args(
+            &init,
+            &Args {
+                all: &all,
+                kwnames: a.kwnames,
+            },
+        )?;
+    }
+    Ok(inst)
+}
+
 /// Builds the module namespace.
 pub fn build(vm: &mut Vm, d: &Value) -> PyResult<()> {
     install_deque_methods();
     let t = types();
+    t.defaultdict
+        .downcast::<object::ClassObj>()
+        .unwrap()
+        .new
+        .set(Some(new_defaultdict));
+    let fget = builtin_fn(
+        "default_factory",
+        "defaultdict",
+        |_, a| {
+            let d = a
+                .arg(0)
+                .downcast::<object::DictObj>()
+                .ok_or_else(|| exc::type_error("defaultdict expected"))?;
+            let f = d.default_factory.get();
+            Ok(if f.is_undef() { Value::NONE } else { f })
+        },
+        object::Binding::Function,
+    );
+    let fset = builtin_fn(
+        "default_factory",
+        "defaultdict",
+        |_, a| {
+            let d = a
+                .arg(0)
+                .downcast::<object::DictObj>()
+                .ok_or_else(|| exc::type_error("defaultdict expected"))?;
+            d.default_factory.set(a.arg(1).clone());
+            Ok(Value::NONE)
+        },
+        object::Binding::Function,
+    );
+    let prop = object::alloc(
+        &t.property,
+        PropertyObj {
+            fget,
+            fset,
+            fdel: Value::NONE,
+            doc: Value::NONE,
+        },
+    );
+    add_attr(&t.defaultdict, "default_factory", prop);
+    add_method(&t.defaultdict, "__missing__", |vm, a| {
+        if a.npos() != 2 {
+            return Err(exc::type_error(format!(
+                "defaultdict.__missing__() takes exactly one argument ({} given)",
+                a.npos() - 1
+            )));
+        }
+        let d = a
+            .arg(0)
+            .downcast::<object::DictObj>()
+            .ok_or_else(|| exc::type_error("defaultdict expected"))?;
+        let f = d.default_factory.get();
+        if f.is_undef() || f.is_none() {
+            return Err(exc::key_error(a.arg(1).clone()));
+        }
+        let v = vm.call(&f, &[])?;
+        vm.dict_set(a.arg(0), a.arg(1).clone(), v.clone())?;
+        Ok(v)
+    });
     set(d, "deque", t.deque.clone());
     set(d, "defaultdict", t.defaultdict.clone());
     add_attr(&t.defaultdict, "__module__", new_str("collections"));
@@ -617,42 +789,259 @@ pub fn build(vm: &mut Vm, d: &Value) -> PyResult<()> {
     Ok(())
 }
 
-const ABCS: &[(&str, &[&str])] = &[
-    ("Hashable", &["__hash__"]),
-    ("Awaitable", &["__await__"]),
-    ("AsyncIterable", &["__aiter__"]),
-    ("AsyncIterator", &["__aiter__", "__anext__"]),
-    ("Iterable", &["__iter__"]),
-    ("Iterator", &["__iter__", "__next__"]),
-    ("Reversible", &["__iter__", "__reversed__"]),
-    ("Generator", &["__iter__", "__next__", "send", "throw"]),
-    ("Sized", &["__len__"]),
-    ("Container", &["__contains__"]),
-    ("Callable", &["__call__"]),
-    ("Collection", &["__len__", "__iter__", "__contains__"]),
-    ("Sequence", &["__len__", "__getitem__", "__iter__"]),
-    ("MutableSequence", &["__len__", "__getitem__", "__setitem__", "__delitem__", "insert"]),
-    ("Set", &["__len__", "__iter__", "__contains__"]),
-    ("MutableSet", &["__len__", "__iter__", "__contains__", "add", "discard"]),
-    ("Mapping", &["__len__", "__getitem__", "__iter__", "keys", "items", "values"]),
-    ("MutableMapping", &["__len__", "__getitem__", "__setitem__", "__delitem__", "keys"]),
-    ("MappingView", &["__len__"]),
-    ("KeysView", &["__len__", "__iter__", "__contains__"]),
-    ("ItemsView", &["__len__", "__iter__", "__contains__"]),
-    ("ValuesView", &["__len__", "__iter__"]),
-];
+const ABC_SRC: &str = r#"
+def _generic(cls, item):
+    return cls
+
+class Hashable:
+    __abc_methods__ = ('__hash__',)
+    __class_getitem__ = classmethod(_generic)
+
+class Awaitable:
+    __abc_methods__ = ('__await__',)
+    __class_getitem__ = classmethod(_generic)
+
+class Coroutine(Awaitable):
+    __abc_methods__ = ('__await__', 'send', 'throw', 'close')
+
+class AsyncIterable:
+    __abc_methods__ = ('__aiter__',)
+    __class_getitem__ = classmethod(_generic)
+
+class AsyncIterator(AsyncIterable):
+    __abc_methods__ = ('__aiter__', '__anext__')
+    def __aiter__(self):
+        return self
+
+class Iterable:
+    __abc_methods__ = ('__iter__',)
+    __class_getitem__ = classmethod(_generic)
+
+class Iterator(Iterable):
+    __abc_methods__ = ('__iter__', '__next__')
+    def __iter__(self):
+        return self
+
+class Reversible(Iterable):
+    __abc_methods__ = ('__iter__', '__reversed__')
+
+class Generator(Iterator):
+    __abc_methods__ = ('__iter__', '__next__', 'send', 'throw', 'close')
+    def __next__(self):
+        return self.send(None)
+    def close(self):
+        try:
+            self.throw(GeneratorExit)
+        except (GeneratorExit, StopIteration):
+            pass
+        else:
+            raise RuntimeError("generator ignored GeneratorExit")
+
+class Sized:
+    __abc_methods__ = ('__len__',)
+    __class_getitem__ = classmethod(_generic)
+
+class Container:
+    __abc_methods__ = ('__contains__',)
+    __class_getitem__ = classmethod(_generic)
+
+class Callable:
+    __abc_methods__ = ('__call__',)
+    __class_getitem__ = classmethod(_generic)
+
+class Collection(Sized, Iterable, Container):
+    __abc_methods__ = ('__len__', '__iter__', '__contains__')
+
+class Sequence(Reversible, Collection):
+    __abc_methods__ = ('__len__', '__getitem__', '__iter__')
+    def __iter__(self):
+        i = 0
+        try:
+            while True:
+                v = self[i]
+                yield v
+                i += 1
+        except IndexError:
+            return
+    def __contains__(self, value):
+        for v in self:
+            if v is value or v == value:
+                return True
+        return False
+    def __reversed__(self):
+        for i in reversed(range(len(self))):
+            yield self[i]
+    def index(self, value, start=0, stop=None):
+        i = start
+        while stop is None or i < stop:
+            try:
+                v = self[i]
+            except IndexError:
+                break
+            if v is value or v == value:
+                return i
+            i += 1
+        raise ValueError
+    def count(self, value):
+        return sum(1 for v in self if v is value or v == value)
+
+class MutableSequence(Sequence):
+    __abc_methods__ = ('__len__', '__getitem__', '__setitem__', '__delitem__', 'insert')
+    def append(self, value):
+        self.insert(len(self), value)
+    def extend(self, values):
+        for v in values:
+            self.append(v)
+    def pop(self, index=-1):
+        v = self[index]
+        del self[index]
+        return v
+    def remove(self, value):
+        del self[self.index(value)]
+    def clear(self):
+        try:
+            while True:
+                self.pop()
+        except IndexError:
+            pass
+    def reverse(self):
+        n = len(self)
+        for i in range(n // 2):
+            self[i], self[n - i - 1] = self[n - i - 1], self[i]
+    def __iadd__(self, values):
+        self.extend(values)
+        return self
+
+class Set(Collection):
+    __abc_methods__ = ('__len__', '__iter__', '__contains__')
+
+class MutableSet(Set):
+    __abc_methods__ = ('__len__', '__iter__', '__contains__', 'add', 'discard')
+
+class Mapping(Collection):
+    __abc_methods__ = ('__len__', '__getitem__', '__iter__', 'keys', 'items', 'values')
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+    def __contains__(self, key):
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+    def keys(self):
+        return list(self)
+    def items(self):
+        return [(k, self[k]) for k in self]
+    def values(self):
+        return [self[k] for k in self]
+    def __eq__(self, other):
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return dict(self.items()) == dict(other.items())
+    __hash__ = None
+
+class MutableMapping(Mapping):
+    __abc_methods__ = ('__len__', '__getitem__', '__setitem__', '__delitem__', 'keys')
+    def pop(self, key, *default):
+        try:
+            value = self[key]
+        except KeyError:
+            if default:
+                return default[0]
+            raise
+        del self[key]
+        return value
+    def setdefault(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            self[key] = default
+        return default
+    def update(self, other=(), /, **kwds):
+        if hasattr(other, 'keys'):
+            for key in other.keys():
+                self[key] = other[key]
+        else:
+            for key, value in other:
+                self[key] = value
+        for key, value in kwds.items():
+            self[key] = value
+    def clear(self):
+        for k in list(self):
+            del self[k]
+
+class MappingView(Sized):
+    __abc_methods__ = ('__len__',)
+
+class KeysView(MappingView, Set):
+    __abc_methods__ = ('__len__', '__iter__', '__contains__')
+
+class ItemsView(MappingView, Set):
+    __abc_methods__ = ('__len__', '__iter__', '__contains__')
+
+class ValuesView(MappingView, Collection):
+    __abc_methods__ = ('__len__', '__iter__')
+
+del _generic
+"#;
 
 /// Builds `collections.abc`.
 pub fn build_abc(vm: &mut Vm, d: &Value) -> PyResult<()> {
-    let _ = vm;
-    let t = types();
-    for (name, methods) in ABCS {
-        let ns = object::alloc(&t.dict, object::DictObj::default());
-        set(&ns, "__abc_methods__", tuple::new(methods.iter().map(|m| new_str(m)).collect()));
-        set(&ns, "__module__", new_str("collections.abc"));
-        set(&ns, "__qualname__", new_str(name));
-        let cls = vm.make_class(&new_str(name), vec![], &ns)?;
-        set(d, name, cls);
+    super::run_py(vm, d, ABC_SRC, "<collections.abc>")
+}
+
+/// `a <op> b` when `a` is a deque (`+`, `*`, `+=`, `*=`); `None` if not supported.
+/// `op` is BINARY_OP's argument (in-place forms included). Hooked from `runtime/ops.rs`.
+pub fn deque_binop(vm: &mut Vm, a: &Value, b: &Value, op: u32) -> PyResult<Option<Value>> {
+    use jitlens_compiler::bytecode::binop;
+    if a.downcast::<DequeObj>().is_none() {
+        return Ok(None);
     }
-    Ok(())
+    let args = [a.clone(), b.clone()];
+    let args = Args::new(&args);
+    match op {
+        binop::ADD if b.downcast::<DequeObj>().is_some() => d_add(vm, &args).map(Some),
+        binop::MULTIPLY if int::is_int(b) && b.as_float().is_none() => d_mul(vm, &args).map(Some),
+        x if x == binop::ADD + binop::INPLACE => {
+            d_extend(vm, &args)?;
+            Ok(Some(a.clone()))
+        }
+        x if x == binop::MULTIPLY + binop::INPLACE && int::is_int(b) && b.as_float().is_none() => {
+            let n = int::as_i64(b).unwrap_or(0);
+            let d = dq(a)?;
+            let items = snapshot(d);
+            let old = d.with(std::mem::take);
+            drop(old);
+            for _ in 0..n.max(0) {
+                for v in &items {
+                    push(d, v.clone(), false);
+                }
+            }
+            Ok(Some(a.clone()))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// `a == b` / `a != b` for two deques (`None` otherwise). Hooked from `runtime/ops.rs`.
+pub fn deque_compare(vm: &mut Vm, a: &Value, b: &Value, op: u32) -> PyResult<Option<Value>> {
+    use jitlens_compiler::bytecode::cmpop;
+    if a.downcast::<DequeObj>().is_none()
+        || b.downcast::<DequeObj>().is_none()
+        || !(op == cmpop::EQ || op == cmpop::NE)
+    {
+        return Ok(None);
+    }
+    let args = [a.clone(), b.clone()];
+    let r = d_eq(vm, &Args::new(&args))?;
+    Ok(Some(Value::bool(r.is(&Value::TRUE) == (op == cmpop::EQ))))
+}
+
+/// `del d[i]` for a deque. Hooked from `runtime/ops.rs`.
+pub fn deque_delitem(vm: &mut Vm, d: &Value, k: &Value) -> PyResult<()> {
+    let args = [d.clone(), k.clone()];
+    d_delitem(vm, &Args::new(&args)).map(|_| ())
 }

@@ -24,17 +24,26 @@ fn is_number(v: &Value) -> bool {
 fn new_count(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
     a.only_kw("count", &["start", "step"])?;
     if a.npos() > 2 {
-        return Err(exc::type_error(format!("count expected at most 2 arguments, got {}", a.npos())));
+        return Err(exc::type_error(format!(
+            "count expected at most 2 arguments, got {}",
+            a.npos()
+        )));
     }
     let start = a.get(0, "start").cloned().unwrap_or(Value::small_int(0));
     let step = a.get(1, "step").cloned().unwrap_or(Value::small_int(1));
     for v in [&start, &step] {
-        let user = v.is_obj() && !class_of(v).downcast::<ClassObj>().is_some_and(|c| c.has(crate::object::CLS_BUILTIN));
+        let user = v.is_obj()
+            && !class_of(v)
+                .downcast::<ClassObj>()
+                .is_some_and(|c| c.has(crate::object::CLS_BUILTIN));
         if !is_number(v) && !(user && vm.lookup_special(v, &intern("__add__")).is_some()) {
             return Err(exc::type_error("a number is required"));
         }
     }
-    Ok(new_iter(&types().count, IterState::Count { cur: start, step }))
+    Ok(new_iter(
+        &types().count,
+        IterState::Count { cur: start, step },
+    ))
 }
 
 /// `PyNumber_AsSsize_t` with errors folded into -1 (as islice does); `None` for None.
@@ -73,7 +82,9 @@ fn new_islice(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
         }
     }
     if start < 0 || stop < -1 {
-        return Err(exc::value_error("Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize."));
+        return Err(exc::value_error(
+            "Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize.",
+        ));
     }
     if a.npos() == 4
         && let Some(s) = islice_index(vm, a.arg(3))
@@ -81,42 +92,77 @@ fn new_islice(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
         step = s;
     }
     if step < 1 {
-        return Err(exc::value_error("Step for islice() must be a positive integer or None."));
+        return Err(exc::value_error(
+            "Step for islice() must be a positive integer or None.",
+        ));
     }
     let stop = if stop == -1 { None } else { Some(stop) };
-    Ok(new_iter(&types().islice, IterState::Islice { it, next: start, stop, step, pos: 0, done: false }))
+    Ok(new_iter(
+        &types().islice,
+        IterState::Islice {
+            it,
+            next: start,
+            stop,
+            step,
+            pos: 0,
+            done: false,
+        },
+    ))
 }
 
 fn new_chain(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
     a.no_kw("chain")?;
     let its = vm.get_iter(&tuple::new(a.pos().to_vec()))?;
-    Ok(new_iter(&types().chain, IterState::Chain { its, cur: Value::UNDEF }))
+    Ok(new_iter(
+        &types().chain,
+        IterState::Chain {
+            its,
+            cur: Value::UNDEF,
+        },
+    ))
 }
 
 fn chain_from_iterable(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     // a.arg(0) is the class.
     if a.npos() != 2 {
-        return Err(exc::type_error(format!("chain.from_iterable() takes exactly one argument ({} given)", a.npos() - 1)));
+        return Err(exc::type_error(format!(
+            "chain.from_iterable() takes exactly one argument ({} given)",
+            a.npos() - 1
+        )));
     }
     let its = vm.get_iter(a.arg(1))?;
-    Ok(new_iter(&types().chain, IterState::Chain { its, cur: Value::UNDEF }))
+    Ok(new_iter(
+        &types().chain,
+        IterState::Chain {
+            its,
+            cur: Value::UNDEF,
+        },
+    ))
 }
 
 fn new_repeat(_vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
     a.only_kw("repeat", &["object", "times"])?;
     let Some(v) = a.get(0, "object") else {
-        return Err(exc::type_error("repeat() missing required argument 'object' (pos 1)"));
+        return Err(exc::type_error(
+            "repeat() missing required argument 'object' (pos 1)",
+        ));
     };
     let left = match a.get(1, "times") {
         Some(t) => {
             if t.as_float().is_some() || !int::is_int(t) {
-                return Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(t))));
+                return Err(exc::type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    type_name(t)
+                )));
             }
             Some(int::as_i64(t).unwrap_or(i64::MAX).max(0))
         }
         None => None,
     };
-    Ok(new_iter(&types().repeat, IterState::Repeat { v: v.clone(), left }))
+    Ok(new_iter(
+        &types().repeat,
+        IterState::Repeat { v: v.clone(), left },
+    ))
 }
 
 fn r_arg(v: &Value) -> PyResult<usize> {
@@ -133,34 +179,64 @@ fn r_arg(v: &Value) -> PyResult<usize> {
 fn comb_state(pool: Vec<Value>, kind: CombKind, r: usize) -> IterState {
     let n = pool.len();
     let (indices, cycles) = match kind {
-        CombKind::Permutations => ((0..n).collect(), if r <= n { (n - r + 1..=n).rev().collect() } else { Vec::new() }),
+        CombKind::Permutations => (
+            (0..n).collect(),
+            if r <= n {
+                (n - r + 1..=n).rev().collect()
+            } else {
+                Vec::new()
+            },
+        ),
         _ => ((0..r).collect(), Vec::new()),
     };
-    IterState::Combinatoric { pool, kind, indices, cycles, r, first: true, done: false, pools: Vec::new() }
+    IterState::Combinatoric {
+        pool,
+        kind,
+        indices,
+        cycles,
+        r,
+        first: true,
+        done: false,
+        pools: Vec::new(),
+    }
 }
 
 fn new_permutations(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
     a.only_kw("permutations", &["iterable", "r"])?;
     let Some(it) = a.get(0, "iterable") else {
-        return Err(exc::type_error("permutations() missing required argument 'iterable' (pos 1)"));
+        return Err(exc::type_error(
+            "permutations() missing required argument 'iterable' (pos 1)",
+        ));
     };
     let pool = vm.collect(it)?;
     let r = match a.get(1, "r").filter(|v| !v.is_none()) {
         Some(v) => r_arg(v)?,
         None => pool.len(),
     };
-    Ok(new_iter(&types().permutations, comb_state(pool, CombKind::Permutations, r)))
+    Ok(new_iter(
+        &types().permutations,
+        comb_state(pool, CombKind::Permutations, r),
+    ))
 }
 
 fn new_combinations(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
     a.only_kw("combinations", &["iterable", "r"])?;
     let (Some(it), Some(r)) = (a.get(0, "iterable"), a.get(1, "r")) else {
-        let missing = if a.get(0, "iterable").is_none() { "'iterable' (pos 1)" } else { "'r' (pos 2)" };
-        return Err(exc::type_error(format!("combinations() missing required argument {missing}")));
+        let missing = if a.get(0, "iterable").is_none() {
+            "'iterable' (pos 1)"
+        } else {
+            "'r' (pos 2)"
+        };
+        return Err(exc::type_error(format!(
+            "combinations() missing required argument {missing}"
+        )));
     };
     let pool = vm.collect(it)?;
     let r = r_arg(r)?;
-    Ok(new_iter(&types().combinations, comb_state(pool, CombKind::Combinations, r)))
+    Ok(new_iter(
+        &types().combinations,
+        comb_state(pool, CombKind::Combinations, r),
+    ))
 }
 
 fn new_product(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
@@ -168,7 +244,10 @@ fn new_product(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
     let repeat = match a.kw("repeat") {
         Some(v) => {
             if v.as_float().is_some() || !int::is_int(v) {
-                return Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))));
+                return Err(exc::type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    type_name(v)
+                )));
             }
             let r = int::as_i64(v).unwrap_or(i64::MAX);
             if r < 0 {
@@ -189,7 +268,16 @@ fn new_product(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
     let indices = vec![0; pools.len()];
     Ok(new_iter(
         &types().product,
-        IterState::Combinatoric { pool: Vec::new(), kind: CombKind::Product, indices, cycles: Vec::new(), r: 0, first: true, done: false, pools },
+        IterState::Combinatoric {
+            pool: Vec::new(),
+            kind: CombKind::Product,
+            indices,
+            cycles: Vec::new(),
+            r: 0,
+            first: true,
+            done: false,
+            pools,
+        },
     ))
 }
 
@@ -401,7 +489,10 @@ pub fn build(vm: &mut Vm, d: &Value) -> PyResult<()> {
     set_new(&t.product, new_product);
     add_classmethod(&t.chain, "from_iterable", chain_from_iterable);
     add_method(&t.repeat, "__length_hint__", |_, a| {
-        let it = a.arg(0).downcast::<IterObj>().ok_or_else(|| exc::type_error("repeat expected"))?;
+        let it = a
+            .arg(0)
+            .downcast::<IterObj>()
+            .ok_or_else(|| exc::type_error("repeat expected"))?;
         // SAFETY: a short read of the state.
         match unsafe { &*it.state.get() } {
             IterState::Repeat { left: Some(n), .. } => Ok(int::from_i64(*n)),

@@ -16,8 +16,6 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 unsafe extern "C" {
     fn erf(x: f64) -> f64;
     fn erfc(x: f64) -> f64;
-    fn tgamma(x: f64) -> f64;
-    fn lgamma(x: f64) -> f64;
     fn remainder(x: f64, y: f64) -> f64;
     fn nextafter(x: f64, y: f64) -> f64;
 }
@@ -47,8 +45,12 @@ pub fn build(_vm: &mut Vm, d: &Value) -> PyResult<()> {
     def(d, "atanh", |_, a| unary(a, "atanh", f64::atanh, false));
     def(d, "cbrt", |_, a| unary(a, "cbrt", f64::cbrt, false));
     def(d, "fabs", |_, a| unary(a, "fabs", f64::abs, false));
-    def(d, "erf", |_, a| unary(a, "erf", |x| unsafe { erf(x) }, false));
-    def(d, "erfc", |_, a| unary(a, "erfc", |x| unsafe { erfc(x) }, false));
+    def(d, "erf", |_, a| {
+        unary(a, "erf", |x| unsafe { erf(x) }, false)
+    });
+    def(d, "erfc", |_, a| {
+        unary(a, "erfc", |x| unsafe { erfc(x) }, false)
+    });
     def(d, "gamma", m_gamma);
     def(d, "lgamma", m_lgamma);
     def(d, "log", m_log);
@@ -74,8 +76,12 @@ pub fn build(_vm: &mut Vm, d: &Value) -> PyResult<()> {
     def(d, "pow", m_pow);
     def(d, "hypot", m_hypot);
     def(d, "dist", m_dist);
-    def(d, "floor", |vm, a| rounding(vm, a, "floor", "__floor__", f64::floor));
-    def(d, "ceil", |vm, a| rounding(vm, a, "ceil", "__ceil__", f64::ceil));
+    def(d, "floor", |vm, a| {
+        rounding(vm, a, "floor", "__floor__", f64::floor)
+    });
+    def(d, "ceil", |vm, a| {
+        rounding(vm, a, "ceil", "__ceil__", f64::ceil)
+    });
     def(d, "trunc", m_trunc);
     def(d, "isnan", |_, a| {
         a.check("isnan", 1, 1)?;
@@ -92,11 +98,15 @@ pub fn build(_vm: &mut Vm, d: &Value) -> PyResult<()> {
     def(d, "isclose", m_isclose);
     def(d, "degrees", |_, a| {
         a.check("degrees", 1, 1)?;
-        Ok(Value::float(num(a.arg(0))? * (180.0 / std::f64::consts::PI)))
+        Ok(Value::float(
+            num(a.arg(0))? * (180.0 / std::f64::consts::PI),
+        ))
     });
     def(d, "radians", |_, a| {
         a.check("radians", 1, 1)?;
-        Ok(Value::float(num(a.arg(0))? * (std::f64::consts::PI / 180.0)))
+        Ok(Value::float(
+            num(a.arg(0))? * (std::f64::consts::PI / 180.0),
+        ))
     });
     def(d, "factorial", m_factorial);
     def(d, "gcd", m_gcd);
@@ -120,7 +130,10 @@ pub fn build(_vm: &mut Vm, d: &Value) -> PyResult<()> {
     def(d, "frexp", |_, a| {
         a.check("frexp", 1, 1)?;
         let (m, e) = frexp(num(a.arg(0))?);
-        Ok(tuple::new(vec![Value::float(m), Value::small_int(e as i64)]))
+        Ok(tuple::new(vec![
+            Value::float(m),
+            Value::small_int(e as i64),
+        ]))
     });
     def(d, "ldexp", m_ldexp);
     def(d, "nextafter", |_, a| {
@@ -181,47 +194,208 @@ fn unary(a: &Args, name: &str, f: fn(f64) -> f64, can_overflow: bool) -> PyResul
 fn two(a: &Args, name: &str) -> PyResult<(f64, f64)> {
     a.no_kw(name)?;
     if a.npos() != 2 {
-        return Err(exc::type_error(format!("{name} expected 2 arguments, got {}", a.npos())));
+        return Err(exc::type_error(format!(
+            "{name} expected 2 arguments, got {}",
+            a.npos()
+        )));
     }
     Ok((num(a.arg(0))?, num(a.arg(1))?))
 }
 
-fn m_gamma(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    a.check("gamma", 1, 1)?;
-    let x = num(a.arg(0))?;
-    if x.is_nan() {
-        return Ok(Value::float(x));
+const LANCZOS_G: f64 = 6.024680040776729583740234375;
+const LANCZOS_G_MINUS_HALF: f64 = 5.524680040776729583740234375;
+const LANCZOS_NUM: [f64; 13] = [
+    23531376880.410759688572007674451636754734846804940,
+    42919803642.649098768957899047001988850926355848959,
+    35711959237.355668049440185451547166705960488635843,
+    17921034426.037209699919755754458931112671403265390,
+    6039542586.3520280050642916443072979210699388420708,
+    1439720407.3117216736632230727949123939715485786772,
+    248874557.86205415651146038641322942321632125127801,
+    31426415.585400194380614231628318205362874684987640,
+    2876370.6289353724412254090516208496135991145378768,
+    186056.26539522349504029498971604569928220784236328,
+    8071.6720023658162106380029022722506138218516325024,
+    210.82427775157934587250973392071336271166969580291,
+    2.5066282746310002701649081771338373386264310793408,
+];
+const LANCZOS_DEN: [f64; 13] = [
+    0.0,
+    39916800.0,
+    120543840.0,
+    150917976.0,
+    105258076.0,
+    45995730.0,
+    13339535.0,
+    2637558.0,
+    357423.0,
+    32670.0,
+    1925.0,
+    66.0,
+    1.0,
+];
+const GAMMA_INTEGRAL: [f64; 23] = [
+    1.0,
+    1.0,
+    2.0,
+    6.0,
+    24.0,
+    120.0,
+    720.0,
+    5040.0,
+    40320.0,
+    362880.0,
+    3628800.0,
+    39916800.0,
+    479001600.0,
+    6227020800.0,
+    87178291200.0,
+    1307674368000.0,
+    20922789888000.0,
+    355687428096000.0,
+    6402373705728000.0,
+    121645100408832000.0,
+    2432902008176640000.0,
+    51090942171709440000.0,
+    1124000727777607680000.0,
+];
+const LOGPI: f64 = 1.144729885849400174143427351353058711647;
+
+fn lanczos_sum(x: f64) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    if x < 5.0 {
+        for i in (0..13).rev() {
+            num = num * x + LANCZOS_NUM[i];
+            den = den * x + LANCZOS_DEN[i];
+        }
+    } else {
+        for i in 0..13 {
+            num = num / x + LANCZOS_NUM[i];
+            den = den / x + LANCZOS_DEN[i];
+        }
     }
-    if x.is_infinite() {
-        if x > 0.0 {
-            return Ok(Value::float(x));
+    num / den
+}
+
+fn m_sinpi(x: f64) -> f64 {
+    use std::f64::consts::PI;
+    let y = x.abs() % 2.0;
+    let n = (2.0 * y).round() as i32;
+    let r = match n {
+        0 => (PI * y).sin(),
+        1 => (PI * (y - 0.5)).cos(),
+        2 => (PI * (1.0 - y)).sin(),
+        3 => -(PI * (y - 1.5)).cos(),
+        _ => (PI * (y - 2.0)).sin(),
+    };
+    1.0f64.copysign(x) * r
+}
+
+/// CPython's `m_tgamma` (Lanczos); errors as CPython's `math_1(..., can_overflow=1)`.
+fn tgamma_py(x: f64) -> PyResult<f64> {
+    use std::f64::consts::PI;
+    if !x.is_finite() {
+        if x.is_nan() || x > 0.0 {
+            return Ok(x);
         }
         return Err(domain());
     }
-    if x == 0.0 || (x < 0.0 && x == x.floor()) {
+    if x == 0.0 {
         return Err(domain());
     }
-    let r = unsafe { tgamma(x) };
+    if x == x.floor() {
+        if x < 0.0 {
+            return Err(domain());
+        }
+        if x <= 23.0 {
+            return Ok(GAMMA_INTEGRAL[x as usize - 1]);
+        }
+    }
+    let absx = x.abs();
+    if absx < 1e-20 {
+        let r = 1.0 / x;
+        if r.is_infinite() {
+            return Err(range());
+        }
+        return Ok(r);
+    }
+    if absx > 200.0 {
+        if x < 0.0 {
+            return Ok(0.0 / m_sinpi(x));
+        }
+        return Err(range());
+    }
+    let y = absx + LANCZOS_G_MINUS_HALF;
+    let mut z = if absx > LANCZOS_G_MINUS_HALF {
+        let q = y - absx;
+        q - LANCZOS_G_MINUS_HALF
+    } else {
+        let q = y - LANCZOS_G_MINUS_HALF;
+        q - absx
+    };
+    z = z * LANCZOS_G / y;
+    let mut r;
+    if x < 0.0 {
+        r = -PI / m_sinpi(absx) / absx * y.exp() / lanczos_sum(absx);
+        r -= z * r;
+        if absx < 140.0 {
+            r /= y.powf(absx - 0.5);
+        } else {
+            let sqrtpow = y.powf(absx / 2.0 - 0.25);
+            r /= sqrtpow;
+            r /= sqrtpow;
+        }
+    } else {
+        r = lanczos_sum(absx) / y.exp();
+        r += z * r;
+        if absx < 140.0 {
+            r *= y.powf(absx - 0.5);
+        } else {
+            let sqrtpow = y.powf(absx / 2.0 - 0.25);
+            r *= sqrtpow;
+            r *= sqrtpow;
+        }
+    }
     if r.is_infinite() {
         return Err(range());
     }
-    Ok(Value::float(r))
+    Ok(r)
+}
+
+/// CPython's `m_lgamma`.
+fn lgamma_py(x: f64) -> PyResult<f64> {
+    if !x.is_finite() {
+        return Ok(if x.is_nan() { x } else { f64::INFINITY });
+    }
+    if x == x.floor() && x <= 2.0 {
+        if x <= 0.0 {
+            return Err(domain());
+        }
+        return Ok(0.0);
+    }
+    let absx = x.abs();
+    if absx < 1e-20 {
+        return Ok(-absx.ln());
+    }
+    let mut r = lanczos_sum(absx).ln() - LANCZOS_G;
+    r += (absx - 0.5) * ((absx + LANCZOS_G - 0.5).ln() - 1.0);
+    if x < 0.0 {
+        r = LOGPI - m_sinpi(absx).abs().ln() - absx.ln() - r;
+    }
+    if r.is_infinite() {
+        return Err(range());
+    }
+    Ok(r)
+}
+
+fn m_gamma(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.check("gamma", 1, 1)?;
+    Ok(Value::float(tgamma_py(num(a.arg(0))?)?))
 }
 
 fn m_lgamma(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("lgamma", 1, 1)?;
-    let x = num(a.arg(0))?;
-    if !x.is_finite() {
-        return Ok(Value::float(if x.is_nan() { x } else { f64::INFINITY }));
-    }
-    if x <= 0.0 && x == x.floor() {
-        return Err(domain());
-    }
-    let r = unsafe { lgamma(x) };
-    if r.is_infinite() {
-        return Err(range());
-    }
-    Ok(Value::float(r))
+    Ok(Value::float(lgamma_py(num(a.arg(0))?)?))
 }
 
 /// `frexp`: mantissa in [0.5, 1) and exponent; (x, 0) for 0, inf and nan.
@@ -287,7 +461,9 @@ fn m_ldexp(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
             }
         }
     } else {
-        return Err(exc::type_error("Expected an int as second argument to ldexp."));
+        return Err(exc::type_error(
+            "Expected an int as second argument to ldexp.",
+        ));
     };
     let r = ldexp(x, e);
     if r.is_infinite() && x.is_finite() {
@@ -450,7 +626,9 @@ fn m_dist(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn dist_of(p: &[Value], q: &[Value]) -> PyResult<Value> {
     if p.len() != q.len() {
-        return Err(exc::value_error("both points must have the same number of dimensions"));
+        return Err(exc::value_error(
+            "both points must have the same number of dimensions",
+        ));
     }
     let mut v = Vec::with_capacity(p.len());
     let mut nan = false;
@@ -505,16 +683,24 @@ fn m_trunc(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     if let Ok(f) = num(x) {
         return int::from_float(f);
     }
-    Err(exc::type_error(format!("type {} doesn't define __trunc__ method", type_name(x))))
+    Err(exc::type_error(format!(
+        "type {} doesn't define __trunc__ method",
+        type_name(x)
+    )))
 }
 
 fn m_isclose(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.only_kw("isclose", &["a", "b", "rel_tol", "abs_tol"])?;
     let (Some(x), Some(y)) = (a.get(0, "a"), a.get(1, "b")) else {
-        return Err(exc::type_error("isclose() missing required argument 'b' (pos 2)"));
+        return Err(exc::type_error(
+            "isclose() missing required argument 'b' (pos 2)",
+        ));
     };
     if a.npos() > 2 {
-        return Err(exc::type_error(format!("isclose() takes exactly 2 positional arguments ({} given)", a.npos())));
+        return Err(exc::type_error(format!(
+            "isclose() takes exactly 2 positional arguments ({} given)",
+            a.npos()
+        )));
     }
     let (x, y) = (num(x)?, num(y)?);
     let rel = match a.kw("rel_tol") {
@@ -535,7 +721,9 @@ fn m_isclose(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
         return Ok(Value::FALSE);
     }
     let diff = (y - x).abs();
-    Ok(Value::bool((diff <= (rel * y).abs()) || (diff <= (rel * x).abs()) || diff <= abs))
+    Ok(Value::bool(
+        (diff <= (rel * y).abs()) || (diff <= (rel * x).abs()) || diff <= abs,
+    ))
 }
 
 /// An integer argument (`__index__`), with CPython's TypeError otherwise.
@@ -552,9 +740,15 @@ pub(crate) fn index_big(vm: &mut Vm, v: &Value) -> PyResult<BigInt> {
         {
             return Ok(b);
         }
-        return Err(exc::type_error(format!("__index__ returned non-int (type {})", type_name(&r))));
+        return Err(exc::type_error(format!(
+            "__index__ returned non-int (type {})",
+            type_name(&r)
+        )));
     }
-    Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))
+    Err(exc::type_error(format!(
+        "'{}' object cannot be interpreted as an integer",
+        type_name(v)
+    )))
 }
 
 fn factorial_big(n: u64) -> BigInt {
@@ -589,10 +783,14 @@ fn m_factorial(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("factorial", 1, 1)?;
     let n = index_big(vm, a.arg(0))?;
     if n.is_negative() {
-        return Err(exc::value_error("factorial() not defined for negative values"));
+        return Err(exc::value_error(
+            "factorial() not defined for negative values",
+        ));
     }
     let Some(n) = n.to_u64().filter(|&n| n <= i64::MAX as u64) else {
-        return Err(exc::overflow_error("factorial() argument should not exceed 9223372036854775807"));
+        return Err(exc::overflow_error(
+            "factorial() argument should not exceed 9223372036854775807",
+        ));
     };
     Ok(int::from_bigint(factorial_big(n)))
 }
@@ -660,7 +858,11 @@ fn nk_args(vm: &mut Vm, a: &Args, name: &str, k_opt: bool) -> PyResult<(BigInt, 
         }));
     }
     let n = index_big(vm, a.arg(0))?;
-    let k = if a.npos() == 2 && !a.arg(1).is_none() { Some(index_big(vm, a.arg(1))?) } else { None };
+    let k = if a.npos() == 2 && !a.arg(1).is_none() {
+        Some(index_big(vm, a.arg(1))?)
+    } else {
+        None
+    };
     if n.is_negative() {
         return Err(exc::value_error("n must be a non-negative integer"));
     }
@@ -680,7 +882,10 @@ fn m_comb(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     }
     let k = std::cmp::min(k.clone(), &n - &k);
     let Some(k) = k.to_u64() else {
-        return Err(exc::overflow_error(format!("min(n - k, k) must not exceed {}", i64::MAX)));
+        return Err(exc::overflow_error(format!(
+            "min(n - k, k) must not exceed {}",
+            i64::MAX
+        )));
     };
     // Multiplicative formula, exact at each step.
     let mut r = BigInt::one();
@@ -697,7 +902,10 @@ fn m_perm(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         return Ok(Value::small_int(0));
     }
     let Some(k) = k.to_u64() else {
-        return Err(exc::overflow_error(format!("k must not exceed {}", i64::MAX)));
+        return Err(exc::overflow_error(format!(
+            "k must not exceed {}",
+            i64::MAX
+        )));
     };
     Ok(int::from_bigint(perm_big(&n, k)))
 }

@@ -121,7 +121,14 @@ impl Vm {
         let c = cls.downcast::<crate::object::ClassObj>()?;
         let abc = dict_get_str(c.dict.downcast::<DictObj>().unwrap(), "__abc_methods__")?;
         let names = crate::runtime::tuple::items(&abc)?.to_vec();
-        Some(names.iter().all(|n| self.lookup_special(v, &intern(as_str(n).unwrap_or(""))).is_some() || native_has(v, as_str(n).unwrap_or(""))))
+        // A method set to None (`__hash__ = None`) counts as absent.
+        Some(names.iter().all(|n| {
+            let name = as_str(n).unwrap_or("");
+            match self.lookup_special(v, &intern(name)) {
+                Some(m) => !m.is_none(),
+                None => native_has(v, name),
+            }
+        }))
     }
 }
 

@@ -42,7 +42,12 @@ fn gen_of(v: &Value) -> PyResult<&RefCell<mt::Random>> {
     v.downcast::<NativeObj>()
         .and_then(|n| n.data.as_any().downcast_ref::<RandomData>())
         .map(|d| &d.r)
-        .ok_or_else(|| exc::type_error(format!("descriptor requires a 'Random' object but received '{}'", type_name(v))))
+        .ok_or_else(|| {
+            exc::type_error(format!(
+                "descriptor requires a 'Random' object but received '{}'",
+                type_name(v)
+            ))
+        })
 }
 
 fn with<R>(a: &Args, f: impl FnOnce(&mut mt::Random) -> R) -> PyResult<R> {
@@ -51,8 +56,19 @@ fn with<R>(a: &Args, f: impl FnOnce(&mut mt::Random) -> R) -> PyResult<R> {
 }
 
 fn new_random(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
-    let obj = object::alloc(cls, NativeObj { data: Box::new(RandomData { r: RefCell::new(mt::Random::new()) }) });
-    let seed = if a.npos() > 0 { a.arg(0).clone() } else { Value::NONE };
+    let obj = object::alloc(
+        cls,
+        NativeObj {
+            data: Box::new(RandomData {
+                r: RefCell::new(mt::Random::new()),
+            }),
+        },
+    );
+    let seed = if a.npos() > 0 {
+        a.arg(0).clone()
+    } else {
+        Value::NONE
+    };
     do_seed(vm, &obj, &seed, 2)?;
     Ok(obj)
 }
@@ -77,7 +93,10 @@ fn do_seed(vm: &mut Vm, obj: &Value, a: &Value, version: i64) -> PyResult<()> {
     match r {
         Err(RandomError::HashRequired) => {
             let h = vm.hash(a)?;
-            gen_of(obj)?.borrow_mut().seed(SeedArg::Hash(h), version).map_err(err)
+            gen_of(obj)?
+                .borrow_mut()
+                .seed(SeedArg::Hash(h), version)
+                .map_err(err)
         }
         r => r.map_err(err),
     }
@@ -116,7 +135,9 @@ fn nargs(a: &Args, name: &str, min: usize, max: usize) -> PyResult<()> {
 fn fl(a: &Args, i: usize, name: &str, default: Option<f64>) -> PyResult<f64> {
     match a.get(i, name) {
         Some(v) => crate::runtime::ops::to_f64(v),
-        None => default.ok_or_else(|| exc::type_error(format!("missing required argument '{name}'"))),
+        None => {
+            default.ok_or_else(|| exc::type_error(format!("missing required argument '{name}'")))
+        }
     }
 }
 
@@ -126,9 +147,16 @@ fn rr_int(v: &Value, what: &str) -> PyResult<BigInt> {
         if f.is_finite() && f == f.trunc() {
             return Ok(int::float_to_bigint(f));
         }
-        return Err(exc::value_error(format!("non-integer {what} for randrange()")));
+        return Err(exc::value_error(format!(
+            "non-integer {what} for randrange()"
+        )));
     }
-    int::to_bigint(v).ok_or_else(|| exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))
+    int::to_bigint(v).ok_or_else(|| {
+        exc::type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            type_name(v)
+        ))
+    })
 }
 
 fn big_or_small(b: BigInt) -> Value {
@@ -137,15 +165,25 @@ fn big_or_small(b: BigInt) -> Value {
 
 fn r_randrange(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.only_kw("randrange", &["start", "stop", "step"])?;
-    let start = a.get(1, "start").ok_or_else(|| exc::type_error("randrange() missing 1 required positional argument: 'start'"))?;
+    let start = a.get(1, "start").ok_or_else(|| {
+        exc::type_error("randrange() missing 1 required positional argument: 'start'")
+    })?;
     let stop = a.get(2, "stop").filter(|v| !v.is_none());
     let step = a.get(3, "step");
     // Fast path: small ints.
     if let (Some(s), None, None) = (start.as_small_int(), stop, step) {
-        return with(a, |r| r.randrange_i64(s, None, 1))?.map(Value::small_int).map_err(err);
+        return with(a, |r| r.randrange_i64(s, None, 1))?
+            .map(Value::small_int)
+            .map_err(err);
     }
-    if let (Some(s), Some(e), None) = (start.as_small_int(), stop.and_then(|v| v.as_small_int()), step) {
-        return with(a, |r| r.randrange_i64(s, Some(e), 1))?.map(int::from_i64).map_err(err);
+    if let (Some(s), Some(e), None) = (
+        start.as_small_int(),
+        stop.and_then(|v| v.as_small_int()),
+        step,
+    ) {
+        return with(a, |r| r.randrange_i64(s, Some(e), 1))?
+            .map(int::from_i64)
+            .map_err(err);
     }
     let istart = rr_int(start, "arg 1")?;
     let istop = match stop {
@@ -156,25 +194,34 @@ fn r_randrange(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
         Some(v) => rr_int(v, "step")?,
         None => BigInt::from(1),
     };
-    with(a, |r| r.randrange(&istart, istop.as_ref(), &istep))?.map(big_or_small).map_err(err)
+    with(a, |r| r.randrange(&istart, istop.as_ref(), &istep))?
+        .map(big_or_small)
+        .map_err(err)
 }
 
 fn r_randint(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     nargs(a, "randint", 2, 2)?;
     let (x, y) = (a.arg(1), a.arg(2));
     if let (Some(x), Some(y)) = (x.as_small_int(), y.as_small_int()) {
-        return with(a, |r| r.randint_i64(x, y))?.map(big_or_small).map_err(err);
+        return with(a, |r| r.randint_i64(x, y))?
+            .map(big_or_small)
+            .map_err(err);
     }
     let x = rr_int(x, "arg 1")?;
     let y = rr_int(y, "stop")?;
-    with(a, |r| r.randint(&x, &y))?.map(big_or_small).map_err(err)
+    with(a, |r| r.randint(&x, &y))?
+        .map(big_or_small)
+        .map_err(err)
 }
 
 fn r_getrandbits(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     nargs(a, "getrandbits", 1, 1)?;
     let k = a.arg(1);
     if k.as_float().is_some() || !int::is_int(k) {
-        return Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(k))));
+        return Err(exc::type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            type_name(k)
+        )));
     }
     let k = int::as_i64(k).unwrap_or(i64::MAX);
     if (0..=47).contains(&k) {
@@ -230,12 +277,15 @@ fn r_shuffle(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn population(vm: &mut Vm, v: &Value) -> PyResult<Vec<Value>> {
     match v.kind() {
-        Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Str) | Some(Kind::Range) | Some(Kind::Deque) => vm.collect(v),
-        Some(Kind::Set) | Some(Kind::Dict) => {
-            Err(exc::type_error("Population must be a sequence.  For dicts or sets, use sorted(d)."))
-        }
+        Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Str) | Some(Kind::Range)
+        | Some(Kind::Deque) => vm.collect(v),
+        Some(Kind::Set) | Some(Kind::Dict) => Err(exc::type_error(
+            "Population must be a sequence.  For dicts or sets, use sorted(d).",
+        )),
         _ => {
-            if vm.lookup_special(v, &intern("__getitem__")).is_some() && vm.lookup_special(v, &intern("__len__")).is_some() {
+            if vm.lookup_special(v, &intern("__getitem__")).is_some()
+                && vm.lookup_special(v, &intern("__len__")).is_some()
+            {
                 let n = seq_len(vm, v)?;
                 let mut out = Vec::with_capacity(n);
                 for i in 0..n {
@@ -243,7 +293,9 @@ fn population(vm: &mut Vm, v: &Value) -> PyResult<Vec<Value>> {
                 }
                 Ok(out)
             } else {
-                Err(exc::type_error("Population must be a sequence.  For dicts or sets, use sorted(d)."))
+                Err(exc::type_error(
+                    "Population must be a sequence.  For dicts or sets, use sorted(d).",
+                ))
             }
         }
     }
@@ -251,12 +303,21 @@ fn population(vm: &mut Vm, v: &Value) -> PyResult<Vec<Value>> {
 
 fn r_sample(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.only_kw("sample", &["population", "k", "counts"])?;
-    let pop = a.get(1, "population").ok_or_else(|| exc::type_error("sample() missing 2 required positional arguments: 'population' and 'k'"))?;
-    let k = a.get(2, "k").ok_or_else(|| exc::type_error("sample() missing 1 required positional argument: 'k'"))?;
-    let items = population(vm, pop)?;
-    let k = int::as_i64(k).filter(|_| int::is_int(k) && k.as_float().is_none()).ok_or_else(|| {
-        exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(k)))
+    let pop = a.get(1, "population").ok_or_else(|| {
+        exc::type_error("sample() missing 2 required positional arguments: 'population' and 'k'")
     })?;
+    let k = a
+        .get(2, "k")
+        .ok_or_else(|| exc::type_error("sample() missing 1 required positional argument: 'k'"))?;
+    let items = population(vm, pop)?;
+    let k = int::as_i64(k)
+        .filter(|_| int::is_int(k) && k.as_float().is_none())
+        .ok_or_else(|| {
+            exc::type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                type_name(k)
+            ))
+        })?;
     let idx = match a.kw("counts").filter(|c| !c.is_none()) {
         Some(c) => {
             let cs = vm.collect(c)?;
@@ -265,7 +326,9 @@ fn r_sample(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         }
         None => with(a, |r| r.sample_indices(items.len(), k))?.map_err(err)?,
     };
-    Ok(crate::runtime::list::new(idx.into_iter().map(|i| items[i].clone()).collect()))
+    Ok(crate::runtime::list::new(
+        idx.into_iter().map(|i| items[i].clone()).collect(),
+    ))
 }
 
 fn floats(vm: &mut Vm, v: &Value) -> PyResult<Vec<f64>> {
@@ -275,10 +338,17 @@ fn floats(vm: &mut Vm, v: &Value) -> PyResult<Vec<f64>> {
 
 fn r_choices(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.only_kw("choices", &["population", "weights", "cum_weights", "k"])?;
-    let pop = a.get(1, "population").ok_or_else(|| exc::type_error("choices() missing 1 required positional argument: 'population'"))?;
+    let pop = a.get(1, "population").ok_or_else(|| {
+        exc::type_error("choices() missing 1 required positional argument: 'population'")
+    })?;
     let items = population(vm, pop)?;
     let k = match a.kw("k") {
-        Some(v) => int::as_i64(v).ok_or_else(|| exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))?,
+        Some(v) => int::as_i64(v).ok_or_else(|| {
+            exc::type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                type_name(v)
+            ))
+        })?,
         None => 1,
     };
     let w = match a.get(2, "weights").filter(|v| !v.is_none()) {
@@ -289,7 +359,10 @@ fn r_choices(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         Some(v) => Some(floats(vm, v)?),
         None => None,
     };
-    let idx = with(a, |r| r.choices_weighted_indices(items.len(), w.as_deref(), cw.as_deref(), k))?.map_err(err)?;
+    let idx = with(a, |r| {
+        r.choices_weighted_indices(items.len(), w.as_deref(), cw.as_deref(), k)
+    })?
+    .map_err(err)?;
     let mut out = Vec::with_capacity(idx.len());
     for i in idx {
         match items.get(i) {
@@ -308,7 +381,12 @@ fn f1(a: &Args, name: &str, p: [(&str, Option<f64>); 2]) -> PyResult<(f64, f64)>
 
 fn r_getstate(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let st = with(a, |r| r.getstate())?;
-    let internal = tuple::new(st.internal.iter().map(|&w| int::from_i64(w as i64)).collect());
+    let internal = tuple::new(
+        st.internal
+            .iter()
+            .map(|&w| int::from_i64(w as i64))
+            .collect(),
+    );
     let g = match st.gauss_next {
         Some(f) => Value::float(f),
         None => Value::NONE,
@@ -320,15 +398,25 @@ fn r_setstate(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     nargs(a, "setstate", 1, 1)?;
     let st = vm.collect(a.arg(1))?;
     if st.len() != 3 {
-        return Err(exc::value_error(format!("state with version {} passed to Random.setstate() of version 3", st.len())));
+        return Err(exc::value_error(format!(
+            "state with version {} passed to Random.setstate() of version 3",
+            st.len()
+        )));
     }
     let version = int::as_i64(&st[0]).unwrap_or(-1);
     let words = vm.collect(&st[1])?;
     let mut internal = Vec::with_capacity(words.len());
     for w in &words {
-        internal.push(int::to_bigint(w).ok_or_else(|| exc::type_error("state vector items must be integers"))?);
+        internal.push(
+            int::to_bigint(w)
+                .ok_or_else(|| exc::type_error("state vector items must be integers"))?,
+        );
     }
-    let g = if st[2].is_none() { None } else { Some(crate::runtime::ops::to_f64(&st[2])?) };
+    let g = if st[2].is_none() {
+        None
+    } else {
+        Some(crate::runtime::ops::to_f64(&st[2])?)
+    };
     with(a, |r| r.setstate(version, &internal, g))?.map_err(err)?;
     Ok(Value::NONE)
 }
@@ -361,7 +449,14 @@ const NAMES: &[&str] = &[
 /// Builds the module namespace.
 pub fn build(vm: &mut Vm, d: &Value) -> PyResult<()> {
     let t = types();
-    let cls = new_class(&t.type_, "Random", vec![t.object.clone()], Kind::Native, Some(new_random), CLS_BUILTIN | CLS_BASETYPE);
+    let cls = new_class(
+        &t.type_,
+        "Random",
+        vec![t.object.clone()],
+        Kind::Native,
+        Some(new_random),
+        CLS_BUILTIN | CLS_BASETYPE,
+    );
     crate::runtime::class::add_attr(&cls, "__module__", crate::runtime::str::new_str("random"));
     crate::runtime::class::add_attr(&cls, "VERSION", Value::small_int(mt::STATE_VERSION));
     add_method(&cls, "seed", r_seed);
@@ -389,49 +484,71 @@ pub fn build(vm: &mut Vm, d: &Value) -> PyResult<()> {
             Some(v) => Some(crate::runtime::ops::to_f64(v)?),
             None => None,
         };
-        with(a, |r| r.triangular(low, high, mode))?.map(Value::float).map_err(err)
+        with(a, |r| r.triangular(low, high, mode))?
+            .map(Value::float)
+            .map_err(err)
     });
     add_method(&cls, "gauss", |_, a| {
         let (mu, sigma) = f1(a, "gauss", [("mu", Some(0.0)), ("sigma", Some(1.0))])?;
         with(a, |r| Value::float(r.gauss(mu, sigma)))
     });
     add_method(&cls, "normalvariate", |_, a| {
-        let (mu, sigma) = f1(a, "normalvariate", [("mu", Some(0.0)), ("sigma", Some(1.0))])?;
+        let (mu, sigma) = f1(
+            a,
+            "normalvariate",
+            [("mu", Some(0.0)), ("sigma", Some(1.0))],
+        )?;
         with(a, |r| Value::float(r.normalvariate(mu, sigma)))
     });
     add_method(&cls, "lognormvariate", |_, a| {
         let (mu, sigma) = f1(a, "lognormvariate", [("mu", None), ("sigma", None)])?;
-        with(a, |r| r.lognormvariate(mu, sigma))?.map(Value::float).map_err(err)
+        with(a, |r| r.lognormvariate(mu, sigma))?
+            .map(Value::float)
+            .map_err(err)
     });
     add_method(&cls, "expovariate", |_, a| {
         a.only_kw("expovariate", &["lambd"])?;
         let l = fl(a, 1, "lambd", Some(1.0))?;
-        with(a, |r| r.expovariate(l))?.map(Value::float).map_err(err)
+        with(a, |r| r.expovariate(l))?
+            .map(Value::float)
+            .map_err(err)
     });
     add_method(&cls, "vonmisesvariate", |_, a| {
         let (mu, k) = f1(a, "vonmisesvariate", [("mu", None), ("kappa", None)])?;
-        with(a, |r| r.vonmisesvariate(mu, k))?.map(Value::float).map_err(err)
+        with(a, |r| r.vonmisesvariate(mu, k))?
+            .map(Value::float)
+            .map_err(err)
     });
     add_method(&cls, "gammavariate", |_, a| {
         let (x, y) = f1(a, "gammavariate", [("alpha", None), ("beta", None)])?;
-        with(a, |r| r.gammavariate(x, y))?.map(Value::float).map_err(err)
+        with(a, |r| r.gammavariate(x, y))?
+            .map(Value::float)
+            .map_err(err)
     });
     add_method(&cls, "betavariate", |_, a| {
         let (x, y) = f1(a, "betavariate", [("alpha", None), ("beta", None)])?;
-        with(a, |r| r.betavariate(x, y))?.map(Value::float).map_err(err)
+        with(a, |r| r.betavariate(x, y))?
+            .map(Value::float)
+            .map_err(err)
     });
     add_method(&cls, "paretovariate", |_, a| {
         a.only_kw("paretovariate", &["alpha"])?;
         let x = fl(a, 1, "alpha", None)?;
-        with(a, |r| r.paretovariate(x))?.map(Value::float).map_err(err)
+        with(a, |r| r.paretovariate(x))?
+            .map(Value::float)
+            .map_err(err)
     });
     add_method(&cls, "weibullvariate", |_, a| {
         let (x, y) = f1(a, "weibullvariate", [("alpha", None), ("beta", None)])?;
-        with(a, |r| r.weibullvariate(x, y))?.map(Value::float).map_err(err)
+        with(a, |r| r.weibullvariate(x, y))?
+            .map(Value::float)
+            .map_err(err)
     });
     add_method(&cls, "getstate", r_getstate);
     add_method(&cls, "setstate", r_setstate);
-    add_method(&cls, "__reduce__", |_, _| Err(exc::type_error("cannot pickle 'Random' object")));
+    add_method(&cls, "__reduce__", |_, _| {
+        Err(exc::type_error("cannot pickle 'Random' object"))
+    });
     set(d, "Random", cls.clone());
     let inst = vm.call(&cls, &[])?;
     set(d, "_inst", inst.clone());

@@ -44,14 +44,53 @@ pub fn build(vm: &mut Vm, d: &Value) -> PyResult<()> {
     set(d, "hexversion", Value::small_int(0x030b07f0));
     set(d, "api_version", Value::small_int(1013));
     set(d, "platform", new_str("linux"));
-    set(d, "byteorder", new_str(if cfg!(target_endian = "little") { "little" } else { "big" }));
-    set(d, "executable", new_str(&std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default()));
+    set(
+        d,
+        "byteorder",
+        new_str(if cfg!(target_endian = "little") {
+            "little"
+        } else {
+            "big"
+        }),
+    );
+    set(
+        d,
+        "executable",
+        new_str(
+            &std::env::current_exe()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+        ),
+    );
     set(d, "dont_write_bytecode", Value::TRUE);
-    set(d, "builtin_module_names", crate::runtime::tuple::new(["builtins", "sys", "math", "time", "itertools", "functools", "collections", "random", "gc"].iter().map(|s| new_str(s)).collect()));
+    set(
+        d,
+        "builtin_module_names",
+        crate::runtime::tuple::new(
+            [
+                "builtins",
+                "sys",
+                "math",
+                "time",
+                "itertools",
+                "functools",
+                "collections",
+                "random",
+                "gc",
+            ]
+            .iter()
+            .map(|s| new_str(s))
+            .collect(),
+        ),
+    );
     def(d, "exit", |_, a| {
         a.no_kw("exit")?;
         a.check("exit", 0, 1)?;
-        let args = if a.npos() == 0 || a.arg(0).is_none() { vec![] } else { vec![a.arg(0).clone()] };
+        let args = if a.npos() == 0 || a.arg(0).is_none() {
+            vec![]
+        } else {
+            vec![a.arg(0).clone()]
+        };
         Err(PyErr(exc::new_exc(&types().system_exit, args)))
     });
     def(d, "getrecursionlimit", |vm, a| {
@@ -62,14 +101,22 @@ pub fn build(vm: &mut Vm, d: &Value) -> PyResult<()> {
         a.check("setrecursionlimit", 1, 1)?;
         let v = a.arg(0);
         if v.as_float().is_some() || !int::is_int(v) {
-            return Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))));
+            return Err(exc::type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                type_name(v)
+            )));
         }
-        let n = int::as_i64(v).ok_or_else(|| exc::overflow_error("Python int too large to convert to C int"))?;
+        let n = int::as_i64(v)
+            .ok_or_else(|| exc::overflow_error("Python int too large to convert to C int"))?;
         if n < 1 {
-            return Err(exc::value_error("recursion limit must be greater or equal than 1"));
+            return Err(exc::value_error(
+                "recursion limit must be greater or equal than 1",
+            ));
         }
         if n > i32::MAX as i64 {
-            return Err(exc::overflow_error("Python int too large to convert to C int"));
+            return Err(exc::overflow_error(
+                "Python int too large to convert to C int",
+            ));
         }
         vm.recursion_limit = n as _;
         Ok(Value::NONE)
@@ -78,7 +125,10 @@ pub fn build(vm: &mut Vm, d: &Value) -> PyResult<()> {
         a.check("intern", 1, 1)?;
         match as_str(a.arg(0)) {
             Some(s) => Ok(intern(s)),
-            None => Err(exc::type_error(format!("intern() argument must be str, not {}", type_name(a.arg(0))))),
+            None => Err(exc::type_error(format!(
+                "intern() argument must be str, not {}",
+                type_name(a.arg(0))
+            ))),
         }
     });
     def(d, "getdefaultencoding", |_, _| Ok(new_str("utf-8")));
@@ -90,9 +140,17 @@ pub fn build(vm: &mut Vm, d: &Value) -> PyResult<()> {
     def(d, "exc_info", |vm, _| {
         let e = vm.handled.clone();
         if e.is_none() || e.is_undef() {
-            return Ok(crate::runtime::tuple::new(vec![Value::NONE, Value::NONE, Value::NONE]));
+            return Ok(crate::runtime::tuple::new(vec![
+                Value::NONE,
+                Value::NONE,
+                Value::NONE,
+            ]));
         }
-        Ok(crate::runtime::tuple::new(vec![crate::runtime::class_of(&e), e, Value::NONE]))
+        Ok(crate::runtime::tuple::new(vec![
+            crate::runtime::class_of(&e),
+            e,
+            Value::NONE,
+        ]))
     });
     super::run_py(vm, d, PY_SRC, "<sys>")?;
     Ok(())
@@ -102,7 +160,11 @@ pub fn build(vm: &mut Vm, d: &Value) -> PyResult<()> {
 pub fn stdout_file() -> Value {
     crate::object::alloc(
         &crate::types::types().file,
-        crate::object::FileObj { target: crate::object::FileTarget::Stdout, name: "<stdout>".into(), closed: std::cell::Cell::new(false) },
+        crate::object::FileObj {
+            target: crate::object::FileTarget::Stdout,
+            name: "<stdout>".into(),
+            closed: std::cell::Cell::new(false),
+        },
     )
 }
 
@@ -110,6 +172,10 @@ pub fn stdout_file() -> Value {
 pub fn stderr_file() -> Value {
     crate::object::alloc(
         &crate::types::types().file,
-        crate::object::FileObj { target: crate::object::FileTarget::Stderr, name: "<stderr>".into(), closed: std::cell::Cell::new(false) },
+        crate::object::FileObj {
+            target: crate::object::FileTarget::Stderr,
+            name: "<stderr>".into(),
+            closed: std::cell::Cell::new(false),
+        },
     )
 }
