@@ -396,6 +396,19 @@ fn new_deque(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
 }
 
 fn new_exception(_vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    let t = types();
+    // OSError(errno, strerror) picks the subclass for the errno, as CPython does.
+    if cls.is(&t.os_error) && a.npos() >= 2 {
+        let sub = match int::as_i64(a.arg(0)) {
+            Some(2) => Some(&t.file_not_found_error),
+            Some(13) | Some(1) => Some(&t.permission_error),
+            Some(21) => Some(&t.is_a_directory_error),
+            _ => None,
+        };
+        if let Some(sub) = sub {
+            return Ok(crate::runtime::exc::new_exc(sub, a.pos().to_vec()));
+        }
+    }
     Ok(crate::runtime::exc::new_exc(cls, a.pos().to_vec()))
 }
 

@@ -316,6 +316,9 @@ fn exc_str(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let e = a.arg(0).downcast::<ExcObj>().ok_or_else(|| exc::type_error("expected an exception"))?;
     let args = e.args.get();
     let items = tuple::items(&args).unwrap_or(&[]).to_vec();
+    if exc::matches(a.arg(0), &types().os_error) || exc::matches(a.arg(0), &types().key_error) {
+        return Ok(from_string(vm.str_of(a.arg(0))?));
+    }
     Ok(match items.len() {
         0 => new_str(""),
         1 => vm.str_value(&items[0])?,

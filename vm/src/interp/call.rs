@@ -130,13 +130,17 @@ impl Vm {
             _ => {
                 let call = intern("__call__");
                 match self.lookup_special(callee, &call) {
-                    Some(m) => self.call_method_value(&m, callee, a.all).and_then(|v| {
-                        if a.kwnames.is_empty() {
-                            Ok(v)
+                    Some(m) => {
+                        let m = if m.kind() == Some(object::Kind::Function) { m } else { self.bind(m, callee)? };
+                        if m.kind() == Some(object::Kind::Function) {
+                            let mut all: SmallVec<[Value; 8]> = SmallVec::with_capacity(a.all.len() + 1);
+                            all.push(callee.clone());
+                            all.extend(a.all.iter().cloned());
+                            self.call_args(&m, &Args { all: &all, kwnames: a.kwnames })
                         } else {
-                            Err(exc::type_error("keyword arguments to __call__ are not supported"))
+                            self.call_args(&m, a)
                         }
-                    }),
+                    }
                     None => Err(not_callable(callee)),
                 }
             }

@@ -750,7 +750,13 @@ impl Vm {
                     let e = f.stack[n - 1].clone();
                     let exit = f.stack[n - 3].clone();
                     let t = crate::runtime::class_of(&e);
-                    let tb = Value::NONE;
+                    let tb = match e.downcast::<ExcObj>().map(|x| x.traceback()) {
+                        Some(tb) if !tb.is_empty() => {
+                            let last = tb.last().unwrap();
+                            crate::runtime::class::traceback_object(last.code.line_at(last.ip as usize))
+                        }
+                        _ => Value::NONE,
+                    };
                     match self.call(&exit, &[t, e, tb]) {
                         Ok(v) => {
                             f.stack.push(v);

@@ -447,7 +447,23 @@ impl Vm {
                     "__cause__" => e.cause.get(),
                     "__context__" => e.context.get(),
                     "__suppress_context__" => Value::bool(e.suppress_context.get()),
-                    "__traceback__" => Value::NONE,
+                    "__traceback__" => {
+                        let tb = e.traceback();
+                        match tb.last() {
+                            Some(last) => crate::runtime::class::traceback_object(last.code.line_at(last.ip as usize)),
+                            None => Value::NONE,
+                        }
+                    }
+                    "errno" | "strerror" | "filename" if crate::runtime::exc::matches(obj, &types().os_error) => {
+                        let a = e.args.get();
+                        let items = tuple::items(&a).unwrap_or(&[]);
+                        let i = match n {
+                            "errno" => 0,
+                            "strerror" => 1,
+                            _ => 2,
+                        };
+                        if items.len() >= 2 { items.get(i).cloned().unwrap_or(Value::NONE) } else { Value::NONE }
+                    }
                     "value" if crate::runtime::exc::matches(obj, &types().stop_iteration) => crate::interp::eval::stop_value(obj),
                     "code" if crate::runtime::exc::matches(obj, &types().system_exit) => {
                         let a = e.args.get();
@@ -511,6 +527,25 @@ impl Vm {
                 let g = obj.downcast::<GenObj>().unwrap();
                 match n {
                     "__name__" => g.name.clone(),
+                    "gi_running" => Value::bool(g.running.get()),
+                    "gi_frame" => {
+                        if g.finished.get() {
+                            Value::NONE
+                        } else {
+                            // SAFETY: a short read of the suspended frame's code.
+                            match unsafe { &*g.frame.get() } {
+                                Some(fr) => object::alloc(&types().code, object::CodeObj { code: fr.code.clone() }),
+                                None => Value::NONE,
+                            }
+                        }
+                    }
+                    "gi_code" => {
+                        // SAFETY: a short read of the suspended frame's code.
+                        match unsafe { &*g.frame.get() } {
+                            Some(fr) => object::alloc(&types().code, object::CodeObj { code: fr.code.clone() }),
+                            None => Value::NONE,
+                        }
+                    }
                     "__qualname__" => g.qualname.clone(),
                     _ => return Ok(None),
                 }
@@ -521,7 +556,12 @@ impl Vm {
                     "fget" => p.fget.clone(),
                     "fset" => p.fset.clone(),
                     "fdel" => p.fdel.clone(),
-                    "__doc__" => p.doc.clone(),
+                    "__doc__" => {
+                        if p.doc.is_none() && !p.fget.is_none() {
+                            return self.getattr_opt(&p.fget.clone(), &intern("__doc__"));
+                        }
+                        p.doc.clone()
+                    }
                     _ => return Ok(None),
                 }
             }
@@ -663,14 +703,7 @@ impl Vm {
             d.downcast::<DictObj>().unwrap().insert_fast(name.clone(), hash_of(name), v);
             return Ok(());
         }
-        if obj.kind() == Some(Kind::Instance) {
-            return Err(exc::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), as_str(name).unwrap_or("?"))));
-        }
-        Err(exc::attribute_error(format!(
-            "'{}' object has no attribute '{}' and no __dict__ for setting new attributes",
-            type_name(obj),
-            as_str(name).unwrap_or("?")
-        )))
+        Err(exc::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), as_str(name).unwrap_or("?"))))
     }
 
     /// `delattr(obj, name)`.

@@ -253,6 +253,28 @@ impl Vm {
     }
 }
 
+/// A minimal traceback object (`tb_lineno`, `tb_next`, `tb_frame`) for code that inspects
+/// `__traceback__` or receives one in `__exit__`.
+pub fn traceback_object(line: u32) -> Value {
+    let t = types();
+    thread_local! {
+        static CLS: std::cell::RefCell<Option<std::mem::ManuallyDrop<Value>>> = const { std::cell::RefCell::new(None) };
+    }
+    let cls = CLS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.is_none() {
+            *c = Some(std::mem::ManuallyDrop::new(new_class(&t.type_, "traceback", vec![t.object.clone()], Kind::Instance, None, CLS_BUILTIN)));
+        }
+        (**c.as_ref().unwrap()).clone()
+    });
+    let d = object::alloc(&t.dict, DictObj::default());
+    let dd = d.downcast::<DictObj>().unwrap();
+    crate::runtime::attr::dict_set_str(dd, "tb_lineno", Value::small_int(line as i64));
+    crate::runtime::attr::dict_set_str(dd, "tb_next", Value::NONE);
+    crate::runtime::attr::dict_set_str(dd, "tb_frame", Value::NONE);
+    object::alloc(&cls, object::InstanceObj { dict: object::Slot::new(d), slots: Box::new([]), payload: object::Slot::default() })
+}
+
 /// Makes a builtin function object.
 pub fn builtin_fn(name: &'static str, owner: &'static str, f: crate::object::NativeFn, binding: crate::object::Binding) -> Value {
     object::alloc(&types().builtin_function, crate::object::BuiltinObj { name, owner, f, self_: Value::UNDEF, binding })

@@ -346,6 +346,20 @@ pub fn to_string(v: &Value) -> String {
 
 /// Parses `int(s, base)` with CPython's rules (underscores, whitespace, sign, prefixes).
 pub fn parse(s: &str, base: u32) -> Option<BigInt> {
+    // Unicode decimal digits count as their ASCII values (int('٣') == 3).
+    let normalized: String;
+    let s = if s.is_ascii() {
+        s
+    } else {
+        normalized = s
+            .chars()
+            .map(|c| match crate::fmt::decimal_value(c) {
+                Some(d) if !c.is_ascii() => char::from_digit(d, 10).unwrap_or(c),
+                _ => c,
+            })
+            .collect();
+        &normalized
+    };
     let t = s.trim();
     let (neg, t) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),

@@ -158,6 +158,15 @@ impl Vm {
         if let Some(r) = crate::stdlib::collections::deque_binop(self, a, b, op)? {
             return Ok(r);
         }
+        if base == binop::MULTIPLY {
+            let seq = |v: &Value| matches!(v.kind(), Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple));
+            if seq(a) && !int::is_int(b) {
+                return Err(exc::type_error(format!("can't multiply sequence by non-int of type '{}'", type_name(b))));
+            }
+            if seq(b) && !int::is_int(a) {
+                return Err(exc::type_error(format!("can't multiply sequence by non-int of type '{}'", type_name(a))));
+            }
+        }
         let sym = binop::SYMBOLS[base as usize];
         let sym = if inplace { format!("{sym}=") } else { sym.to_string() };
         if base == binop::POWER && !inplace {
@@ -254,6 +263,15 @@ impl Vm {
             }
             (Some(Kind::Set), binop::OR | binop::AND | binop::SUBTRACT | binop::XOR) if b.kind() == Some(Kind::Set) => {
                 return self.set_binop(a, b, op, inplace).map(Some);
+            }
+            (Some(Kind::Iter), binop::OR | binop::AND | binop::SUBTRACT | binop::XOR)
+                if class_of(a).is(&types().dict_keys) || class_of(a).is(&types().dict_items) =>
+            {
+                let sa = object::alloc(&types().set, SetObj::new(false));
+                self.set_update(&sa, a)?;
+                let sb = object::alloc(&types().set, SetObj::new(false));
+                self.set_update(&sb, b)?;
+                return self.set_binop(&sa, &sb, op, false).map(Some);
             }
             (Some(Kind::Dict), binop::OR) if b.kind() == Some(Kind::Dict) => {
                 let d = if inplace { a.clone() } else { self.dict_copy(a)? };
@@ -474,6 +492,13 @@ impl Vm {
                 return Ok(Some(e == (op == cmpop::EQ)));
             }
             (Some(Kind::Set), Some(Kind::Set)) => return self.set_compare(a, b, op).map(Some),
+            (Some(Kind::Slice), Some(Kind::Slice)) => {
+                let x = a.downcast::<SliceObj>().unwrap();
+                let y = b.downcast::<SliceObj>().unwrap();
+                let tx = [x.start.clone(), x.stop.clone(), x.step.clone()];
+                let ty = [y.start.clone(), y.stop.clone(), y.step.clone()];
+                return self.seq_compare(&tx, &ty, op).map(Some);
+            }
             (Some(Kind::Range), Some(Kind::Range)) if op == cmpop::EQ || op == cmpop::NE => {
                 let x = a.downcast::<RangeObj>().unwrap();
                 let y = b.downcast::<RangeObj>().unwrap();
@@ -674,10 +699,10 @@ impl Vm {
             Some(Kind::Range) => {
                 let r = c.downcast::<RangeObj>().unwrap();
                 if let Some(s) = k.downcast::<SliceObj>() {
-                    let (start, _, step, n) = slice_indices(self, s, r.len())?;
+                    let (start, stop, step, _) = slice_indices(self, s, r.len())?;
                     let nstart = r.start + start * r.step;
                     let nstep = r.step * step;
-                    return Ok(object::alloc(&types().range, RangeObj { start: nstart, stop: nstart + n * nstep, step: nstep }));
+                    return Ok(object::alloc(&types().range, RangeObj { start: nstart, stop: r.start + stop * r.step, step: nstep }));
                 }
                 let i = self.index_of(k, "range")?;
                 let n = r.len();

@@ -27,7 +27,7 @@ pub fn str_repr(s: &str) -> String {
             }
             c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
             c if (c as u32) < 0x7f => out.push(c),
-            c if c.is_control() || (c.is_whitespace() && c != ' ') => {
+            c if !crate::builtins::str::is_printable(c) => {
                 let n = c as u32;
                 if n <= 0xff {
                     out.push_str(&format!("\\x{n:02x}"));
@@ -121,7 +121,20 @@ impl Vm {
         let k = v.kind().unwrap();
         Ok(match k {
             Kind::Str => str_repr(as_str(v).unwrap()),
-            Kind::Int => v.downcast::<IntObj>().unwrap().v.to_string(),
+            Kind::Int => {
+                let b = &v.downcast::<IntObj>().unwrap().v;
+                // CPython 3.11's default limit on int → decimal string conversion.
+                if b.bits() > 14_300 {
+                    let s = b.to_string();
+                    if s.trim_start_matches('-').len() > 4300 {
+                        return Err(exc::value_error(
+                            "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
+                        ));
+                    }
+                    return Ok(s);
+                }
+                b.to_string()
+            }
             Kind::List => {
                 let items = v.downcast::<ListObj>().unwrap().snapshot();
                 self.guard(v, "[...]", |vm| Ok(format!("[{}]", vm.join_reprs(&items)?)))?
@@ -291,6 +304,15 @@ impl Vm {
                 if exc::is_subclass(&cls, &crate::types::types().key_error) && items.len() == 1 {
                     return self.repr(&items[0]);
                 }
+                if exc::is_subclass(&cls, &crate::types::types().os_error) && (2..=3).contains(&items.len()) {
+                    let errno = self.str_of(&items[0])?;
+                    let msg = self.str_of(&items[1])?;
+                    if items.len() == 3 {
+                        let fname = self.repr(&items[2])?;
+                        return Ok(format!("[Errno {errno}] {msg}: {fname}"));
+                    }
+                    return Ok(format!("[Errno {errno}] {msg}"));
+                }
                 return match items.len() {
                     0 => Ok(String::new()),
                     1 => self.str_of(&items[0]),
@@ -340,10 +362,6 @@ impl Vm {
             return fmt::format_float(f, &parsed, &tn).map_err(map);
         }
         if int::is_int(v) {
-            if v.is_bool() && parsed.ty.is_none() {
-                let s = self.str_of(v)?;
-                return fmt::format_str(&s, &parsed, "str").map_err(map);
-            }
             return fmt::format_int(&int::to_bigint(v).unwrap(), &parsed, &tn).map_err(map);
         }
         if let Some(s) = as_str(v) {
