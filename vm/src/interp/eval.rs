@@ -118,7 +118,16 @@ impl Vm {
             f.lasti = ip;
             ip += 1 + bc::CACHE_WORDS[byte] as usize;
             let res: PyResult<()> = match op {
-                Op::NOP | Op::CACHE | Op::SETUP_ANNOTATIONS => Ok(()),
+                Op::NOP | Op::CACHE => Ok(()),
+                Op::SETUP_ANNOTATIONS => {
+                    let target = if f.locals.is_undef() { f.globals.clone() } else { f.locals.clone() };
+                    if let Some(d) = target.downcast::<DictObj>()
+                        && crate::runtime::attr::dict_get_str(d, "__annotations__").is_none()
+                    {
+                        crate::runtime::attr::dict_set_str(d, "__annotations__", object::alloc(&types().dict, DictObj::default()));
+                    }
+                    Ok(())
+                }
                 Op::RESUME => {
                     object::gc::maybe_collect();
                     Ok(())
@@ -918,6 +927,7 @@ impl Vm {
     fn op_make_function(&mut self, f: &mut Frame, flags: u32) {
         let codev = pop!(f);
         let closure = if flags & bc::MF_CLOSURE != 0 { pop!(f) } else { Value::UNDEF };
+        let annotations = if flags & 4 != 0 { Some(pop!(f)) } else { None };
         let kwdefaults = if flags & bc::MF_KWDEFAULTS != 0 { pop!(f) } else { Value::UNDEF };
         let defaults = if flags & bc::MF_DEFAULTS != 0 { pop!(f) } else { Value::UNDEF };
         let code = codev.downcast::<object::CodeObj>().expect("code").code.clone();
@@ -940,6 +950,12 @@ impl Vm {
                 module: Slot::new(module.unwrap_or(Value::NONE)),
             },
         );
+        if let Some(ann) = annotations {
+            // Kept in the function's attribute dict, where `f.__annotations__` finds it.
+            if let Some(d) = crate::runtime::attr::instance_dict(&func) {
+                crate::runtime::attr::dict_set_str(d.downcast::<DictObj>().unwrap(), "__annotations__", ann);
+            }
+        }
         f.stack.push(func);
     }
 

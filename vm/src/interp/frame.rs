@@ -21,7 +21,7 @@ pub struct Frame {
     /// Locals, then cells, then free variables.
     pub fast: Vec<Value>,
     /// The value stack.
-    pub stack: Vec<Value>,
+    pub stack: ValueStack,
     /// Index of the next instruction.
     pub ip: usize,
     /// Index of the instruction being executed (published for the profiler).
@@ -34,7 +34,7 @@ impl Frame {
         let n = code.nlocalsplus();
         let mut fast = Vec::with_capacity(n);
         fast.resize_with(n, Value::default);
-        let stack = Vec::with_capacity(code.max_stack as usize + 1);
+        let stack = ValueStack(Vec::with_capacity(code.max_stack as usize + 1));
         Frame { code, func, globals, locals, fast, stack, ip: 0, lasti: 0 }
     }
 
@@ -74,5 +74,84 @@ impl Frame {
     /// The source line being executed.
     pub fn line(&self) -> u32 {
         self.code.line_at(self.lasti)
+    }
+}
+
+/// The value stack: a `Vec` whose push is guaranteed inline (the interpreter pushes on
+/// almost every instruction; the capacity is reserved from the code's `max_stack`).
+#[derive(Default)]
+pub struct ValueStack(pub Vec<Value>);
+
+impl ValueStack {
+    /// Pushes a value.
+    #[inline(always)]
+    pub fn push(&mut self, v: Value) {
+        let len = self.0.len();
+        if len == self.0.capacity() {
+            self.0.reserve(8);
+        }
+        // SAFETY: `len < capacity` after the check above, so the slot is allocated and
+        // uninitialised; `set_len` then covers exactly the written element.
+        unsafe {
+            self.0.as_mut_ptr().add(len).write(v);
+            self.0.set_len(len + 1);
+        }
+    }
+
+    /// Pops the top value.
+    #[inline(always)]
+    pub fn pop(&mut self) -> Option<Value> {
+        self.0.pop()
+    }
+
+    /// Drops values above `len`.
+    #[inline]
+    pub fn truncate(&mut self, len: usize) {
+        self.0.truncate(len)
+    }
+
+    /// Removes and returns the values from `at` on.
+    #[inline]
+    pub fn split_off(&mut self, at: usize) -> Vec<Value> {
+        self.0.split_off(at)
+    }
+
+    /// Removes the values in `range` (an iterator over them).
+    #[inline]
+    pub fn drain(&mut self, range: std::ops::RangeFrom<usize>) -> std::vec::Drain<'_, Value> {
+        self.0.drain(range)
+    }
+
+    /// Drops every value.
+    #[inline]
+    pub fn clear(&mut self) {
+        self.0.clear()
+    }
+
+    /// Makes room for `n` more values.
+    #[inline]
+    pub fn reserve(&mut self, n: usize) {
+        self.0.reserve(n)
+    }
+}
+
+impl Extend<Value> for ValueStack {
+    fn extend<I: IntoIterator<Item = Value>>(&mut self, iter: I) {
+        self.0.extend(iter)
+    }
+}
+
+impl std::ops::Deref for ValueStack {
+    type Target = [Value];
+    #[inline(always)]
+    fn deref(&self) -> &[Value] {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ValueStack {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut [Value] {
+        &mut self.0
     }
 }
