@@ -225,6 +225,8 @@ pub mod cmpop {
 pub const MF_DEFAULTS: u32 = 1;
 /// MAKE_FUNCTION flag: a dict of keyword-only defaults is on the stack.
 pub const MF_KWDEFAULTS: u32 = 2;
+/// MAKE_FUNCTION flag: the `__annotations__` dict is on the stack.
+pub const MF_ANNOTATIONS: u32 = 4;
 /// MAKE_FUNCTION flag: a tuple of closure cells is on the stack.
 pub const MF_CLOSURE: u32 = 8;
 

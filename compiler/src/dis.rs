@@ -75,6 +75,16 @@ pub fn str_repr(s: &str) -> String {
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
+            c if !c.is_ascii() && !is_printable(c) => {
+                let n = c as u32;
+                let _ = if n <= 0xff {
+                    write!(out, "\\x{n:02x}")
+                } else if n <= 0xffff {
+                    write!(out, "\\u{n:04x}")
+                } else {
+                    write!(out, "\\U{n:08x}")
+                };
+            }
             c => out.push(c),
         }
     }
@@ -82,7 +92,22 @@ pub fn str_repr(s: &str) -> String {
     out
 }
 
-fn bytes_repr(b: &[u8]) -> String {
+/// Approximately Python's `str.isprintable` for one non-ASCII character: not a control,
+/// separator (other than space), format, private-use or noncharacter code point.
+fn is_printable(c: char) -> bool {
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    let n = c as u32;
+    !matches!(n, 0xA0 | 0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x890..=0x891 | 0x8E2
+        | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFDD0..=0xFDEF
+        | 0xFEFF | 0xFFF0..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF)
+        && n & 0xFFFE != 0xFFFE
+}
+
+/// Python's `repr` of a bytes object.
+pub fn bytes_repr(b: &[u8]) -> String {
     let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
         '"'
     } else {

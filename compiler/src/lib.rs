@@ -10,6 +10,7 @@ pub mod bytecode;
 pub mod codegen;
 pub mod dis;
 pub mod error;
+pub mod future;
 mod parse_errors;
 pub mod source;
 pub mod symtable;

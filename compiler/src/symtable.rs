@@ -7,7 +7,9 @@
 //! for the implicit `__class__` cell used by zero-argument `super()`.
 
 use crate::error::CompileError;
+use crate::future::Future;
 use crate::source::SourceMap;
+use ruff_python_ast::visitor::{Visitor, walk_expr};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::TextRange;
 use std::borrow::Cow;
@@ -56,6 +58,8 @@ pub const DEF_NONLOCAL: u32 = 8;
 pub const USE: u32 = 16;
 /// Name flag: a class-body name that is also free in a nested function.
 pub const DEF_FREE_CLASS: u32 = 32;
+/// Name flag: the target of an annotated assignment (`x: int`).
+pub const DEF_ANNOT: u32 = 64;
 /// Names that count as bindings.
 const DEF_BOUND: u32 = DEF_LOCAL | DEF_PARAM;
 
@@ -200,6 +204,8 @@ pub struct SymbolTable {
     /// All scopes; 0 is the module.
     pub scopes: Vec<Scope>,
     by_range: HashMap<(u32, u32), ScopeId>,
+    /// The module's future statements.
+    pub future: Future,
 }
 
 impl SymbolTable {
@@ -209,10 +215,12 @@ impl SymbolTable {
         map: &SourceMap<'_>,
         filename: &str,
     ) -> Result<SymbolTable, CompileError> {
+        let future = Future::parse(body, map, filename)?;
         let mut b = Builder {
             table: SymbolTable {
                 scopes: vec![Scope::new(ScopeKind::Module, "<module>", None, None)],
                 by_range: HashMap::new(),
+                future,
             },
             cur: 0,
             map,
@@ -474,6 +482,7 @@ impl Builder<'_, '_> {
                     self.expr(&d.expression)?;
                 }
                 self.defaults(&f.parameters)?;
+                self.function_annotations(&f.parameters, f.returns.as_deref())?;
                 self.add_def(&f.name.id, DEF_LOCAL);
                 let saved = self.cur;
                 self.push_scope(ScopeKind::Function, &f.name.id, f.range);
@@ -531,13 +540,11 @@ impl Builder<'_, '_> {
                 }
             }
             Stmt::AnnAssign(a) => {
-                if let Some(v) = &a.value {
-                    self.expr(v)?;
-                }
+                // CPython's order: the target, the annotation, then the value.
                 if let Expr::Name(n) = &*a.target {
                     let m = self.mangled(&n.id);
                     let flags = self.scope().flags(&m);
-                    if flags & (DEF_GLOBAL | DEF_NONLOCAL) != 0 && a.simple {
+                    if flags & (DEF_GLOBAL | DEF_NONLOCAL) != 0 && a.simple && self.cur != 0 {
                         let kind = if flags & DEF_GLOBAL != 0 {
                             "global"
                         } else {
@@ -548,9 +555,18 @@ impl Builder<'_, '_> {
                             a.range,
                         ));
                     }
-                    self.add_def(&n.id, DEF_LOCAL);
+                    // `(x): int` (not simple) binds `x` only when there is a value.
+                    if a.simple {
+                        self.add_def(&n.id, DEF_ANNOT | DEF_LOCAL);
+                    } else if a.value.is_some() {
+                        self.add_def(&n.id, DEF_LOCAL);
+                    }
                 } else {
                     self.expr(&a.target)?;
+                }
+                self.annotation(&a.annotation)?;
+                if let Some(v) = &a.value {
+                    self.expr(v)?;
                 }
             }
             Stmt::For(f) => {
@@ -647,15 +663,17 @@ impl Builder<'_, '_> {
                 for n in &g.names {
                     let name = self.mangled(&n.id);
                     let flags = self.scope().flags(&name);
-                    if flags & (DEF_PARAM | DEF_LOCAL | USE | DEF_NONLOCAL) != 0 {
+                    if flags & (DEF_PARAM | DEF_LOCAL | USE | DEF_NONLOCAL | DEF_ANNOT) != 0 {
                         let msg = if flags & DEF_PARAM != 0 {
                             format!("name '{}' is parameter and global", n.id)
                         } else if flags & DEF_NONLOCAL != 0 {
                             format!("name '{}' is nonlocal and global", n.id)
-                        } else if flags & DEF_LOCAL != 0 {
-                            format!("name '{}' is assigned to before global declaration", n.id)
-                        } else {
+                        } else if flags & USE != 0 {
                             format!("name '{}' is used prior to global declaration", n.id)
+                        } else if flags & DEF_ANNOT != 0 {
+                            format!("annotated name '{}' can't be global", n.id)
+                        } else {
+                            format!("name '{}' is assigned to before global declaration", n.id)
                         };
                         return Err(self.err(msg, g.range));
                     }
@@ -671,15 +689,17 @@ impl Builder<'_, '_> {
                 for n in &g.names {
                     let name = self.mangled(&n.id);
                     let flags = self.scope().flags(&name);
-                    if flags & (DEF_PARAM | DEF_LOCAL | USE | DEF_GLOBAL) != 0 {
+                    if flags & (DEF_PARAM | DEF_LOCAL | USE | DEF_GLOBAL | DEF_ANNOT) != 0 {
                         let msg = if flags & DEF_PARAM != 0 {
                             format!("name '{}' is parameter and nonlocal", n.id)
                         } else if flags & DEF_GLOBAL != 0 {
                             format!("name '{}' is nonlocal and global", n.id)
-                        } else if flags & DEF_LOCAL != 0 {
-                            format!("name '{}' is assigned to before nonlocal declaration", n.id)
-                        } else {
+                        } else if flags & USE != 0 {
                             format!("name '{}' is used prior to nonlocal declaration", n.id)
+                        } else if flags & DEF_ANNOT != 0 {
+                            format!("annotated name '{}' can't be nonlocal", n.id)
+                        } else {
+                            format!("name '{}' is assigned to before nonlocal declaration", n.id)
                         };
                         return Err(self.err(msg, g.range));
                     }
@@ -697,6 +717,49 @@ impl Builder<'_, '_> {
     /// Remembers where `nonlocal name` was declared, for the "no binding" error.
     fn nonlocal_ranges_note(&mut self, name: &str, range: TextRange) {
         self.scope().nonlocal_decls.insert(name.to_string(), range);
+    }
+
+    /// An annotation. Evaluated where it appears (CPython visits it even for local variables,
+    /// whose annotations are never evaluated); under `from __future__ import annotations` it
+    /// is never evaluated, and only checked for what an annotation may not contain.
+    fn annotation(&mut self, e: &Expr) -> Res {
+        if !self.table.future.annotations {
+            return self.expr(e);
+        }
+        let mut check = FutureAnnotationCheck { bad: None };
+        check.visit_expr(e);
+        match check.bad {
+            Some((what, range)) => Err(self.err(
+                format!("'{what}' can not be used within an annotation"),
+                range,
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// The annotations of a `def`'s parameters and return value (in the enclosing scope).
+    fn function_annotations(&mut self, params: &ast::Parameters, returns: Option<&Expr>) -> Res {
+        let arg_annotations = params
+            .posonlyargs
+            .iter()
+            .chain(params.args.iter())
+            .filter_map(|p| p.parameter.annotation.as_deref());
+        let var_annotations = [&params.vararg, &params.kwarg]
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p.annotation.as_deref());
+        let kwonly_annotations = params
+            .kwonlyargs
+            .iter()
+            .filter_map(|p| p.parameter.annotation.as_deref());
+        for a in arg_annotations
+            .chain(var_annotations)
+            .chain(kwonly_annotations)
+            .chain(returns)
+        {
+            self.annotation(a)?;
+        }
+        Ok(())
     }
 
     fn comprehension(
@@ -942,6 +1005,49 @@ impl Builder<'_, '_> {
                 s.is_generator = true;
                 Ok(())
             }
+        }
+    }
+}
+
+/// Finds what a string annotation may not contain (CPython's annotation block): walrus,
+/// `yield` and `await`, outside nested lambdas and comprehensions.
+struct FutureAnnotationCheck {
+    bad: Option<(&'static str, TextRange)>,
+}
+
+impl<'a> Visitor<'a> for FutureAnnotationCheck {
+    fn visit_expr(&mut self, e: &'a Expr) {
+        if self.bad.is_some() {
+            return;
+        }
+        let what = match e {
+            Expr::Named(n) => Some(("named expression", n.range)),
+            Expr::Yield(y) => Some(("yield expression", y.range)),
+            Expr::YieldFrom(y) => Some(("yield expression", y.range)),
+            Expr::Await(a) => Some(("await expression", a.range)),
+            // Nested scopes: only their defaults / outermost iterable belong to the annotation.
+            Expr::Lambda(l) => {
+                if let Some(p) = &l.parameters {
+                    for d in p.iter_non_variadic_params().filter_map(|p| p.default()) {
+                        self.visit_expr(d);
+                    }
+                }
+                return;
+            }
+            Expr::ListComp(ast::ExprListComp { generators, .. })
+            | Expr::SetComp(ast::ExprSetComp { generators, .. })
+            | Expr::DictComp(ast::ExprDictComp { generators, .. })
+            | Expr::Generator(ast::ExprGenerator { generators, .. }) => {
+                if let Some(g) = generators.first() {
+                    self.visit_expr(&g.iter);
+                }
+                return;
+            }
+            _ => None,
+        };
+        match what {
+            Some(bad) => self.bad = Some(bad),
+            None => walk_expr(self, e),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The builtin classes, created once per thread at VM start and reachable through
 //! [`types()`] (allocation of builtin objects needs their class without a `Vm` at hand).
 
-use crate::object::{self, ClassObj, DictObj, Kind, NewFn, Slot, CLS_BASETYPE, CLS_BUILTIN, CLS_EXCEPTION};
+use crate::object::{self, ClassObj, DictObj, Kind, NewFn, Slot, CLS_BASETYPE, CLS_BUILTIN, CLS_EXCEPTION, CLS_NO_DICT};
 use crate::runtime::str::new_str;
 use crate::runtime::tuple;
 use crate::value::Value;
@@ -31,6 +31,12 @@ types_struct! {
     unicode_error, unicode_decode_error, warning, deprecation_warning, user_warning,
     runtime_warning, permission_error, is_a_directory_error, floating_point_error,
     indentation_error, buffer_error,
+    connection_error, broken_pipe_error, connection_aborted_error, connection_refused_error,
+    connection_reset_error, blocking_io_error, child_process_error, file_exists_error,
+    interrupted_error, not_a_directory_error, process_lookup_error, timeout_error, reference_error,
+    stop_async_iteration, system_error, tab_error, unicode_encode_error, unicode_translate_error,
+    bytes_warning, encoding_warning, future_warning, import_warning, pending_deprecation_warning,
+    resource_warning, syntax_warning, unicode_warning,
 }
 
 thread_local! {
@@ -98,7 +104,8 @@ pub(crate) fn init() {
         object::alloc_raw(std::ptr::null(), data)
     };
     let type_ = mk("type", Kind::Class, CLS_BASETYPE);
-    let objc = mk("object", Kind::Instance, CLS_BASETYPE);
+    // Plain `object()` instances have no `__dict__`.
+    let objc = mk("object", Kind::Instance, CLS_BASETYPE | CLS_NO_DICT);
     let dictc = mk("dict", Kind::Dict, CLS_BASETYPE);
     let strc = mk("str", Kind::Str, CLS_BASETYPE);
     let tuplec = mk("tuple", Kind::Tuple, CLS_BASETYPE);
@@ -158,6 +165,8 @@ pub(crate) fn init() {
     let warning = e("Warning", &exception);
     let syntax_error = e("SyntaxError", &exception);
     let unicode_error = e("UnicodeError", &value_error);
+    let indentation_error = e("IndentationError", &syntax_error);
+    let connection_error = e("ConnectionError", &os_error);
     let t = Types {
         object: objc.clone(),
         type_: type_.clone(),
@@ -237,14 +246,40 @@ pub(crate) fn init() {
         eof_error: e("EOFError", &exception),
         memory_error: e("MemoryError", &exception),
         buffer_error: e("BufferError", &exception),
-        indentation_error: e("IndentationError", &syntax_error),
         unicode_decode_error: e("UnicodeDecodeError", &unicode_error),
         deprecation_warning: e("DeprecationWarning", &warning),
         user_warning: e("UserWarning", &warning),
         runtime_warning: e("RuntimeWarning", &warning),
+        broken_pipe_error: e("BrokenPipeError", &connection_error),
+        connection_aborted_error: e("ConnectionAbortedError", &connection_error),
+        connection_refused_error: e("ConnectionRefusedError", &connection_error),
+        connection_reset_error: e("ConnectionResetError", &connection_error),
+        blocking_io_error: e("BlockingIOError", &os_error),
+        child_process_error: e("ChildProcessError", &os_error),
+        file_exists_error: e("FileExistsError", &os_error),
+        interrupted_error: e("InterruptedError", &os_error),
+        not_a_directory_error: e("NotADirectoryError", &os_error),
+        process_lookup_error: e("ProcessLookupError", &os_error),
+        timeout_error: e("TimeoutError", &os_error),
+        reference_error: e("ReferenceError", &exception),
+        stop_async_iteration: e("StopAsyncIteration", &exception),
+        system_error: e("SystemError", &exception),
+        tab_error: e("TabError", &indentation_error),
+        unicode_encode_error: e("UnicodeEncodeError", &unicode_error),
+        unicode_translate_error: e("UnicodeTranslateError", &unicode_error),
+        bytes_warning: e("BytesWarning", &warning),
+        encoding_warning: e("EncodingWarning", &warning),
+        future_warning: e("FutureWarning", &warning),
+        import_warning: e("ImportWarning", &warning),
+        pending_deprecation_warning: e("PendingDeprecationWarning", &warning),
+        resource_warning: e("ResourceWarning", &warning),
+        syntax_warning: e("SyntaxWarning", &warning),
+        unicode_warning: e("UnicodeWarning", &warning),
         int,
         bool_,
         list,
+        indentation_error,
+        connection_error,
         base_exception,
         exception,
         arithmetic_error,
@@ -283,6 +318,12 @@ const fn all_undef() -> Types {
         generator_exit, os_error, file_not_found_error, syntax_error, eof_error, memory_error,
         unicode_error, unicode_decode_error, warning, deprecation_warning, user_warning,
         runtime_warning, permission_error, is_a_directory_error, floating_point_error,
-        indentation_error, buffer_error
+        indentation_error, buffer_error,
+        connection_error, broken_pipe_error, connection_aborted_error, connection_refused_error,
+        connection_reset_error, blocking_io_error, child_process_error, file_exists_error,
+        interrupted_error, not_a_directory_error, process_lookup_error, timeout_error,
+        reference_error, stop_async_iteration, system_error, tab_error, unicode_encode_error,
+        unicode_translate_error, bytes_warning, encoding_warning, future_warning, import_warning,
+        pending_deprecation_warning, resource_warning, syntax_warning, unicode_warning
     )
 }

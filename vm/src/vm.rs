@@ -48,8 +48,11 @@ pub struct Vm {
     pub builtins: Value,
     /// Loaded modules by name (a dict).
     pub modules: Value,
-    /// The frames below the running one, outermost first.
+    /// The frames below the running one, outermost first. Boxed: a frame's address is
+    /// published to observers and must not move when this vector grows.
+    #[allow(clippy::vec_box)]
     pub frames: Vec<Box<Frame>>,
+    #[allow(clippy::vec_box)]
     pub(crate) pool: Vec<Box<Frame>>,
     /// Python call depth.
     pub depth: usize,

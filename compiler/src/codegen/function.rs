@@ -1,7 +1,5 @@
-//! `def`, `lambda` and `class`: nested code objects, defaults, closures, decorators.
-//!
-//! Annotations are never evaluated (as under `from __future__ import annotations`, minus
-//! `__annotations__`).
+//! `def`, `lambda` and `class`: nested code objects, defaults, annotations, closures,
+//! decorators.
 
 use super::{CResult, Compiler};
 use crate::bytecode::{
@@ -108,7 +106,8 @@ impl<'a> Compiler<'a, '_> {
         }
         let scope = self.scope_id(f.range)?;
         self.decorators(&f.decorator_list)?;
-        let flags = self.defaults(&f.parameters)?;
+        let mut flags = self.defaults(&f.parameters)?;
+        flags |= self.function_annotations(&f.parameters, f.returns.as_deref())?;
         let line = self.line_of(f.name.range);
         self.enter_unit(scope, &f.name.id, line);
         self.set_signature(Some(&f.parameters));
@@ -173,6 +172,7 @@ impl<'a> Compiler<'a, '_> {
         let qualname = self.u.qualname.clone();
         self.load_const(Const::Str(qualname));
         self.store_name("__qualname__")?;
+        self.setup_annotations(&c.body);
         let body = self.docstring_prologue(&c.body);
         if let Some(doc) = self.u.doc.clone() {
             self.load_const(Const::Str(doc));

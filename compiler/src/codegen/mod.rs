@@ -5,6 +5,7 @@
 //! modules; this one holds the shared state: constants, names, name resolution and the
 //! frame-block stack used to unwind `try`/`with`/loops on `return`/`break`/`continue`.
 
+mod annotation;
 mod builder;
 mod call;
 mod comprehension;
@@ -14,6 +15,7 @@ mod fstring;
 mod function;
 mod stmt;
 mod target;
+mod unparse;
 mod unwind;
 
 pub use builder::{CodeBuilder, Label, effect};
@@ -57,6 +59,12 @@ pub fn compile_module(
         end_col: 0,
     };
     c.emit(Op::RESUME, 0);
+    if let Some(first) = body.first() {
+        // CPython gives SETUP_ANNOTATIONS the position of the first statement.
+        let saved = c.set_pos(ruff_text_size::Ranged::range(first));
+        c.setup_annotations(body);
+        c.restore_pos(saved);
+    }
     let body = c.docstring_prologue(body);
     if let Some(doc) = c.u.doc.clone() {
         let i = c.add_const(Const::Str(doc));

@@ -67,28 +67,7 @@ impl<'a> Compiler<'a, '_> {
                 Ok(())
             }
             Stmt::AugAssign(a) => self.aug_assign(a),
-            Stmt::AnnAssign(a) => {
-                if let Some(v) = &a.value {
-                    self.check_target(&a.target)?;
-                    self.expr(v)?;
-                    self.store_target(&a.target)?;
-                } else {
-                    match &*a.target {
-                        Expr::Attribute(at) => {
-                            self.expr(&at.value)?;
-                            self.emit(Op::POP_TOP, 0);
-                        }
-                        Expr::Subscript(sub) => {
-                            self.expr(&sub.value)?;
-                            self.emit(Op::POP_TOP, 0);
-                            self.expr(&sub.slice)?;
-                            self.emit(Op::POP_TOP, 0);
-                        }
-                        _ => {}
-                    }
-                }
-                Ok(())
-            }
+            Stmt::AnnAssign(a) => self.ann_assign(a),
             Stmt::For(f) => self.for_stmt(f),
             Stmt::While(w) => self.while_stmt(w),
             Stmt::If(i) => self.if_stmt(i),
@@ -159,6 +138,10 @@ impl<'a> Compiler<'a, '_> {
             Stmt::ImportFrom(i) => {
                 let module = i.module.as_ref().map(|m| m.id.as_str()).unwrap_or("");
                 if module == "__future__" && i.level == 0 {
+                    // Future statements only act at compile time (see `crate::future`).
+                    if self.table.future.is_late(self.line_of(i.range)) {
+                        return Err(self.syntax_error(crate::future::LATE_FUTURE, i.range));
+                    }
                     return Ok(());
                 }
                 self.load_const(Const::Int(i.level.into()));

@@ -45,6 +45,7 @@ pub fn init(_vm: &mut Vm) {
     set_new(&t.reversed, new_reversed);
     set_new(&t.deque, new_deque);
     set_new(&t.base_exception, new_exception);
+    set_new(&t.os_error, new_exception);
     add_method(&t.list, "__init__", list_init);
     add_method(&t.dict, "__init__", dict_init);
     add_method(&t.base_exception, "__init__", exception_init);
@@ -103,7 +104,9 @@ pub fn int_of(vm: &mut Vm, v: &Value, base: Option<&Value>) -> PyResult<Value> {
 
 fn new_int(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
     a.only_kw("int", &["base"])?;
-    a.check("int", 0, 2)?;
+    if a.all.len() > 2 {
+        return Err(exc::type_error(format!("int() takes at most 2 arguments ({} given)", a.all.len())));
+    }
     let v = if a.npos() == 0 { Value::small_int(0) } else { int_of(vm, a.arg(0), a.get(1, "base"))? };
     Ok(wrap(cls, &types().int, v))
 }
@@ -125,15 +128,19 @@ pub fn float_of(vm: &mut Vm, v: &Value) -> PyResult<f64> {
         return crate::runtime::ops::to_f64(v);
     }
     if let Some(s) = as_str(v) {
-        let t = s.trim().replace('_', "");
+        let trimmed = s.trim();
+        let b = trimmed.as_bytes();
+        // An underscore is only allowed between two digits.
+        let bad_underscore = (0..b.len()).any(|i| b[i] == b'_' && !(i > 0 && i + 1 < b.len() && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit()));
+        let t = trimmed.replace('_', "");
         let lower = t.to_ascii_lowercase();
-        let parsed = match lower.as_str() {
+        let parsed = if bad_underscore { None } else { match lower.as_str() {
             "inf" | "+inf" | "infinity" | "+infinity" => Some(f64::INFINITY),
             "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
             "nan" | "+nan" | "-nan" => Some(f64::NAN),
             _ if lower.contains("inf") || lower.contains("nan") => None,
             _ => t.parse::<f64>().ok(),
-        };
+        } };
         return parsed.ok_or_else(|| exc::value_error(format!("could not convert string to float: {}", crate::runtime::repr::str_repr(s))));
     }
     if let Some(m) = vm.lookup_special(v, &intern("__float__"))
@@ -158,7 +165,9 @@ fn new_float(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
 }
 
 fn new_str_(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
-    a.check("str", 0, 3)?;
+    if a.all.len() > 3 {
+        return Err(exc::type_error(format!("str() takes at most 3 arguments ({} given)", a.all.len())));
+    }
     let v = if a.npos() == 0 { crate::runtime::str::new_str("") } else { vm.str_value(a.arg(0))? };
     Ok(wrap(cls, &types().str, v))
 }
@@ -342,7 +351,11 @@ fn new_zip(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
             }
         })?);
     }
-    Ok(new_iter(&types().zip, IterState::Zip { its }))
+    let strict = match a.kw("strict") {
+        Some(v) => vm.truthy(v)?,
+        None => false,
+    };
+    Ok(new_iter(&types().zip, IterState::Zip { its, strict }))
 }
 
 fn new_map(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
@@ -399,10 +412,22 @@ fn new_exception(_vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
     let t = types();
     // OSError(errno, strerror) picks the subclass for the errno, as CPython does.
     if cls.is(&t.os_error) && a.npos() >= 2 {
+        // Linux errno values, as in CPython's errnomap.
         let sub = match int::as_i64(a.arg(0)) {
+            Some(1 | 13) => Some(&t.permission_error),
             Some(2) => Some(&t.file_not_found_error),
-            Some(13) | Some(1) => Some(&t.permission_error),
+            Some(3) => Some(&t.process_lookup_error),
+            Some(4) => Some(&t.interrupted_error),
+            Some(10) => Some(&t.child_process_error),
+            Some(11 | 114 | 115) => Some(&t.blocking_io_error),
+            Some(17) => Some(&t.file_exists_error),
+            Some(20) => Some(&t.not_a_directory_error),
             Some(21) => Some(&t.is_a_directory_error),
+            Some(32 | 108) => Some(&t.broken_pipe_error),
+            Some(103) => Some(&t.connection_aborted_error),
+            Some(104) => Some(&t.connection_reset_error),
+            Some(110) => Some(&t.timeout_error),
+            Some(111) => Some(&t.connection_refused_error),
             _ => None,
         };
         if let Some(sub) = sub {

@@ -172,21 +172,25 @@ pub fn len_of(vm: &mut Vm, v: &Value) -> PyResult<usize> {
 }
 
 fn len(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("len")?;
     a.check("len", 1, 1)?;
     Ok(int::from_i64(len_of(vm, a.arg(0))? as i64))
 }
 
 fn repr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("repr")?;
     a.check("repr", 1, 1)?;
     Ok(from_string(vm.repr(a.arg(0))?))
 }
 
 fn ascii(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("ascii")?;
     a.check("ascii", 1, 1)?;
     Ok(from_string(crate::runtime::repr::ascii_escape(&vm.repr(a.arg(0))?)))
 }
 
 fn abs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("abs")?;
     a.check("abs", 1, 1)?;
     let v = a.arg(0);
     if let Some(f) = v.as_float() {
@@ -298,6 +302,7 @@ fn sum(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn any(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("any")?;
     a.check("any", 1, 1)?;
     let it = vm.get_iter(a.arg(0))?;
     while let Some(x) = vm.next(&it)? {
@@ -309,6 +314,7 @@ fn any(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn all(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("all")?;
     a.check("all", 1, 1)?;
     let it = vm.get_iter(a.arg(0))?;
     while let Some(x) = vm.next(&it)? {
@@ -431,11 +437,13 @@ pub fn is_instance(vm: &mut Vm, v: &Value, cls: &Value) -> PyResult<bool> {
 }
 
 fn isinstance(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("isinstance")?;
     a.check("isinstance", 2, 2)?;
     Ok(Value::bool(is_instance(vm, a.arg(0), a.arg(1))?))
 }
 
 fn issubclass(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("issubclass")?;
     a.check("issubclass", 2, 2)?;
     if a.arg(0).kind() != Some(Kind::Class) {
         return Err(exc::type_error("issubclass() arg 1 must be a class"));
@@ -458,12 +466,14 @@ fn attr_name(v: &Value) -> PyResult<Value> {
 }
 
 fn hasattr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("hasattr")?;
     a.check("hasattr", 2, 2)?;
     let n = attr_name(a.arg(1))?;
     Ok(Value::bool(vm.getattr_opt(a.arg(0), &n)?.is_some()))
 }
 
 fn getattr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("getattr")?;
     a.check("getattr", 2, 3)?;
     let n = attr_name(a.arg(1))?;
     if a.npos() == 3 {
@@ -473,6 +483,7 @@ fn getattr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn setattr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("setattr")?;
     a.check("setattr", 3, 3)?;
     let n = attr_name(a.arg(1))?;
     vm.setattr(a.arg(0), &n, a.arg(2).clone())?;
@@ -480,6 +491,7 @@ fn setattr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn delattr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("delattr")?;
     a.check("delattr", 2, 2)?;
     let n = attr_name(a.arg(1))?;
     vm.delattr(a.arg(0), &n)?;
@@ -487,16 +499,19 @@ fn delattr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn id(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("id")?;
     a.check("id", 1, 1)?;
     Ok(int::from_i64((a.arg(0).bits() & ((1 << 48) - 1)) as i64))
 }
 
 fn hash(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("hash")?;
     a.check("hash", 1, 1)?;
     Ok(int::from_i64(vm.hash(a.arg(0))?))
 }
 
 fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("iter")?;
     a.check("iter", 1, 2)?;
     if a.npos() == 2 {
         return Ok(crate::runtime::iter::new_iter(
@@ -508,6 +523,7 @@ fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn next(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("next")?;
     a.check("next", 1, 2)?;
     let it = a.arg(0);
     if !matches!(it.kind(), Some(Kind::Iter) | Some(Kind::Generator)) && vm.lookup_special(it, &intern("__next__")).is_none() {
@@ -526,6 +542,7 @@ fn next(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn chr(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("chr")?;
     a.check("chr", 1, 1)?;
     let i = int::as_i64(a.arg(0)).filter(|_| int::is_int(a.arg(0))).ok_or_else(|| exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(a.arg(0)))))?;
     match u32::try_from(i).ok().and_then(char::from_u32) {
@@ -535,6 +552,7 @@ fn chr(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn ord(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("ord")?;
     a.check("ord", 1, 1)?;
     let Some(s) = as_str(a.arg(0)) else {
         return Err(exc::type_error(format!("ord() expected string of length 1, but {} found", type_name(a.arg(0)))));
@@ -560,6 +578,7 @@ fn to_index(vm: &mut Vm, v: &Value) -> PyResult<BigInt> {
 }
 
 fn radix(vm: &mut Vm, a: &Args, name: &str, base: u32, prefix: &str) -> PyResult<Value> {
+    a.no_kw(name)?;
     a.check(name, 1, 1)?;
     let b = to_index(vm, a.arg(0))?;
     let digits = crate::fmt::int_to_base(&b.abs(), base, false);
@@ -622,6 +641,7 @@ fn round(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn divmod(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("divmod")?;
     a.check("divmod", 2, 2)?;
     let (x, y) = (a.arg(0), a.arg(1));
     if x.is_float() || y.is_float() {
@@ -689,6 +709,7 @@ fn mod_inverse(a: &BigInt, m: &BigInt) -> Option<BigInt> {
 }
 
 fn callable(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("callable")?;
     a.check("callable", 1, 1)?;
     let v = a.arg(0);
     let c = matches!(v.kind(), Some(Kind::Function) | Some(Kind::Builtin) | Some(Kind::Method) | Some(Kind::Class))
@@ -697,11 +718,13 @@ fn callable(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn vars(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("vars")?;
     a.check("vars", 1, 1)?;
     vm.getattr(a.arg(0), &intern("__dict__")).map_err(|_| exc::type_error("vars() argument must have __dict__ attribute"))
 }
 
 fn format(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("format")?;
     a.check("format", 1, 2)?;
     let spec = a.pos().get(1).map(|s| as_str(s).unwrap_or("").to_string()).unwrap_or_default();
     Ok(from_string(vm.format(a.arg(0), &spec)?))
@@ -728,12 +751,17 @@ fn locals(vm: &mut Vm, _a: &Args) -> PyResult<Value> {
 }
 
 fn dir(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kw("dir")?;
     a.check("dir", 0, 1)?;
     let mut names: Vec<String> = Vec::new();
     if a.npos() == 1 {
         let v = a.arg(0);
         if let Some(d) = crate::runtime::attr::instance_dict(v) {
             names.extend(d.downcast::<DictObj>().unwrap().keys().iter().filter_map(|k| as_str(k).map(String::from)));
+        }
+        if v.kind() == Some(Kind::Exception) {
+            // Attributes of the exception layout, served by getattr rather than a dict.
+            names.extend(["args", "__cause__", "__context__", "__suppress_context__", "__traceback__"].map(String::from));
         }
         let cls = if v.kind() == Some(Kind::Class) { v.clone() } else { class_of(v) };
         let c = cls.downcast::<ClassObj>().unwrap();

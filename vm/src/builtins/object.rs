@@ -34,6 +34,8 @@ pub fn init(vm: &mut Vm) {
     add_method(&t.property, "setter", property_setter);
     add_method(&t.property, "deleter", property_deleter);
     add_method(&t.property, "__get__", property_get);
+    add_method(&t.property, "__set__", property_set);
+    add_method(&t.property, "__delete__", property_delete);
     let g = &t.generator;
     add_method(g, "send", gen_send);
     add_method(g, "throw", gen_throw);
@@ -238,8 +240,33 @@ fn property_get(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     if obj.is_none() {
         return Ok(a.arg(0).clone());
     }
+    if p.fget.is_none() {
+        return Err(exc::attribute_error(format!("property of '{}' object has no getter", type_name(obj))));
+    }
     let g = p.fget.clone();
     vm.call(&g, std::slice::from_ref(obj))
+}
+
+fn property_set(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.check("__set__", 3, 3)?;
+    let p = prop(a)?;
+    if p.fset.is_none() {
+        return Err(exc::attribute_error(format!("property of '{}' object has no setter", type_name(a.arg(1)))));
+    }
+    let f = p.fset.clone();
+    vm.call(&f, &[a.arg(1).clone(), a.arg(2).clone()])?;
+    Ok(Value::NONE)
+}
+
+fn property_delete(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.check("__delete__", 2, 2)?;
+    let p = prop(a)?;
+    if p.fdel.is_none() {
+        return Err(exc::attribute_error(format!("property of '{}' object has no deleter", type_name(a.arg(1)))));
+    }
+    let f = p.fdel.clone();
+    vm.call(&f, std::slice::from_ref(a.arg(1)))?;
+    Ok(Value::NONE)
 }
 
 fn gen_of<'a>(a: &'a Args) -> PyResult<&'a Value> {
@@ -379,30 +406,34 @@ fn file_close(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-fn read_state(f: &FileObj) -> PyResult<&mut (String, usize)> {
+fn with_read<R>(f: &FileObj, g: impl FnOnce(&mut (String, usize)) -> R) -> PyResult<R> {
     if f.closed.get() {
         return Err(exc::value_error("I/O operation on closed file."));
     }
     match &f.target {
-        // SAFETY: single-threaded; callers use the state without running Python code.
-        FileTarget::Read(s) => Ok(unsafe { &mut *s.get() }),
+        // SAFETY: single-threaded; `g` only manipulates the string and runs no Python code.
+        FileTarget::Read(s) => Ok(g(unsafe { &mut *s.get() })),
         _ => Err(exc::err(&types().os_error, "not readable")),
     }
 }
 
 fn file_read(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    let st = read_state(file_of(a)?)?;
-    let rest = st.0[st.1..].to_string();
-    st.1 = st.0.len();
+    let rest = with_read(file_of(a)?, |st| {
+        let rest = st.0[st.1..].to_string();
+        st.1 = st.0.len();
+        rest
+    })?;
     Ok(from_string(rest))
 }
 
 fn file_readline(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    let st = read_state(file_of(a)?)?;
-    let rest = &st.0[st.1..];
-    let n = rest.find('\n').map_or(rest.len(), |i| i + 1);
-    let line = rest[..n].to_string();
-    st.1 += n;
+    let line = with_read(file_of(a)?, |st| {
+        let rest = &st.0[st.1..];
+        let n = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let line = rest[..n].to_string();
+        st.1 += n;
+        line
+    })?;
     Ok(from_string(line))
 }
 

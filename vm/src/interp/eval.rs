@@ -196,6 +196,13 @@ impl Vm {
                 }
                 Op::LOAD_GLOBAL => {
                     let name = &code.names[arg as usize];
+                    // SAFETY: LOAD_GLOBAL is followed by its two cache words (the compiler
+                    // guarantees it; `verify` checks it), so `lasti + 2 < ninstrs`.
+                    let cache = unsafe { (&*instrs.add(f.lasti + 1), &*instrs.add(f.lasti + 2)) };
+                    if let Some(v) = self.load_global_cached(&f.globals, name, cache) {
+                        f.stack.push(v);
+                        continue;
+                    }
                     match self.load_global(&f.globals, name) {
                         Some(v) => {
                             f.stack.push(v);
@@ -912,6 +919,42 @@ impl Vm {
         }
         f.stack.push(v);
         Ok(())
+    }
+
+    /// LOAD_GLOBAL through its inline cache: word 1 is the globals dict's version when the
+    /// cache was filled, word 2 is `(entry index + 1) << 1 | found_in_builtins` (0 = empty).
+    /// A globals hit needs only the entry's key to still be `name`; a builtins hit also needs
+    /// the globals version unchanged (no global of that name appeared since). Misses fill it.
+    #[inline]
+    fn load_global_cached(&self, globals: &Value, name: &Value, cache: (&std::cell::Cell<u32>, &std::cell::Cell<u32>)) -> Option<Value> {
+        let g = globals.downcast::<DictObj>()?;
+        let w = cache.1.get();
+        if w != 0 {
+            let idx = ((w >> 1) - 1) as usize;
+            if w & 1 == 0 {
+                let v = g.with(|t| t.entries().get(idx).filter(|e| e.key.is(name)).map(|e| e.value.clone()));
+                if v.is_some() {
+                    return v;
+                }
+            } else if g.with(|t| t.version as u32) == cache.0.get() {
+                let b = self.builtins.downcast::<DictObj>()?;
+                let v = b.with(|t| t.entries().get(idx).filter(|e| e.key.is(name)).map(|e| e.value.clone()));
+                if v.is_some() {
+                    return v;
+                }
+            }
+        }
+        // Fill the cache.
+        let h = crate::runtime::str::hash_of(name);
+        if let Some(i) = g.with(|t| t.find_fast(name, h)) {
+            cache.1.set(((i as u32 + 1) << 1) & !1);
+            return g.with(|t| t.entries().get(i).map(|e| e.value.clone()));
+        }
+        let b = self.builtins.downcast::<DictObj>()?;
+        let i = b.with(|t| t.find_fast(name, h))?;
+        cache.0.set(g.with(|t| t.version as u32));
+        cache.1.set(((i as u32 + 1) << 1) | 1);
+        b.with(|t| t.entries().get(i).map(|e| e.value.clone()))
     }
 
     /// Module global, then builtin.

@@ -436,19 +436,66 @@ pub struct RangeObj {
     pub stop: i64,
     /// Step (never 0).
     pub step: i64,
+    /// Start, stop and step when one of them or the length does not fit an i64 (the i64
+    /// fields are then unused).
+    pub big: Option<Box<[BigInt; 3]>>,
 }
 impl ObjData for RangeObj {
     const KIND: Kind = Kind::Range;
     const TRACKED: bool = false;
 }
 impl RangeObj {
-    /// Number of items.
+    /// A range of i64 bounds whose length fits an i64.
+    pub fn new(start: i64, stop: i64, step: i64) -> RangeObj {
+        RangeObj { start, stop, step, big: None }
+    }
+    /// A range of arbitrary int bounds (`step` non-zero): small when everything fits an i64.
+    pub fn from_bigints(start: BigInt, stop: BigInt, step: BigInt) -> RangeObj {
+        use num_traits::ToPrimitive;
+        if let (Some(a), Some(b), Some(c)) = (start.to_i64(), stop.to_i64(), step.to_i64())
+            && big_range_len(&start, &stop, &step).to_i64().is_some()
+        {
+            return RangeObj::new(a, b, c);
+        }
+        RangeObj { start: 0, stop: 0, step: 1, big: Some(Box::new([start, stop, step])) }
+    }
+    /// Start, stop and step as big ints.
+    pub fn bounds(&self) -> (BigInt, BigInt, BigInt) {
+        match &self.big {
+            Some(b) => (b[0].clone(), b[1].clone(), b[2].clone()),
+            None => (self.start.into(), self.stop.into(), self.step.into()),
+        }
+    }
+    /// Number of items, as a big int.
+    pub fn big_len(&self) -> BigInt {
+        match &self.big {
+            Some(b) => big_range_len(&b[0], &b[1], &b[2]),
+            None => self.len().into(),
+        }
+    }
+    /// Number of items (saturated at `i64::MAX` for a big range: check `big` first).
     pub fn len(&self) -> i64 {
-        range_len(self.start, self.stop, self.step)
+        use num_traits::ToPrimitive;
+        match &self.big {
+            Some(_) => self.big_len().to_i64().unwrap_or(i64::MAX),
+            None => range_len(self.start, self.stop, self.step),
+        }
     }
     /// True if empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Length of `range(start, stop, step)` for big ints.
+pub fn big_range_len(start: &BigInt, stop: &BigInt, step: &BigInt) -> BigInt {
+    use num_traits::{Signed, Zero};
+    if step.is_positive() && start < stop {
+        (stop - start - 1u32) / step + 1u32
+    } else if step.is_negative() && start > stop {
+        (start - stop - 1u32) / (-step) + 1u32
+    } else {
+        BigInt::zero()
     }
 }
 
@@ -500,6 +547,8 @@ pub enum IterState {
     Tuple { seq: Value, idx: usize },
     /// Over a range.
     Range { cur: i64, stop: i64, step: i64 },
+    /// Over a range with big-int bounds (next value, step, items left).
+    BigRange { cur: BigInt, step: BigInt, left: BigInt },
     /// Over a str's characters (byte offset).
     Str { s: Value, pos: usize },
     /// Over a dict's keys / values / items (entry index, expected size).
@@ -513,7 +562,7 @@ pub enum IterState {
     /// `enumerate`.
     Enumerate { it: Value, n: Value },
     /// `zip`.
-    Zip { its: Vec<Value> },
+    Zip { its: Vec<Value>, strict: bool },
     /// `map`.
     Map { f: Value, its: Vec<Value> },
     /// `filter`.
@@ -570,7 +619,7 @@ impl IterState {
                 f(it);
                 f(n)
             }
-            IterState::Zip { its } => its.iter().for_each(f),
+            IterState::Zip { its, .. } => its.iter().for_each(f),
             IterState::Map { f: g, its } => {
                 f(g);
                 its.iter().for_each(f)
@@ -597,7 +646,7 @@ impl IterState {
                 pool.iter().for_each(&mut *f);
                 pools.iter().flatten().for_each(f)
             }
-            IterState::Range { .. } | IterState::Done => {}
+            IterState::Range { .. } | IterState::BigRange { .. } | IterState::Done => {}
         }
     }
 }

@@ -103,7 +103,7 @@ pub trait ObjData: Sized + 'static {
 
 /// Increments a reference count.
 #[inline(always)]
-pub fn incref(p: *const Header) {
+pub(crate) fn incref(p: *const Header) {
     // SAFETY: callers pass headers of live objects (from a `Value` they hold).
     let h = unsafe { &*p };
     h.rc.set(h.rc.get() + 1);
@@ -111,7 +111,7 @@ pub fn incref(p: *const Header) {
 
 /// Decrements a reference count, freeing the object at zero.
 #[inline(always)]
-pub fn decref(p: *const Header) {
+pub(crate) fn decref(p: *const Header) {
     // SAFETY: callers pass headers of live objects whose reference they give up.
     let h = unsafe { &*p };
     let n = h.rc.get() - 1;
@@ -173,10 +173,13 @@ impl Value {
     }
 }
 
+/// A layout's traversal function.
+type TraverseFn = unsafe fn(*const Header, &mut dyn FnMut(&Value));
+
 /// Per-layout operations, indexed by [`Kind`].
 struct VTable {
     drop: unsafe fn(*const Header),
-    traverse: unsafe fn(*const Header, &mut dyn FnMut(&Value)),
+    traverse: TraverseFn,
     clear: unsafe fn(*const Header),
 }
 

@@ -143,7 +143,7 @@ impl Vm {
             Some(Kind::Property) => {
                 let p = d.downcast::<PropertyObj>().unwrap();
                 if p.fget.is_none() {
-                    return Err(exc::attribute_error("unreadable attribute"));
+                    return Err(exc::attribute_error(format!("property of '{}' object has no getter", type_name(obj))));
                 }
                 let g = p.fget.clone();
                 self.call(&g, std::slice::from_ref(obj))
@@ -265,6 +265,11 @@ impl Vm {
         if let Some(d) = &descr
             && is_data_descr(d)
         {
+            if let Some(p) = d.downcast::<PropertyObj>()
+                && p.fget.is_none()
+            {
+                return Err(exc::attribute_error(format!("property '{}' of '{}' object has no getter", as_str(name).unwrap_or("?"), type_name(obj))));
+            }
             return self.bind(d.clone(), obj);
         }
         if let Some(d) = existing_instance_dict(obj)
@@ -328,7 +333,7 @@ impl Vm {
             }
             "__dict__" => c.dict.clone(),
             "__class__" => class_of(cls),
-            "__doc__" => Value::NONE,
+            "__doc__" => builtin_class_doc(cls).map(new_str).unwrap_or(Value::NONE),
             "__module__" => new_str("builtins"),
             _ => {
                 // Attributes of the metaclass (`type`): methods like mro, __subclasses__.
@@ -794,4 +799,26 @@ fn bind_builtin(b: &BuiltinObj, obj: Value) -> Value {
 /// AttributeError for `obj.name`.
 pub fn no_attr(obj: &Value, name: &Value) -> crate::PyErr {
     exc::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), as_str(name).unwrap_or("?")))
+}
+
+/// The docstring CPython gives some builtin classes (`None` for the others).
+fn builtin_class_doc(cls: &Value) -> Option<&'static str> {
+    let t = types();
+    let docs: [(&Value, &'static str); 5] = [
+        (
+            &t.object,
+            "The base class of the class hierarchy.\n\nWhen called, it accepts no arguments and returns a new featureless\ninstance that has no instance attributes and cannot be given any.\n",
+        ),
+        (&t.float, "Convert a string or number to a floating point number, if possible."),
+        (
+            &t.list,
+            "Built-in mutable sequence.\n\nIf no argument is given, the constructor creates a new empty list.\nThe argument must be an iterable if specified.",
+        ),
+        (
+            &t.tuple,
+            "Built-in immutable sequence.\n\nIf no argument is given, the constructor returns an empty tuple.\nIf iterable is specified the tuple is initialized from iterable's items.\n\nIf the argument is a tuple, the return value is the same object.",
+        ),
+        (&t.set, "set() -> new empty set object\nset(iterable) -> new set object\n\nBuild an unordered collection of unique elements."),
+    ];
+    docs.iter().find(|(c, _)| c.is(cls)).map(|(_, d)| *d)
 }

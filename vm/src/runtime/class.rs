@@ -153,10 +153,10 @@ impl Vm {
         let cls = new_class(&t.type_, &name_s, bases.clone(), layout, new, flags);
         let c = cls.downcast::<ClassObj>().unwrap();
         c.set_mro(mro);
-        // Copy the namespace into the class dict.
+        // Copy the namespace into the class dict (`__qualname__` lives in the class object).
         let cd = c.dict.downcast::<DictObj>().unwrap();
         for (k, v) in nd.items() {
-            if as_str(&k) == Some("__classcell__") {
+            if matches!(as_str(&k), Some("__classcell__" | "__qualname__")) {
                 continue;
             }
             cd.insert_fast(k.clone(), hash_of(&k), v);

@@ -163,6 +163,51 @@ impl Vm {
         })
     }
 
+    /// `DICT_MERGE` for the call `func(**m)`: merges `m` into the keyword dict `d` with
+    /// CPython's errors naming the callee (not a mapping, duplicate keyword).
+    pub fn dict_merge_for_call(&mut self, func: &Value, d: &Value, m: &Value) -> PyResult<()> {
+        let is_mapping = m.kind() == Some(Kind::Dict) || (m.is_obj() && self.getattr_opt(m, &crate::runtime::str::intern("keys"))?.is_some());
+        if !is_mapping {
+            let f = self.function_str(func)?;
+            return Err(exc::type_error(format!("{f} argument after ** must be a mapping, not {}", type_name(m))));
+        }
+        let keys = match m.downcast::<DictObj>() {
+            Some(src) => src.keys(),
+            None => {
+                let keys = self.getattr(m, &crate::runtime::str::intern("keys"))?;
+                let ks = self.call(&keys, &[])?;
+                self.collect(&ks)?
+            }
+        };
+        let dd = d.downcast::<DictObj>().unwrap();
+        for k in keys {
+            let h = self.hash(&k)?;
+            if dd.get(&k, h, &mut |a, b| self.eq(a, b))?.is_some() {
+                let f = self.function_str(func)?;
+                let ks = self.str_of(&k)?;
+                return Err(exc::type_error(format!("{f} got multiple values for keyword argument '{ks}'")));
+            }
+            let v = self.getitem(m, &k)?;
+            self.dict_set(d, k, v)?;
+        }
+        Ok(())
+    }
+
+    /// CPython's `_PyObject_FunctionStr`: `module.qualname()` (no module for builtins), else `str(f)`.
+    pub fn function_str(&mut self, f: &Value) -> PyResult<String> {
+        let Some(q) = self.getattr_opt(f, &crate::runtime::str::intern("__qualname__"))? else {
+            return self.str_of(f);
+        };
+        let q = self.str_of(&q)?;
+        match self.getattr_opt(f, &crate::runtime::str::intern("__module__"))? {
+            Some(m) if !m.is_none() && crate::runtime::str::as_str(&m) != Some("builtins") => {
+                let m = self.str_of(&m)?;
+                Ok(format!("{m}.{q}()"))
+            }
+            _ => Ok(format!("{q}()")),
+        }
+    }
+
     /// `d.update(m)` (`merge`: duplicate keys are an error, for `f(**a, **b)`).
     pub fn dict_update(&mut self, d: &Value, m: &Value, merge: bool) -> PyResult<()> {
         if let Some(src) = m.downcast::<DictObj>() {

@@ -53,14 +53,7 @@ impl Vm {
             }
             Some(Kind::Iter) => {
                 // dict views iterate their dict.
-                let c = class_of(v);
-                if c.is(&t.dict_keys) || c.is(&t.dict_values) || c.is(&t.dict_items) {
-                    let it = v.downcast::<IterObj>().unwrap();
-                    // SAFETY: short read of the view's state.
-                    let (d, what) = match unsafe { &*it.state.get() } {
-                        IterState::Dict { d, what, .. } => (d.clone(), *what),
-                        _ => unreachable!(),
-                    };
+                if let Some((d, what)) = dict_view_state(v) {
                     let n = d.downcast::<DictObj>().unwrap().len();
                     let cls = match what {
                         DictIterKind::Keys => &t.dict_keyiterator,
@@ -256,17 +249,28 @@ impl Vm {
                     None => Ok(None),
                 }
             }
-            IterState::Zip { its } => {
-                let its = its.clone();
+            IterState::Zip { its, strict } => {
+                let (its, strict) = (its.clone(), *strict);
                 if its.is_empty() {
                     return Ok(None);
                 }
                 let mut out = Vec::with_capacity(its.len());
-                for i in &its {
+                for (n, i) in its.iter().enumerate() {
                     match self.next(i)? {
                         Some(v) => out.push(v),
                         None => {
                             *st!() = IterState::Done;
+                            if strict {
+                                let plural = |k: usize| if k == 1 { " 1".to_string() } else { format!("s 1-{k}") };
+                                if n > 0 {
+                                    return Err(exc::value_error(format!("zip() argument {} is shorter than argument{}", n + 1, plural(n))));
+                                }
+                                for (k, other) in its.iter().enumerate().skip(1) {
+                                    if self.next(other)?.is_some() {
+                                        return Err(exc::value_error(format!("zip() argument {} is longer than argument{}", k + 1, plural(k))));
+                                    }
+                                }
+                            }
                             return Ok(None);
                         }
                     }
@@ -550,6 +554,16 @@ impl Vm {
                 keys.reverse();
                 return Ok(new_iter(&types().reversed, IterState::Snapshot { items: keys, idx: 0 }));
             }
+            Some(Kind::Iter) if let Some((d, what)) = dict_view_state(v) => {
+                let d = d.downcast::<DictObj>().unwrap();
+                let mut items: Vec<Value> = match what {
+                    DictIterKind::Keys => d.keys(),
+                    DictIterKind::Values => d.values(),
+                    DictIterKind::Items => d.items().into_iter().map(|(k, v)| tuple::new(vec![k, v])).collect(),
+                };
+                items.reverse();
+                return Ok(new_iter(&types().reversed, IterState::Snapshot { items, idx: 0 }));
+            }
             Some(Kind::Deque) => {
                 let items: Vec<Value> = v.downcast::<DequeObj>().unwrap().with(|d| d.iter().rev().cloned().collect());
                 return Ok(new_iter(&types().reversed, IterState::Snapshot { items, idx: 0 }));
@@ -566,6 +580,21 @@ impl Vm {
             }
         };
         Ok(new_iter(&types().reversed, IterState::Reversed { seq: v.clone(), idx: n - 1 }))
+    }
+}
+
+/// The dict and kind of a dict view (`dict_keys`, `dict_values`, `dict_items`), else `None`.
+fn dict_view_state(v: &Value) -> Option<(Value, DictIterKind)> {
+    let t = types();
+    let c = class_of(v);
+    if !(c.is(&t.dict_keys) || c.is(&t.dict_values) || c.is(&t.dict_items)) {
+        return None;
+    }
+    let it = v.downcast::<IterObj>()?;
+    // SAFETY: short read of the view's state.
+    match unsafe { &*it.state.get() } {
+        IterState::Dict { d, what, .. } => Some((d.clone(), *what)),
+        _ => None,
     }
 }
 

@@ -296,9 +296,7 @@ impl Vm {
                     return self.str_of(&p);
                 }
             }
-            if let Some(e) = v.downcast::<ExcObj>()
-                && (builtin || self.class_lookup(&cls, &intern("__repr__")).is_none_or(|m| m.kind() == Some(Kind::Builtin)) || true)
-            {
+            if let Some(e) = v.downcast::<ExcObj>() {
                 let args = e.args.get();
                 let items = tuple::items(&args).unwrap_or(&[]).to_vec();
                 if exc::is_subclass(&cls, &crate::types::types().key_error) && items.len() == 1 {

@@ -13,11 +13,12 @@ use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
+// libm's pure functions of floats: no pointers, no state, so they are declared safe.
 unsafe extern "C" {
-    fn erf(x: f64) -> f64;
-    fn erfc(x: f64) -> f64;
-    fn remainder(x: f64, y: f64) -> f64;
-    fn nextafter(x: f64, y: f64) -> f64;
+    safe fn erf(x: f64) -> f64;
+    safe fn erfc(x: f64) -> f64;
+    safe fn remainder(x: f64, y: f64) -> f64;
+    safe fn nextafter(x: f64, y: f64) -> f64;
 }
 
 /// Builds the module namespace.
@@ -46,10 +47,10 @@ pub fn build(_vm: &mut Vm, d: &Value) -> PyResult<()> {
     def(d, "cbrt", |_, a| unary(a, "cbrt", f64::cbrt, false));
     def(d, "fabs", |_, a| unary(a, "fabs", f64::abs, false));
     def(d, "erf", |_, a| {
-        unary(a, "erf", |x| unsafe { erf(x) }, false)
+        unary(a, "erf", |x| erf(x), false)
     });
     def(d, "erfc", |_, a| {
-        unary(a, "erfc", |x| unsafe { erfc(x) }, false)
+        unary(a, "erfc", |x| erfc(x), false)
     });
     def(d, "gamma", m_gamma);
     def(d, "lgamma", m_lgamma);
@@ -138,7 +139,7 @@ pub fn build(_vm: &mut Vm, d: &Value) -> PyResult<()> {
     def(d, "ldexp", m_ldexp);
     def(d, "nextafter", |_, a| {
         let (x, y) = two(a, "nextafter")?;
-        Ok(Value::float(unsafe { nextafter(x, y) }))
+        Ok(Value::float(nextafter(x, y)))
     });
     def(d, "ulp", |_, a| {
         a.check("ulp", 1, 1)?;
@@ -150,9 +151,9 @@ pub fn build(_vm: &mut Vm, d: &Value) -> PyResult<()> {
         if x.is_infinite() {
             return Ok(Value::float(x));
         }
-        let x2 = unsafe { nextafter(x, f64::INFINITY) };
+        let x2 = nextafter(x, f64::INFINITY);
         if x2.is_infinite() {
-            let x2 = unsafe { nextafter(x, -f64::INFINITY) };
+            let x2 = nextafter(x, -f64::INFINITY);
             return Ok(Value::float(x - x2));
         }
         Ok(Value::float(x2 - x))
@@ -540,7 +541,7 @@ fn m_remainder(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     if y.is_infinite() {
         return Ok(Value::float(x));
     }
-    Ok(Value::float(unsafe { remainder(x, y) }))
+    Ok(Value::float(remainder(x, y)))
 }
 
 fn m_pow(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
