@@ -239,6 +239,9 @@ fn argrepr(u: &CodeUnit, op: Op, arg: u32) -> String {
             if arg & 2 != 0 {
                 v.push("kwdefaults");
             }
+            if arg & 4 != 0 {
+                v.push("annotations");
+            }
             if arg & 8 != 0 {
                 v.push("closure");
             }

@@ -58,10 +58,11 @@ pub const DEF_NONLOCAL: u32 = 8;
 pub const USE: u32 = 16;
 /// Name flag: a class-body name that is also free in a nested function.
 pub const DEF_FREE_CLASS: u32 = 32;
-/// Name flag: the target of an annotated assignment (`x: int`).
+/// Name flag: the target of an annotated assignment (`x: int`). It makes the name local
+/// like [`DEF_LOCAL`], which is set as well only when a value is assigned.
 pub const DEF_ANNOT: u32 = 64;
 /// Names that count as bindings.
-const DEF_BOUND: u32 = DEF_LOCAL | DEF_PARAM;
+const DEF_BOUND: u32 = DEF_LOCAL | DEF_PARAM | DEF_ANNOT;
 
 /// One scope's symbols.
 #[derive(Debug, Clone)]
@@ -139,12 +140,17 @@ impl Scope {
         matches!(self.kind, ScopeKind::Function | ScopeKind::Comprehension)
     }
 
-    /// Local variable names: parameters first, then other locals in first-seen order.
+    /// Local variable names: parameters first, then other locals in first-seen order. As in
+    /// CPython, a local that is only annotated (`x: int`, never assigned, deleted or read)
+    /// has no slot: no instruction ever names it.
     pub fn varnames(&self) -> Vec<String> {
         let mut out = self.params.clone();
         if self.is_function_like() {
-            for (name, _) in &self.symbols {
-                if self.scope_of(name) == NameScope::Local && !self.params.contains(name) {
+            for (name, flags) in &self.symbols {
+                if self.scope_of(name) == NameScope::Local
+                    && flags & (DEF_LOCAL | USE) != 0
+                    && !self.params.contains(name)
+                {
                     out.push(name.clone());
                 }
             }
@@ -557,7 +563,8 @@ impl Builder<'_, '_> {
                     }
                     // `(x): int` (not simple) binds `x` only when there is a value.
                     if a.simple {
-                        self.add_def(&n.id, DEF_ANNOT | DEF_LOCAL);
+                        let value = if a.value.is_some() { DEF_LOCAL } else { 0 };
+                        self.add_def(&n.id, DEF_ANNOT | value);
                     } else if a.value.is_some() {
                         self.add_def(&n.id, DEF_LOCAL);
                     }

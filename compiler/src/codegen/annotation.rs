@@ -74,8 +74,7 @@ impl<'a> Compiler<'a, '_> {
                 .map(|p| (p.parameter.name.as_str(), p.parameter.annotation.as_deref()))
         };
         let var = |p: &'a Option<Box<ast::Parameter>>| {
-            p.iter()
-                .map(|p| (p.name.as_str(), p.annotation.as_deref()))
+            p.iter().map(|p| (p.name.as_str(), p.annotation.as_deref()))
         };
         let items: Vec<(&str, &'a Expr)> = plain(&params.args)
             .chain(plain(&params.posonlyargs))

@@ -295,10 +295,9 @@ fn expr(w: &mut String, e: &Expr, level: u8) {
         }
         Expr::Subscript(s) => {
             expr(w, &s.value, PR_ATOM);
-            let starred = matches!(&*s.slice, Expr::Tuple(t)
-                if t.elts.iter().any(|e| matches!(e, Expr::Starred(_))));
             w.push('[');
-            expr(w, &s.slice, PR_TUPLE + u8::from(starred));
+            // 3.11 writes `x[*Ts]` as `x[*Ts,]` (a one-item tuple).
+            expr(w, &s.slice, PR_TUPLE);
             w.push(']');
         }
         Expr::Starred(s) => {

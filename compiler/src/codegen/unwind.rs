@@ -6,8 +6,8 @@
 use super::{CResult, Compiler, FBlock, FBlockKind};
 use crate::bytecode::Op;
 use crate::unit::Const;
-use ruff_python_ast::{self as ast, Expr};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_python_ast as ast;
+use ruff_text_size::TextRange;
 
 impl<'a> Compiler<'a, '_> {
     /// Emits the code leaving frame block `fb`; `preserve_tos` keeps a value on top of the
@@ -368,19 +368,5 @@ impl<'a> Compiler<'a, '_> {
         self.restore_pos(saved);
         self.bind(exit);
         Ok(())
-    }
-
-    /// Checks that `e` can be assigned to (raising CPython's message otherwise).
-    pub(crate) fn check_target(&self, e: &Expr) -> CResult {
-        match e {
-            Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => Ok(()),
-            Expr::Tuple(t) => t.elts.iter().try_for_each(|x| self.check_target(x)),
-            Expr::List(t) => t.elts.iter().try_for_each(|x| self.check_target(x)),
-            Expr::Starred(s) => self.check_target(&s.value),
-            other => Err(self.syntax_error(
-                format!("cannot assign to {}", super::target::describe(other)),
-                other.range(),
-            )),
-        }
     }
 }

@@ -267,20 +267,19 @@ fn new_frozenset(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
     make_set(vm, cls, a, true)
 }
 
-fn range_arg(vm: &mut Vm, v: &Value) -> PyResult<i64> {
-    if let Some(i) = int::as_i64(v).filter(|_| int::is_int(v)) {
+fn range_arg(vm: &mut Vm, v: &Value) -> PyResult<num_bigint::BigInt> {
+    if int::is_int(v)
+        && let Some(i) = int::to_bigint(v)
+    {
         return Ok(i);
     }
     if let Some(m) = vm.lookup_special(v, &intern("__index__"))
         && m.kind() != Some(Kind::Builtin)
     {
         let r = vm.call(&m, std::slice::from_ref(v))?;
-        if let Some(i) = int::as_i64(&r) {
+        if let Some(i) = int::to_bigint(&r) {
             return Ok(i);
         }
-    }
-    if int::is_int(v) {
-        return Err(exc::overflow_error("Python int too large to convert to C ssize_t"));
     }
     Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))
 }
@@ -288,16 +287,16 @@ fn range_arg(vm: &mut Vm, v: &Value) -> PyResult<i64> {
 fn new_range(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
     a.no_kw("range")?;
     let (start, stop, step) = match a.npos() {
-        1 => (0, range_arg(vm, a.arg(0))?, 1),
-        2 => (range_arg(vm, a.arg(0))?, range_arg(vm, a.arg(1))?, 1),
+        1 => (0.into(), range_arg(vm, a.arg(0))?, 1.into()),
+        2 => (range_arg(vm, a.arg(0))?, range_arg(vm, a.arg(1))?, 1.into()),
         3 => (range_arg(vm, a.arg(0))?, range_arg(vm, a.arg(1))?, range_arg(vm, a.arg(2))?),
         0 => return Err(exc::type_error("range expected at least 1 argument, got 0")),
         n => return Err(exc::type_error(format!("range expected at most 3 arguments, got {n}"))),
     };
-    if step == 0 {
+    if num_traits::Zero::is_zero(&step) {
         return Err(exc::value_error("range() arg 3 must not be zero"));
     }
-    Ok(object::alloc(&types().range, RangeObj { start, stop, step }))
+    Ok(object::alloc(&types().range, RangeObj::from_bigints(start, stop, step)))
 }
 
 fn new_slice(_vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {

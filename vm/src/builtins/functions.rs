@@ -143,7 +143,10 @@ pub fn len_of(vm: &mut Vm, v: &Value) -> PyResult<usize> {
         Some(Kind::Tuple) => tuple::items(v).unwrap().len(),
         Some(Kind::Dict) => v.downcast::<DictObj>().unwrap().len(),
         Some(Kind::Set) => v.downcast::<SetObj>().unwrap().len(),
-        Some(Kind::Range) => v.downcast::<object::RangeObj>().unwrap().len() as usize,
+        Some(Kind::Range) => {
+            let n = v.downcast::<object::RangeObj>().unwrap().big_len();
+            n.to_usize().filter(|&n| n <= i64::MAX as usize).ok_or_else(|| exc::overflow_error("Python int too large to convert to C ssize_t"))?
+        }
         Some(Kind::Deque) => v.downcast::<object::DequeObj>().unwrap().with(|d| d.len()),
         Some(Kind::Iter) => {
             let c = class_of(v);

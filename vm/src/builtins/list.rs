@@ -365,21 +365,19 @@ pub fn init_range(_vm: &mut Vm) {
     add_method(&types().slice, "indices", slice_indices);
 }
 
-fn range_find(a: &Args) -> Option<i64> {
+fn range_find(a: &Args) -> Option<num_bigint::BigInt> {
     let r = a.arg(0).downcast::<crate::object::RangeObj>()?;
     let x = a.arg(1);
     if !int::is_int(x) {
         return None;
     }
-    let i = int::as_i64(x)?;
-    let inside = if r.step > 0 { i >= r.start && i < r.stop } else { i <= r.start && i > r.stop };
-    if inside && (i - r.start) % r.step == 0 { Some((i - r.start) / r.step) } else { None }
+    crate::runtime::ops::range_find(r, &int::to_bigint(x)?)
 }
 
 fn range_index(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("index", 2, 2)?;
     match range_find(a) {
-        Some(i) => Ok(int::from_i64(i)),
+        Some(i) => Ok(int::from_bigint(i)),
         None => {
             let r = vm.repr(a.arg(1))?;
             Err(exc::value_error(format!("{r} is not in range")))

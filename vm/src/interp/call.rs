@@ -78,6 +78,7 @@ impl Vm {
                     frame.locals = Value::UNDEF;
                     frame.ip = 0;
                     frame.lasti = 0;
+                    frame.init_self = Value::UNDEF;
                     frame.fast.clear();
                     if let Some(s) = bound_self {
                         frame.fast.push(s);
@@ -104,6 +105,27 @@ impl Vm {
                 f.stack.truncate(n - argc - 2);
                 return Ok(CallDone::Frame(frame));
             }
+        }
+        // A user class whose __init__ is a Python function: allocate the instance and run
+        // __init__ inline; the frame's `init_self` makes the call evaluate to the instance.
+        if let Some(c) = callable.downcast::<ClassObj>()
+            && !c.has(object::CLS_BUILTIN)
+            && c.new.get().is_none()
+            && c.layout.get() == object::Kind::Instance
+            && crate::runtime::class_of(&callable).is(&types().type_)
+            && self.class_lookup(&callable, &intern("__new__")).is_some_and(|n| n.kind() == Some(object::Kind::Builtin))
+            && let Some(init) = self.class_lookup(&callable, &intern("__init__"))
+            && let Some(pf) = init.downcast::<FuncObj>()
+            && pf.code.flags & CO_GENERATOR == 0
+        {
+            let inst = self.new_instance(&callable)?;
+            let mut all: SmallVec<[Value; 8]> = SmallVec::with_capacity(n - start + 1);
+            all.push(inst.clone());
+            all.extend(f.stack[start..].iter().cloned());
+            let mut frame = self.bind_frame(&init, pf, &all, kwn)?;
+            frame.init_self = inst;
+            f.stack.truncate(n - argc - 2);
+            return Ok(CallDone::Frame(frame));
         }
         let r = {
             let args = &f.stack[start..];
@@ -306,6 +328,7 @@ impl Vm {
             frame.fast[nparams] = tuple::new(Vec::new());
         }
         // Keywords.
+        let mut posonly_kw: Vec<String> = Vec::new();
         for (k, v) in kwnames.iter().zip(&args[npos..]) {
             let pos = code.varnames[code.posonlyargcount as usize..nparams].iter().position(|n| n.is(k) || as_str(n) == as_str(k));
             match pos {
@@ -321,10 +344,20 @@ impl Vm {
                         d.downcast::<DictObj>().unwrap().insert_fast(k.clone(), hash_of(k), v.clone());
                     }
                     None => {
+                        if code.varnames[..code.posonlyargcount as usize].iter().any(|n| n.is(k) || as_str(n) == as_str(k)) {
+                            posonly_kw.push(as_str(k).unwrap_or("?").to_string());
+                            continue;
+                        }
                         return Err(exc::type_error(format!("{fname}() got an unexpected keyword argument '{}'", as_str(k).unwrap_or("?"))));
                     }
                 },
             }
+        }
+        if !posonly_kw.is_empty() {
+            return Err(exc::type_error(format!(
+                "{fname}() got some positional-only arguments passed as keyword arguments: '{}'",
+                posonly_kw.join(", ")
+            )));
         }
         // Defaults for missing positionals.
         let defaults = pf.defaults.get();

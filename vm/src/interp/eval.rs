@@ -106,7 +106,7 @@ impl Vm {
             };
         }
         self.publish(&f);
-        let r = loop {
+        let r = 'main: loop {
             if ip >= ninstrs {
                 break Err(exc::runtime_error("jitlens: instruction pointer out of range"));
             }
@@ -499,7 +499,13 @@ impl Vm {
                     let m = pop!(f);
                     let n = f.stack.len();
                     let d = f.stack[n - arg as usize].clone();
-                    self.dict_update(&d, &m, op == Op::DICT_MERGE)
+                    if op == Op::DICT_MERGE {
+                        // `f(**a, **b)`: the stack is [callable, self, args, kwdict].
+                        let func = f.stack[n - arg as usize - 3].clone();
+                        self.dict_merge_for_call(&func, &d, &m)
+                    } else {
+                        self.dict_update(&d, &m, false)
+                    }
                 }
                 Op::LIST_TO_TUPLE => {
                     let l = pop!(f);
@@ -680,10 +686,16 @@ impl Vm {
                         Err(e) => Err(e),
                     }
                 }
-                Op::RETURN_VALUE => {
-                    let v = pop!(f);
+                Op::RETURN_VALUE => 'ret: {
+                    let mut v = pop!(f);
+                    if !f.init_self.is_undef() {
+                        if !v.is_none() {
+                            break 'ret Err(exc::type_error(format!("__init__() should return None, not '{}'", crate::runtime::type_name(&v))));
+                        }
+                        v = std::mem::take(&mut f.init_self);
+                    }
                     if self.frames.len() == base {
-                        break Ok(FrameExit::Return(v));
+                        break 'main Ok(FrameExit::Return(v));
                     }
                     let caller = self.frames.pop().unwrap();
                     let done = std::mem::replace(&mut f, caller);

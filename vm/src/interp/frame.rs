@@ -26,6 +26,9 @@ pub struct Frame {
     pub ip: usize,
     /// Index of the instruction being executed (published for the profiler).
     pub lasti: usize,
+    /// For an `__init__` frame run inline by a class call: the new instance, which the call
+    /// evaluates to (UNDEF otherwise).
+    pub init_self: Value,
 }
 
 impl Frame {
@@ -35,7 +38,7 @@ impl Frame {
         let mut fast = Vec::with_capacity(n);
         fast.resize_with(n, Value::default);
         let stack = ValueStack(Vec::with_capacity(code.max_stack as usize + 1));
-        Frame { code, func, globals, locals, fast, stack, ip: 0, lasti: 0 }
+        Frame { code, func, globals, locals, fast, stack, ip: 0, lasti: 0, init_self: Value::UNDEF }
     }
 
     /// Reinitialises a pooled frame for `code`.
@@ -60,6 +63,7 @@ impl Frame {
         self.func = Value::UNDEF;
         self.globals = Value::UNDEF;
         self.locals = Value::UNDEF;
+        self.init_self = Value::UNDEF;
     }
 
     /// Calls `f` on every value the frame holds (for the cycle collector).
@@ -67,6 +71,7 @@ impl Frame {
         f(&self.func);
         f(&self.globals);
         f(&self.locals);
+        f(&self.init_self);
         self.fast.iter().for_each(&mut *f);
         self.stack.iter().for_each(f);
     }

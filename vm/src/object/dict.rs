@@ -186,6 +186,9 @@ impl DictTable {
     fn rebuild(&mut self, min_slots: usize) {
         let size = min_slots.next_power_of_two().max(8);
         self.entries.retain(|e| !e.key.is_undef());
+        // Room for every entry the new index table admits (2/3 of its slots), so the
+        // entry vector does not reallocate in between.
+        self.entries.reserve((size * 2 / 3).saturating_sub(self.entries.len()));
         self.indices = vec![EMPTY; size];
         let mask = size - 1;
         for (i, e) in self.entries.iter().enumerate() {

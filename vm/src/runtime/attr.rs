@@ -520,11 +520,11 @@ impl Vm {
                 }
             }
             Some(Kind::Range) => {
-                let r = obj.downcast::<RangeObj>().unwrap();
+                let (start, stop, step) = obj.downcast::<RangeObj>().unwrap().bounds();
                 match n {
-                    "start" => Value::small_int(r.start),
-                    "stop" => Value::small_int(r.stop),
-                    "step" => Value::small_int(r.step),
+                    "start" => crate::runtime::int::from_bigint(start),
+                    "stop" => crate::runtime::int::from_bigint(stop),
+                    "step" => crate::runtime::int::from_bigint(step),
                     _ => return Ok(None),
                 }
             }

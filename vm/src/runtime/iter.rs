@@ -36,7 +36,12 @@ impl Vm {
             Some(Kind::Tuple) => new_iter(&t.tuple_iterator, IterState::Tuple { seq: v.clone(), idx: 0 }),
             Some(Kind::Range) => {
                 let r = v.downcast::<RangeObj>().unwrap();
-                new_iter(&t.range_iterator, IterState::Range { cur: r.start, stop: r.stop, step: r.step })
+                if r.big.is_some() {
+                    let (start, _, step) = r.bounds();
+                    new_iter(&t.range_iterator, IterState::BigRange { cur: start, step, left: r.big_len() })
+                } else {
+                    new_iter(&t.range_iterator, IterState::Range { cur: r.start, stop: r.stop, step: r.step })
+                }
             }
             Some(Kind::Str) => new_iter(&t.str_iterator, IterState::Str { s: v.clone(), pos: 0 }),
             Some(Kind::Dict) => {
@@ -162,11 +167,21 @@ impl Vm {
             IterState::Range { cur, stop, step } => {
                 if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
                     let v = *cur;
-                    *cur += *step;
+                    // At the i64 edge, the next value is past `stop` anyway.
+                    *cur = cur.checked_add(*step).unwrap_or(*stop);
                     Ok(Some(int::from_i64(v)))
                 } else {
                     Ok(None)
                 }
+            }
+            IterState::BigRange { cur, step, left } => {
+                if num_traits::Zero::is_zero(left) {
+                    return Ok(None);
+                }
+                let v = cur.clone();
+                *cur += &*step;
+                *left -= 1u32;
+                Ok(Some(int::from_bigint(v)))
             }
             IterState::Str { s, pos } => {
                 let so = s.downcast::<StrObj>().unwrap();
@@ -541,6 +556,12 @@ impl Vm {
             Some(Kind::Tuple) => tuple::items(v).unwrap().len() as isize,
             Some(Kind::Range) => {
                 let r = v.downcast::<RangeObj>().unwrap();
+                if r.big.is_some() {
+                    let (start, _, step) = r.bounds();
+                    let n = r.big_len();
+                    let last = if num_traits::Zero::is_zero(&n) { start } else { start + (&n - 1u32) * &step };
+                    return Ok(new_iter(&types().range_iterator, IterState::BigRange { cur: last, step: -step, left: n }));
+                }
                 let n = r.len();
                 let last = r.start + (n - 1) * r.step;
                 return Ok(new_iter(&types().range_iterator, IterState::Range { cur: if n == 0 { r.start } else { last }, stop: r.start - r.step, step: -r.step }).with_empty(n == 0));

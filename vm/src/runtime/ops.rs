@@ -345,7 +345,7 @@ impl Vm {
             Some(Kind::Dict) if !is_user_class(v) => return Ok(!v.downcast::<DictObj>().unwrap().is_empty()),
             Some(Kind::Set) => return Ok(!v.downcast::<SetObj>().unwrap().is_empty()),
             Some(Kind::Int) => return Ok(true),
-            Some(Kind::Range) => return Ok(!v.downcast::<RangeObj>().unwrap().is_empty()),
+            Some(Kind::Range) => return Ok(!num_traits::Zero::is_zero(&v.downcast::<RangeObj>().unwrap().big_len())),
             _ => {}
         }
         if is_user_class(v) {
@@ -502,7 +502,9 @@ impl Vm {
             (Some(Kind::Range), Some(Kind::Range)) if op == cmpop::EQ || op == cmpop::NE => {
                 let x = a.downcast::<RangeObj>().unwrap();
                 let y = b.downcast::<RangeObj>().unwrap();
-                let same = x.len() == y.len() && (x.len() == 0 || x.start == y.start && (x.len() == 1 || x.step == y.step));
+                let ((xa, _, xs), (ya, _, ys)) = (x.bounds(), y.bounds());
+                let (xn, yn) = (x.big_len(), y.big_len());
+                let same = xn == yn && (xn == 0.into() || xa == ya && (xn == 1.into() || xs == ys));
                 return Ok(Some(same == (op == cmpop::EQ)));
             }
             _ => {}
@@ -586,6 +588,9 @@ impl Vm {
             }
             Some(Kind::Range) => {
                 let r = container.downcast::<RangeObj>().unwrap();
+                if int::is_int(item) && (r.big.is_some() || int::as_i64(item).is_none()) {
+                    return Ok(range_find(r, &int::to_bigint(item).unwrap()).is_some());
+                }
                 if let Some(i) = int::as_i64(item).filter(|_| int::is_int(item)) {
                     let inside = if r.step > 0 { i >= r.start && i < r.stop } else { i <= r.start && i > r.stop };
                     return Ok(inside && (i - r.start) % r.step == 0);
@@ -698,11 +703,14 @@ impl Vm {
             }
             Some(Kind::Range) => {
                 let r = c.downcast::<RangeObj>().unwrap();
+                if r.big.is_some() {
+                    return range_getitem_big(self, r, k);
+                }
                 if let Some(s) = k.downcast::<SliceObj>() {
                     let (start, stop, step, _) = slice_indices(self, s, r.len())?;
                     let nstart = r.start + start * r.step;
                     let nstep = r.step * step;
-                    return Ok(object::alloc(&types().range, RangeObj { start: nstart, stop: r.start + stop * r.step, step: nstep }));
+                    return Ok(object::alloc(&types().range, RangeObj::new(nstart, r.start + stop * r.step, nstep)));
                 }
                 let i = self.index_of(k, "range")?;
                 let n = r.len();
@@ -919,4 +927,61 @@ impl CloneAnd for Value {
     fn clone_and(self, f: impl FnOnce() -> Value) -> Value {
         f()
     }
+}
+
+/// The position of `x` in range `r`, if it is an item.
+pub fn range_find(r: &RangeObj, x: &num_bigint::BigInt) -> Option<num_bigint::BigInt> {
+    use num_traits::{Signed, Zero};
+    let (start, stop, step) = r.bounds();
+    let inside = if step.is_positive() { *x >= start && *x < stop } else { *x <= start && *x > stop };
+    let off = x - &start;
+    if inside && (&off % &step).is_zero() { Some(off / step) } else { None }
+}
+
+/// `r[k]` for a range with big-int bounds (CPython's `compute_range_item` / `compute_slice`).
+fn range_getitem_big(vm: &mut Vm, r: &RangeObj, k: &Value) -> PyResult<Value> {
+    use num_bigint::BigInt;
+    use num_traits::{Signed, Zero};
+    let (start, _, step) = r.bounds();
+    let len = r.big_len();
+    if let Some(s) = k.downcast::<SliceObj>() {
+        let idx = |vm: &mut Vm, v: &Value| -> PyResult<Option<BigInt>> {
+            if v.is_none() {
+                return Ok(None);
+            }
+            big_index(vm, v).map(Some).map_err(|_| exc::type_error("slice indices must be integers or None or have an __index__ method"))
+        };
+        let sstep = idx(vm, &s.step)?.unwrap_or_else(|| 1.into());
+        if sstep.is_zero() {
+            return Err(exc::value_error("slice step cannot be zero"));
+        }
+        let (lower, upper) = if sstep.is_negative() { (BigInt::from(-1), &len - 1u32) } else { (BigInt::zero(), len.clone()) };
+        let clamp = |v: Option<BigInt>, dflt: &BigInt| match v {
+            None => dflt.clone(),
+            Some(v) if v.is_negative() => (v + &len).max(lower.clone()),
+            Some(v) => v.min(upper.clone()),
+        };
+        let sstart = clamp(idx(vm, &s.start)?, if sstep.is_negative() { &upper } else { &lower });
+        let sstop = clamp(idx(vm, &s.stop)?, if sstep.is_negative() { &lower } else { &upper });
+        let nr = RangeObj::from_bigints(&start + sstart * &step, &start + sstop * &step, &step * sstep);
+        return Ok(object::alloc(&types().range, nr));
+    }
+    let i = big_index(vm, k).map_err(|_| exc::type_error(format!("range indices must be integers or slices, not {}", type_name(k))))?;
+    let j = if i.is_negative() { i + &len } else { i };
+    if j.is_negative() || j >= len {
+        return Err(exc::index_error("range object index out of range"));
+    }
+    Ok(int::from_bigint(start + j * step))
+}
+
+/// An int, or the result of `__index__`, as a big int.
+fn big_index(vm: &mut Vm, v: &Value) -> PyResult<num_bigint::BigInt> {
+    if int::is_int(v) {
+        return Ok(int::to_bigint(v).unwrap());
+    }
+    if let Some(m) = vm.user_dunder(v, "__index__") {
+        let r = vm.call(&m, std::slice::from_ref(v))?;
+        return int::to_bigint(&r).ok_or_else(|| exc::type_error("__index__ returned non-int"));
+    }
+    Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))
 }

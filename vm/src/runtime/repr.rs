@@ -182,8 +182,8 @@ impl Vm {
                 if s.frozen || !cls.is(&crate::types::types().set) { format!("{name}({body})") } else { body }
             }
             Kind::Range => {
-                let r = v.downcast::<RangeObj>().unwrap();
-                if r.step == 1 { format!("range({}, {})", r.start, r.stop) } else { format!("range({}, {}, {})", r.start, r.stop, r.step) }
+                let (start, stop, step) = v.downcast::<RangeObj>().unwrap().bounds();
+                if step == 1.into() { format!("range({start}, {stop})") } else { format!("range({start}, {stop}, {step})") }
             }
             Kind::Slice => {
                 let s = v.downcast::<SliceObj>().unwrap();

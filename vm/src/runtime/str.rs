@@ -7,10 +7,35 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::mem::ManuallyDrop;
 
+/// A fast, non-cryptographic hasher for the interner (identifiers are short and trusted).
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
 thread_local! {
     // Values in thread-locals are never dropped: the thread's other locals (the collector's
     // table) may already be gone when these would be destroyed.
-    static INTERNED: RefCell<HashMap<Box<str>, ManuallyDrop<Value>>> = RefCell::new(HashMap::new());
+    static INTERNED: RefCell<FxMap<Box<str>, ManuallyDrop<Value>>> = RefCell::new(FxMap::default());
 }
 
 /// A new str.
