@@ -265,7 +265,12 @@ pub(crate) fn convert(e: &ParseError, map: &SourceMap<'_>, filename: &str) -> Co
                     TextRange::empty(loc.start()),
                 );
             }
-            None
+            // `[a, b]: int` / `(a, b): int`: CPython's wording starts in lower case.
+            m.strip_prefix("Only single target")
+                .map(|rest| specific(format!("only single target{rest}")))
+        }
+        ParseErrorType::InvalidAnnotatedAssignmentTarget => {
+            Some(specific("illegal target for annotation".into()))
         }
         ParseErrorType::UnexpectedIndentation => {
             let text = map.line_text(line);

@@ -36,6 +36,19 @@ impl Vm {
                 }
                 return Ok(tuple::hash_items(hs.into_iter()));
             }
+            Kind::Range => {
+                // CPython: hash((len, start, step)), with None for what the length makes moot.
+                let r = v.downcast::<crate::object::RangeObj>().unwrap();
+                if r.big.is_none() {
+                    let n = r.len();
+                    let items = match n {
+                        0 => vec![Value::small_int(0), Value::NONE, Value::NONE],
+                        1 => vec![Value::small_int(1), int::from_i64(r.start), Value::NONE],
+                        _ => vec![int::from_i64(n), int::from_i64(r.start), int::from_i64(r.step)],
+                    };
+                    return self.hash(&tuple::new(items));
+                }
+            }
             Kind::List | Kind::Dict | Kind::Deque => {
                 let cls = class_of(v);
                 if cls.downcast::<ClassObj>().unwrap().has(crate::object::CLS_BUILTIN) {
