@@ -119,3 +119,109 @@ fn with_return_exception_table() {
         "{got}"
     );
 }
+
+#[test]
+fn future_annotations() {
+    // `from __future__ import annotations`: annotations are str constants (CPython's
+    // unparser), a function's are a BUILD_MAP before its code; module and class bodies with
+    // annotated assignments start with SETUP_ANNOTATIONS; local annotations vanish.
+    let src = "from __future__ import annotations\nx: int = 1\ndef f(a: list[int], *, b: str | None = None) -> dict[str, int]:\n    y: int = 2\n    return y\nclass C:\n    z: int\n";
+    let got = dis_of(src, "s1.py");
+    let expected = r#"Disassembly of <code object <module> at "s1.py", line 1>:
+  1           0 RESUME                   0
+              1 SETUP_ANNOTATIONS
+  2           2 LOAD_CONST               0 (1)
+              3 STORE_GLOBAL             0 (x)
+              4 LOAD_CONST               1 ('int')
+              5 LOAD_NAME                1 (__annotations__)
+              6 LOAD_CONST               2 ('x')
+              7 STORE_SUBSCR
+  3           9 LOAD_CONST               3 ('b')
+             10 LOAD_CONST               4 (None)
+             11 BUILD_MAP                1
+             12 LOAD_CONST               5 ('a')
+             13 LOAD_CONST               6 ('list[int]')
+             14 LOAD_CONST               3 ('b')
+             15 LOAD_CONST               7 ('str | None')
+             16 LOAD_CONST               8 ('return')
+             17 LOAD_CONST               9 ('dict[str, int]')
+             18 BUILD_MAP                3
+             19 LOAD_CONST              10 (<code object f at "s1.py", line 3>)
+             20 MAKE_FUNCTION            6 (kwdefaults, annotations)
+             21 STORE_GLOBAL             2 (f)
+  6          22 LOAD_BUILD_CLASS
+             23 PUSH_NULL
+             24 LOAD_CONST              11 (<code object C at "s1.py", line 6>)
+             25 MAKE_FUNCTION            0
+             26 LOAD_CONST              12 ('C')
+             27 CALL                     2
+             30 STORE_GLOBAL             3 (C)
+             31 LOAD_CONST               4 (None)
+             32 RETURN_VALUE
+
+Disassembly of <code object f at "s1.py", line 3>:
+  3           0 RESUME                   0
+  4           1 LOAD_CONST               1 (2)
+              2 STORE_FAST               2 (y)
+  5           3 LOAD_FAST                2 (y)
+              4 RETURN_VALUE
+
+Disassembly of <code object C at "s1.py", line 6>:
+  6           0 RESUME                   0
+              1 LOAD_NAME                0 (__name__)
+              2 STORE_NAME               1 (__module__)
+              3 LOAD_CONST               0 ('C')
+              4 STORE_NAME               2 (__qualname__)
+              5 SETUP_ANNOTATIONS
+  7           6 LOAD_CONST               1 ('int')
+              7 LOAD_NAME                3 (__annotations__)
+              8 LOAD_CONST               2 ('z')
+              9 STORE_SUBSCR
+  6          11 LOAD_CONST               3 (None)
+             12 RETURN_VALUE
+"#;
+    assert_eq!(got, expected, "\n{got}");
+}
+
+#[test]
+fn evaluated_annotations() {
+    // Without the future import annotations are evaluated: parameters in CPython's order
+    // (positional, then positional-only, `*args`, …, `return`), complex targets evaluate
+    // their parts and the annotation, local annotations are never evaluated.
+    let src = "x: int = 1\na.b: int\ndef f(a: int, /, b: str, *c: float) -> None:\n    y: T\n    return b\n";
+    let got = dis_of(src, "s2.py");
+    let expected = r#"Disassembly of <code object <module> at "s2.py", line 1>:
+  1           0 RESUME                   0
+              1 SETUP_ANNOTATIONS
+              2 LOAD_CONST               0 (1)
+              3 STORE_GLOBAL             0 (x)
+              4 LOAD_GLOBAL              1 (int)
+              7 LOAD_NAME                2 (__annotations__)
+              8 LOAD_CONST               1 ('x')
+              9 STORE_SUBSCR
+  2          11 LOAD_GLOBAL              3 (a)
+             14 POP_TOP
+             15 LOAD_GLOBAL              1 (int)
+             18 POP_TOP
+  3          19 LOAD_CONST               2 ('b')
+             20 LOAD_GLOBAL              4 (str)
+             23 LOAD_CONST               3 ('a')
+             24 LOAD_GLOBAL              1 (int)
+             27 LOAD_CONST               4 ('c')
+             28 LOAD_GLOBAL              5 (float)
+             31 LOAD_CONST               5 ('return')
+             32 LOAD_CONST               6 (None)
+             33 BUILD_MAP                4
+             34 LOAD_CONST               7 (<code object f at "s2.py", line 3>)
+             35 MAKE_FUNCTION            4 (annotations)
+             36 STORE_GLOBAL             6 (f)
+             37 LOAD_CONST               6 (None)
+             38 RETURN_VALUE
+
+Disassembly of <code object f at "s2.py", line 3>:
+  3           0 RESUME                   0
+  5           1 LOAD_FAST                1 (b)
+              2 RETURN_VALUE
+"#;
+    assert_eq!(got, expected, "\n{got}");
+}

@@ -126,6 +126,47 @@ const CASES: &[(&str, &str)] = &[
         "while True:\n    def g():\n        break\n",
         "  File \"t.py\", line 3\n    break\n    ^^^^^\nSyntaxError: 'break' outside loop",
     ),
+    // Future statements and annotations.
+    (
+        "x = 1\nfrom __future__ import annotations\n",
+        "  File \"t.py\", line 2\n    from __future__ import annotations\n    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nSyntaxError: from __future__ imports must occur at the beginning of the file",
+    ),
+    (
+        "\"\"\"doc\"\"\"\nfrom __future__ import annotations, foo\n",
+        "  File \"t.py\", line 2\n    from __future__ import annotations, foo\n    ^\nSyntaxError: future feature foo is not defined",
+    ),
+    (
+        "from __future__ import braces\n",
+        "  File \"t.py\", line 1\n    from __future__ import braces\n    ^\nSyntaxError: not a chance",
+    ),
+    (
+        "import os; from __future__ import annotations\n",
+        "  File \"t.py\", line 1\n    import os; from __future__ import annotations\n              ^\nSyntaxError: from __future__ imports must occur at the beginning of the file",
+    ),
+    (
+        "def f():\n    x: int\n    global x\n",
+        "  File \"t.py\", line 3\n    global x\n    ^^^^^^^^\nSyntaxError: annotated name 'x' can't be global",
+    ),
+    (
+        "def f():\n    x = 1\n    def g():\n        x: int = 2\n        nonlocal x\n",
+        "  File \"t.py\", line 5\n    nonlocal x\n    ^^^^^^^^^^\nSyntaxError: annotated name 'x' can't be nonlocal",
+    ),
+    (
+        "from __future__ import annotations\ndef f(a: (y := 3)) -> None: pass\n",
+        "  File \"t.py\", line 2\n    def f(a: (y := 3)) -> None: pass\n              ^^^^^^\nSyntaxError: 'named expression' can not be used within an annotation",
+    ),
+    (
+        "from __future__ import annotations\nclass C:\n    x: (yield)\n",
+        "  File \"t.py\", line 3\n    x: (yield)\n        ^^^^^\nSyntaxError: 'yield expression' can not be used within an annotation",
+    ),
+    (
+        "(a, b): int\n",
+        "  File \"t.py\", line 1\n    (a, b): int\n    ^^^^^^\nSyntaxError: only single target (not tuple) can be annotated",
+    ),
+    (
+        "f(): int\n",
+        "  File \"t.py\", line 1\n    f(): int\n    ^^^\nSyntaxError: illegal target for annotation",
+    ),
 ];
 
 #[test]

@@ -127,8 +127,11 @@ impl<'a> Compiler<'a, '_> {
             Expr::Call(c) => self.call(c)?,
             Expr::FString(f) => self.fstring(f)?,
             Expr::TString(t) => return Err(self.unsupported("template strings", t.range)),
+            Expr::NumberLiteral(n) if matches!(n.value, ast::Number::Complex { .. }) => {
+                return Err(self.unsupported("a complex number literal", e.range()));
+            }
+            Expr::BytesLiteral(_) => return Err(self.unsupported("a bytes literal", e.range())),
             Expr::StringLiteral(_)
-            | Expr::BytesLiteral(_)
             | Expr::NumberLiteral(_)
             | Expr::BooleanLiteral(_)
             | Expr::NoneLiteral(_)
