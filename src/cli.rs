@@ -18,11 +18,10 @@ enum Command {
         /// Implementation options, e.g. `-X stats`.
         #[arg(short = 'X', value_name = "OPTION")]
         xopts: Vec<String>,
-        /// The program.
-        file: PathBuf,
-        /// Arguments passed to the program as sys.argv[1:].
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        /// The program, then the arguments it gets as sys.argv[1:] (everything after the
+        /// program's name belongs to the program, as with python3).
+        #[arg(required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true, value_name = "FILE [ARGS]")]
+        file_and_args: Vec<String>,
     },
     /// Show the bytecode of a program, per code object, with line numbers.
     Dis {
@@ -57,10 +56,6 @@ fn read_source(file: &PathBuf) -> Result<String, i32> {
 }
 
 fn run(xopts: &[String], file: PathBuf, args: Vec<String>) -> i32 {
-    let source = match read_source(&file) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
     let mut options = jitlens_vm::Options::default();
     for x in xopts {
         match x.as_str() {
@@ -71,6 +66,10 @@ fn run(xopts: &[String], file: PathBuf, args: Vec<String>) -> i32 {
             }
         }
     }
+    let source = match read_source(&file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let filename = file.to_string_lossy().into_owned();
     let mut argv = vec![filename.clone()];
     argv.extend(args);
@@ -121,7 +120,10 @@ fn dis(file: PathBuf) -> i32 {
 pub fn main() -> i32 {
     // A panic is a jitlens bug: say so in one line, without a Rust backtrace.
     std::panic::set_hook(Box::new(|info| {
-        let loc = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let loc = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         let msg = info
             .payload()
             .downcast_ref::<&str>()
@@ -132,7 +134,13 @@ pub fn main() -> i32 {
     }));
     let cli = Cli::parse();
     match cli.command {
-        Command::Run { xopts, file, args } => run(&xopts, file, args),
+        Command::Run {
+            xopts,
+            mut file_and_args,
+        } => {
+            let file = PathBuf::from(file_and_args.remove(0));
+            run(&xopts, file, file_and_args)
+        }
         Command::Dis { file } => dis(file),
     }
 }

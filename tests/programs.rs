@@ -514,7 +514,11 @@ fn python_programs_match_cpython() {
         let is_known = known.iter().any(|k| k == &job.label);
         if problems.is_empty() {
             if is_known {
-                println!("XPASS {:<44} {:.2}s (remove it from tests/known-failures.txt)", job.label, elapsed.as_secs_f64());
+                println!(
+                    "XPASS {:<44} {:.2}s (remove it from tests/known-failures.txt)",
+                    job.label,
+                    elapsed.as_secs_f64()
+                );
             } else {
                 println!("ok   {:<45} {:.2}s", job.label, elapsed.as_secs_f64());
             }

@@ -25,7 +25,12 @@ enum TokErr {
     },
     /// A string literal without its closing quote.
     Unterminated { offset: usize, triple: bool },
+    /// More than CPython's 200 levels of nested brackets.
+    TooDeep { offset: usize },
 }
+
+/// CPython's tokenizer limit on bracket nesting (`MAXLEVEL`).
+const MAX_NESTING: usize = 200;
 
 impl TokErr {
     fn offset(&self) -> usize {
@@ -33,7 +38,8 @@ impl TokErr {
             TokErr::Unclosed { offset, .. }
             | TokErr::Unmatched { offset, .. }
             | TokErr::Mismatch { offset, .. }
-            | TokErr::Unterminated { offset, .. } => *offset,
+            | TokErr::Unterminated { offset, .. }
+            | TokErr::TooDeep { offset } => *offset,
         }
     }
 }
@@ -89,7 +95,12 @@ fn scan(src: &str) -> Option<TokErr> {
                 }
                 continue;
             }
-            b'(' | b'[' | b'{' => stack.push((c, i)),
+            b'(' | b'[' | b'{' => {
+                if stack.len() >= MAX_NESTING {
+                    return Some(TokErr::TooDeep { offset: i });
+                }
+                stack.push((c, i))
+            }
             b')' | b']' | b'}' => {
                 let want = match c {
                     b')' => b'(',
@@ -131,6 +142,7 @@ fn tok_error(t: &TokErr, map: &SourceMap<'_>, filename: &str) -> CompileError {
     let msg = match t {
         TokErr::Unclosed { open, .. } => format!("'{open}' was never closed"),
         TokErr::Unmatched { close, .. } => format!("unmatched '{close}'"),
+        TokErr::TooDeep { .. } => "too many nested parentheses".to_string(),
         TokErr::Mismatch { close, open, .. } => {
             format!("closing parenthesis '{close}' does not match opening parenthesis '{open}'")
         }
@@ -161,6 +173,19 @@ fn tok_error(t: &TokErr, map: &SourceMap<'_>, filename: &str) -> CompileError {
         filename,
         point(t.offset()),
     )
+}
+
+/// The "too many nested parentheses" error, checked before parsing: the parser is
+/// recursive, and CPython's tokenizer refuses such sources anyway.
+pub(crate) fn nesting_error(
+    src: &str,
+    map: &SourceMap<'_>,
+    filename: &str,
+) -> Option<CompileError> {
+    match scan(src) {
+        Some(t @ TokErr::TooDeep { .. }) => Some(tok_error(&t, map, filename)),
+        _ => None,
+    }
 }
 
 /// CPython's name of the statement whose block is missing, from ruff's message.

@@ -30,7 +30,9 @@ fn check_dir(dir: &Path, allow_unsupported: bool) -> usize {
                 }
                 let _ = jitlens_compiler::dis(&unit);
             }
-            Err(e) if allow_unsupported && e.kind == jitlens_compiler::CompileErrorKind::Unsupported => {}
+            Err(e)
+                if allow_unsupported
+                    && e.kind == jitlens_compiler::CompileErrorKind::Unsupported => {}
             Err(e) => failures.push(format!("{}:\n{}", f.display(), e.render())),
         }
     }

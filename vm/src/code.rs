@@ -86,7 +86,11 @@ impl Code {
 
     fn load_with(unit: &CodeUnit, filename: &Rc<str>) -> Rc<Code> {
         let names = |v: &[String]| v.iter().map(|s| intern(s)).collect::<Vec<_>>();
-        let consts = unit.consts.iter().map(|c| load_const(c, filename)).collect();
+        let consts = unit
+            .consts
+            .iter()
+            .map(|c| load_const(c, filename))
+            .collect();
         let flags = unit.flags;
         let nparams = (unit.argcount + unit.kwonlyargcount) as usize
             + usize::from(flags & jitlens_compiler::bytecode::CO_VARARGS != 0)

@@ -1,7 +1,10 @@
 //! The builtin classes, created once per thread at VM start and reachable through
 //! [`types()`] (allocation of builtin objects needs their class without a `Vm` at hand).
 
-use crate::object::{self, ClassObj, DictObj, Kind, NewFn, Slot, CLS_BASETYPE, CLS_BUILTIN, CLS_EXCEPTION, CLS_NO_DICT};
+use crate::object::{
+    self, CLS_BASETYPE, CLS_BUILTIN, CLS_EXCEPTION, CLS_NO_DICT, ClassObj, DictObj, Kind, NewFn,
+    Slot,
+};
 use crate::runtime::str::new_str;
 use crate::runtime::tuple;
 use crate::value::Value;
@@ -53,7 +56,14 @@ pub fn types() -> &'static Types {
 }
 
 /// Allocates a class object.
-pub fn new_class(metaclass: &Value, name: &str, bases: Vec<Value>, layout: Kind, new: Option<NewFn>, flags: u32) -> Value {
+pub fn new_class(
+    metaclass: &Value,
+    name: &str,
+    bases: Vec<Value>,
+    layout: Kind,
+    new: Option<NewFn>,
+    flags: u32,
+) -> Value {
     let mro = compute_simple_mro(&bases);
     let data = ClassObj {
         name: Slot::new(new_str(name)),
@@ -147,13 +157,40 @@ pub(crate) fn init() {
         k.dict.header().unwrap().cls.set(dictc.header_ptr());
     }
 
-    let b = |name: &str, base: &Value, layout: Kind| new_class(&type_, name, vec![base.clone()], layout, None, CLS_BUILTIN | CLS_BASETYPE);
-    let f = |name: &str, base: &Value, layout: Kind| new_class(&type_, name, vec![base.clone()], layout, None, CLS_BUILTIN);
+    let b = |name: &str, base: &Value, layout: Kind| {
+        new_class(
+            &type_,
+            name,
+            vec![base.clone()],
+            layout,
+            None,
+            CLS_BUILTIN | CLS_BASETYPE,
+        )
+    };
+    let f = |name: &str, base: &Value, layout: Kind| {
+        new_class(&type_, name, vec![base.clone()], layout, None, CLS_BUILTIN)
+    };
     let int = b("int", &objc, Kind::Int);
     let bool_ = f("bool", &int, Kind::Int);
     let list = b("list", &objc, Kind::List);
-    let base_exception = new_class(&type_, "BaseException", vec![objc.clone()], Kind::Exception, None, CLS_BUILTIN | CLS_BASETYPE | CLS_EXCEPTION);
-    let e = |name: &str, base: &Value| new_class(&type_, name, vec![base.clone()], Kind::Exception, None, CLS_BUILTIN | CLS_BASETYPE | CLS_EXCEPTION);
+    let base_exception = new_class(
+        &type_,
+        "BaseException",
+        vec![objc.clone()],
+        Kind::Exception,
+        None,
+        CLS_BUILTIN | CLS_BASETYPE | CLS_EXCEPTION,
+    );
+    let e = |name: &str, base: &Value| {
+        new_class(
+            &type_,
+            name,
+            vec![base.clone()],
+            Kind::Exception,
+            None,
+            CLS_BUILTIN | CLS_BASETYPE | CLS_EXCEPTION,
+        )
+    };
     let exception = e("Exception", &base_exception);
     let arithmetic_error = e("ArithmeticError", &exception);
     let lookup_error = e("LookupError", &exception);
@@ -303,27 +340,128 @@ const fn all_undef() -> Types {
         ($($f:ident),*) => { Types { $($f: Value::UNDEF,)* } };
     }
     undef_all!(
-        object, type_, int, bool_, float, str, list, tuple, dict, set, frozenset, none_type,
-        function, builtin_function, method, code, cell, generator, range, slice, module,
-        property, classmethod, staticmethod, super_, deque, defaultdict, file, not_implemented_type,
-        ellipsis_type, member_descriptor, native,
-        list_iterator, tuple_iterator, range_iterator, str_iterator, dict_keyiterator,
-        dict_valueiterator, dict_itemiterator, set_iterator, reversed, enumerate, zip, map, filter,
-        callable_iterator, iterator, count, islice, chain, repeat, permutations, combinations, product,
-        deque_iterator, dict_keys, dict_values, dict_items,
-        base_exception, exception, type_error, value_error, name_error, unbound_local_error,
-        attribute_error, key_error, index_error, lookup_error, zero_division_error, arithmetic_error,
-        overflow_error, stop_iteration, runtime_error, recursion_error, not_implemented_error,
-        assertion_error, import_error, module_not_found_error, system_exit, keyboard_interrupt,
-        generator_exit, os_error, file_not_found_error, syntax_error, eof_error, memory_error,
-        unicode_error, unicode_decode_error, warning, deprecation_warning, user_warning,
-        runtime_warning, permission_error, is_a_directory_error, floating_point_error,
-        indentation_error, buffer_error,
-        connection_error, broken_pipe_error, connection_aborted_error, connection_refused_error,
-        connection_reset_error, blocking_io_error, child_process_error, file_exists_error,
-        interrupted_error, not_a_directory_error, process_lookup_error, timeout_error,
-        reference_error, stop_async_iteration, system_error, tab_error, unicode_encode_error,
-        unicode_translate_error, bytes_warning, encoding_warning, future_warning, import_warning,
-        pending_deprecation_warning, resource_warning, syntax_warning, unicode_warning
+        object,
+        type_,
+        int,
+        bool_,
+        float,
+        str,
+        list,
+        tuple,
+        dict,
+        set,
+        frozenset,
+        none_type,
+        function,
+        builtin_function,
+        method,
+        code,
+        cell,
+        generator,
+        range,
+        slice,
+        module,
+        property,
+        classmethod,
+        staticmethod,
+        super_,
+        deque,
+        defaultdict,
+        file,
+        not_implemented_type,
+        ellipsis_type,
+        member_descriptor,
+        native,
+        list_iterator,
+        tuple_iterator,
+        range_iterator,
+        str_iterator,
+        dict_keyiterator,
+        dict_valueiterator,
+        dict_itemiterator,
+        set_iterator,
+        reversed,
+        enumerate,
+        zip,
+        map,
+        filter,
+        callable_iterator,
+        iterator,
+        count,
+        islice,
+        chain,
+        repeat,
+        permutations,
+        combinations,
+        product,
+        deque_iterator,
+        dict_keys,
+        dict_values,
+        dict_items,
+        base_exception,
+        exception,
+        type_error,
+        value_error,
+        name_error,
+        unbound_local_error,
+        attribute_error,
+        key_error,
+        index_error,
+        lookup_error,
+        zero_division_error,
+        arithmetic_error,
+        overflow_error,
+        stop_iteration,
+        runtime_error,
+        recursion_error,
+        not_implemented_error,
+        assertion_error,
+        import_error,
+        module_not_found_error,
+        system_exit,
+        keyboard_interrupt,
+        generator_exit,
+        os_error,
+        file_not_found_error,
+        syntax_error,
+        eof_error,
+        memory_error,
+        unicode_error,
+        unicode_decode_error,
+        warning,
+        deprecation_warning,
+        user_warning,
+        runtime_warning,
+        permission_error,
+        is_a_directory_error,
+        floating_point_error,
+        indentation_error,
+        buffer_error,
+        connection_error,
+        broken_pipe_error,
+        connection_aborted_error,
+        connection_refused_error,
+        connection_reset_error,
+        blocking_io_error,
+        child_process_error,
+        file_exists_error,
+        interrupted_error,
+        not_a_directory_error,
+        process_lookup_error,
+        timeout_error,
+        reference_error,
+        stop_async_iteration,
+        system_error,
+        tab_error,
+        unicode_encode_error,
+        unicode_translate_error,
+        bytes_warning,
+        encoding_warning,
+        future_warning,
+        import_warning,
+        pending_deprecation_warning,
+        resource_warning,
+        syntax_warning,
+        unicode_warning
     )
 }

@@ -69,7 +69,11 @@ impl Value {
     /// Boxes a float, canonicalising NaN payloads.
     #[inline(always)]
     pub fn float(x: f64) -> Value {
-        if x.is_nan() { Value(f64::NAN.to_bits()) } else { Value(x.to_bits()) }
+        if x.is_nan() {
+            Value(f64::NAN.to_bits())
+        } else {
+            Value(x.to_bits())
+        }
     }
 
     /// True for an unboxed float.
@@ -81,7 +85,11 @@ impl Value {
     /// The float, if this is one.
     #[inline(always)]
     pub fn as_float(&self) -> Option<f64> {
-        if self.is_float() { Some(f64::from_bits(self.0)) } else { None }
+        if self.is_float() {
+            Some(f64::from_bits(self.0))
+        } else {
+            None
+        }
     }
 
     /// True if `i` fits inline.
@@ -112,7 +120,11 @@ impl Value {
     /// The inline int, if this is one.
     #[inline(always)]
     pub const fn as_small_int(&self) -> Option<i64> {
-        if self.is_small_int() { Some(self.small_int_unchecked()) } else { None }
+        if self.is_small_int() {
+            Some(self.small_int_unchecked())
+        } else {
+            None
+        }
     }
 
     /// `True` or `False`.
@@ -270,7 +282,15 @@ mod tests {
 
     #[test]
     fn floats_round_trip_including_nans_and_infinities() {
-        for x in [0.0, -0.0, 1.5, -1e308, f64::INFINITY, f64::NEG_INFINITY, f64::MIN_POSITIVE] {
+        for x in [
+            0.0,
+            -0.0,
+            1.5,
+            -1e308,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+        ] {
             let v = Value::float(x);
             assert!(v.is_float());
             assert_eq!(v.as_float().unwrap().to_bits(), x.to_bits());
@@ -291,7 +311,13 @@ mod tests {
 
     #[test]
     fn immediates_are_distinct() {
-        let all = [Value::NONE, Value::TRUE, Value::FALSE, Value::UNDEF, Value::ELLIPSIS];
+        let all = [
+            Value::NONE,
+            Value::TRUE,
+            Value::FALSE,
+            Value::UNDEF,
+            Value::ELLIPSIS,
+        ];
         for (i, a) in all.iter().enumerate() {
             assert!(!a.is_float() && !a.is_small_int() && !a.is_obj());
             for b in &all[i + 1..] {

@@ -82,6 +82,8 @@ pub struct Vm {
     pub(crate) repr_stack: Vec<u64>,
     /// `object.__init__`, skipped when instantiating.
     pub(crate) object_init: Value,
+    /// Nesting depth of container comparisons (bounded like the recursion limit).
+    pub(crate) cmp_depth: usize,
     /// Every user class, in creation order (for `__subclasses__`).
     pub(crate) classes: Vec<Value>,
     /// The method cache (see `runtime::attr::class_lookup`).
@@ -120,6 +122,7 @@ impl Vm {
             repr_stack: Vec::new(),
             object_init: Value::UNDEF,
             classes: Vec::new(),
+            cmp_depth: 0,
             mcache: std::cell::UnsafeCell::new(crate::runtime::attr::new_mcache()),
             type_epoch: std::cell::Cell::new(1),
             descr_added_late: false,
@@ -137,7 +140,13 @@ impl Vm {
 
     /// Creates a module object with the given dict.
     pub fn new_module(&mut self, name: &str, dict: Value) -> Value {
-        let m = object::alloc(&types().module, ModuleObj { name: intern(name), dict: dict.clone() });
+        let m = object::alloc(
+            &types().module,
+            ModuleObj {
+                name: intern(name),
+                dict: dict.clone(),
+            },
+        );
         let d = dict.downcast::<DictObj>().unwrap();
         crate::runtime::attr::dict_set_str(d, "__name__", new_str(name));
         let md = self.modules.downcast::<DictObj>().unwrap();
@@ -179,7 +188,8 @@ impl Vm {
                 return 1;
             }
         };
-        self.sources.push((std::rc::Rc::from(filename), source.to_string()));
+        self.sources
+            .push((std::rc::Rc::from(filename), source.to_string()));
         let code = Code::load(&unit);
         let globals = object::alloc(&types().dict, DictObj::default());
         let g = globals.downcast::<DictObj>().unwrap();
@@ -200,7 +210,12 @@ impl Vm {
     }
 
     /// Runs module-level code with the given globals and locals.
-    pub fn run_code(&mut self, code: std::rc::Rc<Code>, globals: Value, locals: Value) -> PyResult<Value> {
+    pub fn run_code(
+        &mut self,
+        code: std::rc::Rc<Code>,
+        globals: Value,
+        locals: Value,
+    ) -> PyResult<Value> {
         let frame = Box::new(Frame::new(code, Value::UNDEF, globals, locals));
         self.run_frame_to_end(frame)
     }
@@ -220,7 +235,13 @@ impl Vm {
         let exc = e.downcast::<crate::object::ExcObj>().unwrap();
         let args = exc.args.get();
         let items = crate::runtime::tuple::items(&args).unwrap_or(&[]);
-        let code = if items.len() == 1 { items[0].clone() } else if items.is_empty() { Value::NONE } else { args.clone() };
+        let code = if items.len() == 1 {
+            items[0].clone()
+        } else if items.is_empty() {
+            Value::NONE
+        } else {
+            args.clone()
+        };
         if code.is_none() {
             return 0;
         }
@@ -247,12 +268,16 @@ impl Vm {
     /// The source line `line` of `filename`, if loaded.
     pub fn source_line(&self, filename: &str, line: u32) -> Option<String> {
         let (_, src) = self.sources.iter().find(|(f, _)| &**f == filename)?;
-        src.lines().nth(line.checked_sub(1)? as usize).map(|l| l.to_string())
+        src.lines()
+            .nth(line.checked_sub(1)? as usize)
+            .map(|l| l.to_string())
     }
 
     /// Publishes `f` as the running frame.
     #[inline(always)]
     pub(crate) fn publish(&self, f: &Frame) {
-        self.state.frame.store(f as *const Frame as *mut Frame, Ordering::Relaxed);
+        self.state
+            .frame
+            .store(f as *const Frame as *mut Frame, Ordering::Relaxed);
     }
 }

@@ -60,7 +60,9 @@ impl Compiler<'_, '_> {
             Expr::EllipsisLiteral(_) => Some(Const::Ellipsis),
             // Complex and bytes literals have no runtime type yet: they are reported as
             // unsupported by the expression compiler instead of being folded.
-            Expr::NumberLiteral(n) => number_const(&n.value).filter(|c| !matches!(c, Const::Imag(_))),
+            Expr::NumberLiteral(n) => {
+                number_const(&n.value).filter(|c| !matches!(c, Const::Imag(_)))
+            }
             Expr::StringLiteral(s) => Some(Const::Str(s.value.to_str().to_string())),
             Expr::BytesLiteral(_) => None,
             Expr::UnaryOp(u) if u.op == ast::UnaryOp::USub => {

@@ -3,8 +3,8 @@
 
 use crate::interp::args::Args;
 use crate::object::{
-    self, ClassMethodObj, ClassObj, DequeObj, DictObj, ExcObj, InstanceObj, IterState, Kind, ListObj, NewFn, PropertyObj, RangeObj, SetObj,
-    Slot, SliceObj, StaticMethodObj,
+    self, ClassMethodObj, ClassObj, DequeObj, DictObj, ExcObj, InstanceObj, IterState, Kind,
+    ListObj, NewFn, PropertyObj, RangeObj, SetObj, SliceObj, Slot, StaticMethodObj,
 };
 use crate::runtime::class::add_method;
 use crate::runtime::iter::new_iter;
@@ -59,7 +59,14 @@ fn wrap(cls: &Value, base: &Value, v: Value) -> Value {
     }
     let c = cls.downcast::<ClassObj>().unwrap();
     let slots: Box<[Slot]> = (0..c.nslots.get()).map(|_| Slot::default()).collect();
-    object::alloc(cls, InstanceObj { dict: Slot::default(), slots, payload: Slot::new(v) })
+    object::alloc(
+        cls,
+        InstanceObj {
+            dict: Slot::default(),
+            slots,
+            payload: Slot::new(v),
+        },
+    )
 }
 
 /// `int(x)` / `int(s, base)`.
@@ -67,14 +74,19 @@ pub fn int_of(vm: &mut Vm, v: &Value, base: Option<&Value>) -> PyResult<Value> {
     if let Some(b) = base {
         let b = int::as_i64(b).unwrap_or(10);
         let Some(s) = as_str(v) else {
-            return Err(exc::type_error("int() can't convert non-string with explicit base"));
+            return Err(exc::type_error(
+                "int() can't convert non-string with explicit base",
+            ));
         };
         if !(b == 0 || (2..=36).contains(&b)) {
             return Err(exc::value_error("int() base must be >= 2 and <= 36, or 0"));
         }
         return match int::parse(s, b as u32) {
             Some(n) => Ok(int::from_bigint(n)),
-            None => Err(exc::value_error(format!("invalid literal for int() with base {b}: {}", crate::runtime::repr::str_repr(s)))),
+            None => Err(exc::value_error(format!(
+                "invalid literal for int() with base {b}: {}",
+                crate::runtime::repr::str_repr(s)
+            ))),
         };
     }
     if v.is_small_int() {
@@ -89,7 +101,10 @@ pub fn int_of(vm: &mut Vm, v: &Value, base: Option<&Value>) -> PyResult<Value> {
     if let Some(s) = as_str(v) {
         return match int::parse(s, 10) {
             Some(n) => Ok(int::from_bigint(n)),
-            None => Err(exc::value_error(format!("invalid literal for int() with base 10: {}", crate::runtime::repr::str_repr(s)))),
+            None => Err(exc::value_error(format!(
+                "invalid literal for int() with base 10: {}",
+                crate::runtime::repr::str_repr(s)
+            ))),
         };
     }
     for name in ["__int__", "__index__", "__trunc__"] {
@@ -99,15 +114,25 @@ pub fn int_of(vm: &mut Vm, v: &Value, base: Option<&Value>) -> PyResult<Value> {
             return vm.call(&m, std::slice::from_ref(v));
         }
     }
-    Err(exc::type_error(format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", type_name(v))))
+    Err(exc::type_error(format!(
+        "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+        type_name(v)
+    )))
 }
 
 fn new_int(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
     a.only_kw("int", &["base"])?;
     if a.all.len() > 2 {
-        return Err(exc::type_error(format!("int() takes at most 2 arguments ({} given)", a.all.len())));
+        return Err(exc::type_error(format!(
+            "int() takes at most 2 arguments ({} given)",
+            a.all.len()
+        )));
     }
-    let v = if a.npos() == 0 { Value::small_int(0) } else { int_of(vm, a.arg(0), a.get(1, "base"))? };
+    let v = if a.npos() == 0 {
+        Value::small_int(0)
+    } else {
+        int_of(vm, a.arg(0), a.get(1, "base"))?
+    };
     Ok(wrap(cls, &types().int, v))
 }
 
@@ -131,23 +156,40 @@ pub fn float_of(vm: &mut Vm, v: &Value) -> PyResult<f64> {
         let trimmed = s.trim();
         let b = trimmed.as_bytes();
         // An underscore is only allowed between two digits.
-        let bad_underscore = (0..b.len()).any(|i| b[i] == b'_' && !(i > 0 && i + 1 < b.len() && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit()));
+        let bad_underscore = (0..b.len()).any(|i| {
+            b[i] == b'_'
+                && !(i > 0
+                    && i + 1 < b.len()
+                    && b[i - 1].is_ascii_digit()
+                    && b[i + 1].is_ascii_digit())
+        });
         let t = trimmed.replace('_', "");
         let lower = t.to_ascii_lowercase();
-        let parsed = if bad_underscore { None } else { match lower.as_str() {
-            "inf" | "+inf" | "infinity" | "+infinity" => Some(f64::INFINITY),
-            "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
-            "nan" | "+nan" | "-nan" => Some(f64::NAN),
-            _ if lower.contains("inf") || lower.contains("nan") => None,
-            _ => t.parse::<f64>().ok(),
-        } };
-        return parsed.ok_or_else(|| exc::value_error(format!("could not convert string to float: {}", crate::runtime::repr::str_repr(s))));
+        let parsed = if bad_underscore {
+            None
+        } else {
+            match lower.as_str() {
+                "inf" | "+inf" | "infinity" | "+infinity" => Some(f64::INFINITY),
+                "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
+                "nan" | "+nan" | "-nan" => Some(f64::NAN),
+                _ if lower.contains("inf") || lower.contains("nan") => None,
+                _ => t.parse::<f64>().ok(),
+            }
+        };
+        return parsed.ok_or_else(|| {
+            exc::value_error(format!(
+                "could not convert string to float: {}",
+                crate::runtime::repr::str_repr(s)
+            ))
+        });
     }
     if let Some(m) = vm.lookup_special(v, &intern("__float__"))
         && m.kind() != Some(Kind::Builtin)
     {
         let r = vm.call(&m, std::slice::from_ref(v))?;
-        return r.as_float().ok_or_else(|| exc::type_error("__float__ returned non-float"));
+        return r
+            .as_float()
+            .ok_or_else(|| exc::type_error("__float__ returned non-float"));
     }
     if let Some(i) = v.downcast::<InstanceObj>()
         && !i.payload.is_undef()
@@ -155,20 +197,34 @@ pub fn float_of(vm: &mut Vm, v: &Value) -> PyResult<f64> {
         let p = i.payload.get();
         return float_of(vm, &p);
     }
-    Err(exc::type_error(format!("float() argument must be a string or a real number, not '{}'", type_name(v))))
+    Err(exc::type_error(format!(
+        "float() argument must be a string or a real number, not '{}'",
+        type_name(v)
+    )))
 }
 
 fn new_float(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
     a.check("float", 0, 1)?;
-    let f = if a.npos() == 0 { 0.0 } else { float_of(vm, a.arg(0))? };
+    let f = if a.npos() == 0 {
+        0.0
+    } else {
+        float_of(vm, a.arg(0))?
+    };
     Ok(wrap(cls, &types().float, Value::float(f)))
 }
 
 fn new_str_(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
     if a.all.len() > 3 {
-        return Err(exc::type_error(format!("str() takes at most 3 arguments ({} given)", a.all.len())));
+        return Err(exc::type_error(format!(
+            "str() takes at most 3 arguments ({} given)",
+            a.all.len()
+        )));
     }
-    let v = if a.npos() == 0 { crate::runtime::str::new_str("") } else { vm.str_value(a.arg(0))? };
+    let v = if a.npos() == 0 {
+        crate::runtime::str::new_str("")
+    } else {
+        vm.str_value(a.arg(0))?
+    };
     Ok(wrap(cls, &types().str, v))
 }
 
@@ -188,7 +244,11 @@ fn new_list(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
     if cls.is(&types().list) {
         a.no_kw("list")?;
         a.check("list", 0, 1)?;
-        let items = if a.npos() == 0 { vec![] } else { vm.collect(a.arg(0))? };
+        let items = if a.npos() == 0 {
+            vec![]
+        } else {
+            vm.collect(a.arg(0))?
+        };
         return Ok(crate::runtime::list::new(items));
     }
     Ok(object::alloc(cls, ListObj::new(Vec::new())))
@@ -196,7 +256,11 @@ fn new_list(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
 
 fn list_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("list", 1, 2)?;
-    let items = if a.npos() == 2 { vm.collect(a.arg(1))? } else { vec![] };
+    let items = if a.npos() == 2 {
+        vm.collect(a.arg(1))?
+    } else {
+        vec![]
+    };
     a.arg(0).downcast::<ListObj>().unwrap().replace(items);
     Ok(Value::NONE)
 }
@@ -224,7 +288,15 @@ fn new_dict(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
 fn dict_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("dict", 1, 2)?;
     let d = a.arg(0).clone();
-    dict_fill(vm, &d, a.pos().get(1), &Args { all: &a.all[1..], kwnames: a.kwnames })?;
+    dict_fill(
+        vm,
+        &d,
+        a.pos().get(1),
+        &Args {
+            all: &a.all[1..],
+            kwnames: a.kwnames,
+        },
+    )?;
     Ok(Value::NONE)
 }
 
@@ -237,7 +309,12 @@ fn defaultdict_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let dd = d.downcast::<DictObj>().unwrap();
     let rest = &a.pos()[1..];
     if let Some(f) = rest.first() {
-        if !f.is_none() && !matches!(f.kind(), Some(Kind::Function) | Some(Kind::Builtin) | Some(Kind::Class) | Some(Kind::Method)) {
+        if !f.is_none()
+            && !matches!(
+                f.kind(),
+                Some(Kind::Function) | Some(Kind::Builtin) | Some(Kind::Class) | Some(Kind::Method)
+            )
+        {
             return Err(exc::type_error("first argument must be callable or None"));
         }
         dd.default_factory.set(f.clone());
@@ -281,7 +358,10 @@ fn range_arg(vm: &mut Vm, v: &Value) -> PyResult<num_bigint::BigInt> {
             return Ok(i);
         }
     }
-    Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))
+    Err(exc::type_error(format!(
+        "'{}' object cannot be interpreted as an integer",
+        type_name(v)
+    )))
 }
 
 fn new_range(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
@@ -289,14 +369,25 @@ fn new_range(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
     let (start, stop, step) = match a.npos() {
         1 => (0.into(), range_arg(vm, a.arg(0))?, 1.into()),
         2 => (range_arg(vm, a.arg(0))?, range_arg(vm, a.arg(1))?, 1.into()),
-        3 => (range_arg(vm, a.arg(0))?, range_arg(vm, a.arg(1))?, range_arg(vm, a.arg(2))?),
+        3 => (
+            range_arg(vm, a.arg(0))?,
+            range_arg(vm, a.arg(1))?,
+            range_arg(vm, a.arg(2))?,
+        ),
         0 => return Err(exc::type_error("range expected at least 1 argument, got 0")),
-        n => return Err(exc::type_error(format!("range expected at most 3 arguments, got {n}"))),
+        n => {
+            return Err(exc::type_error(format!(
+                "range expected at most 3 arguments, got {n}"
+            )));
+        }
     };
     if num_traits::Zero::is_zero(&step) {
         return Err(exc::value_error("range() arg 3 must not be zero"));
     }
-    Ok(object::alloc(&types().range, RangeObj::from_bigints(start, stop, step)))
+    Ok(object::alloc(
+        &types().range,
+        RangeObj::from_bigints(start, stop, step),
+    ))
 }
 
 fn new_slice(_vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
@@ -307,23 +398,44 @@ fn new_slice(_vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
         2 => (p[0].clone(), p[1].clone(), Value::NONE),
         _ => (p[0].clone(), p[1].clone(), p[2].clone()),
     };
-    Ok(object::alloc(&types().slice, SliceObj { start, stop, step }))
+    Ok(object::alloc(
+        &types().slice,
+        SliceObj { start, stop, step },
+    ))
 }
 
 fn new_property(_vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
     a.only_kw("property", &["fget", "fset", "fdel", "doc"])?;
     let g = |i: usize, n: &str| a.get(i, n).cloned().unwrap_or(Value::NONE);
-    Ok(object::alloc(cls, PropertyObj { fget: g(0, "fget"), fset: g(1, "fset"), fdel: g(2, "fdel"), doc: g(3, "doc") }))
+    Ok(object::alloc(
+        cls,
+        PropertyObj {
+            fget: g(0, "fget"),
+            fset: g(1, "fset"),
+            fdel: g(2, "fdel"),
+            doc: g(3, "doc"),
+        },
+    ))
 }
 
 fn new_classmethod(_vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
     a.check("classmethod", 1, 1)?;
-    Ok(object::alloc(cls, ClassMethodObj { f: a.arg(0).clone() }))
+    Ok(object::alloc(
+        cls,
+        ClassMethodObj {
+            f: a.arg(0).clone(),
+        },
+    ))
 }
 
 fn new_staticmethod(_vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
     a.check("staticmethod", 1, 1)?;
-    Ok(object::alloc(cls, StaticMethodObj { f: a.arg(0).clone() }))
+    Ok(object::alloc(
+        cls,
+        StaticMethodObj {
+            f: a.arg(0).clone(),
+        },
+    ))
 }
 
 fn new_super(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
@@ -335,7 +447,10 @@ fn new_enumerate(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
     a.check("enumerate", 1, 2)?;
     let it = vm.get_iter(a.arg(0))?;
     let start = a.get(1, "start").cloned().unwrap_or(Value::small_int(0));
-    Ok(new_iter(&types().enumerate, IterState::Enumerate { it, n: start }))
+    Ok(new_iter(
+        &types().enumerate,
+        IterState::Enumerate { it, n: start },
+    ))
 }
 
 fn new_zip(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
@@ -366,14 +481,26 @@ fn new_map(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
     for x in &a.pos()[1..] {
         its.push(vm.get_iter(x)?);
     }
-    Ok(new_iter(&types().map, IterState::Map { f: a.arg(0).clone(), its }))
+    Ok(new_iter(
+        &types().map,
+        IterState::Map {
+            f: a.arg(0).clone(),
+            its,
+        },
+    ))
 }
 
 fn new_filter(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
     a.no_kw("filter")?;
     a.check("filter", 2, 2)?;
     let it = vm.get_iter(a.arg(1))?;
-    Ok(new_iter(&types().filter, IterState::Filter { f: a.arg(0).clone(), it }))
+    Ok(new_iter(
+        &types().filter,
+        IterState::Filter {
+            f: a.arg(0).clone(),
+            it,
+        },
+    ))
 }
 
 fn new_reversed(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
@@ -404,7 +531,13 @@ fn new_deque(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
             q.pop_front();
         }
     }
-    Ok(object::alloc(cls, DequeObj { items: UnsafeCell::new(q), maxlen }))
+    Ok(object::alloc(
+        cls,
+        DequeObj {
+            items: UnsafeCell::new(q),
+            maxlen,
+        },
+    ))
 }
 
 fn new_exception(_vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
@@ -437,7 +570,9 @@ fn new_exception(_vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
 }
 
 fn exception_init(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    let e = a.arg(0).downcast::<ExcObj>().ok_or_else(|| exc::type_error("descriptor '__init__' requires a 'BaseException' object"))?;
+    let e = a.arg(0).downcast::<ExcObj>().ok_or_else(|| {
+        exc::type_error("descriptor '__init__' requires a 'BaseException' object")
+    })?;
     e.args.set(tuple::new(a.pos()[1..].to_vec()));
     Ok(Value::NONE)
 }

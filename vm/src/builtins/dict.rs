@@ -34,7 +34,11 @@ pub fn init(_vm: &mut Vm) {
     add_attr(d, "__hash__", Value::NONE);
     add_attr(&types().list, "__hash__", Value::NONE);
     add_attr(&types().set, "__hash__", Value::NONE);
-    for v in [&types().dict_keys, &types().dict_values, &types().dict_items] {
+    for v in [
+        &types().dict_keys,
+        &types().dict_values,
+        &types().dict_items,
+    ] {
         add_method(v, "__len__", view_len);
         add_method(v, "__iter__", view_iter);
         add_method(v, "__contains__", view_contains);
@@ -43,21 +47,36 @@ pub fn init(_vm: &mut Vm) {
 }
 
 fn this<'a>(a: &'a Args, name: &str) -> PyResult<&'a DictObj> {
-    a.all.first().and_then(|v| v.downcast::<DictObj>()).ok_or_else(|| {
-        let got = a.all.first().map(type_name).unwrap_or_default();
-        exc::type_error(format!("descriptor '{name}' for 'dict' objects doesn't apply to a '{got}' object"))
-    })
+    a.all
+        .first()
+        .and_then(|v| v.downcast::<DictObj>())
+        .ok_or_else(|| {
+            let got = a.all.first().map(type_name).unwrap_or_default();
+            exc::type_error(format!(
+                "descriptor '{name}' for 'dict' objects doesn't apply to a '{got}' object"
+            ))
+        })
 }
 
 fn get(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("get", 2, 3)?;
     let d = this(a, "get")?;
-    Ok(vm.dict_get(d, a.arg(1))?.unwrap_or_else(|| a.pos().get(2).cloned().unwrap_or(Value::NONE)))
+    Ok(vm
+        .dict_get(d, a.arg(1))?
+        .unwrap_or_else(|| a.pos().get(2).cloned().unwrap_or(Value::NONE)))
 }
 
 fn view(a: &Args, cls: &Value, what: DictIterKind) -> PyResult<Value> {
     this(a, "keys")?;
-    Ok(new_iter(cls, IterState::Dict { d: a.arg(0).clone(), idx: 0, what, len: 0 }))
+    Ok(new_iter(
+        cls,
+        IterState::Dict {
+            d: a.arg(0).clone(),
+            idx: 0,
+            what,
+            len: 0,
+        },
+    ))
 }
 
 fn keys(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -100,7 +119,10 @@ fn popitem(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let d = this(a, "popitem")?;
     match d.with(|t| t.pop_last()) {
         Some((k, v)) => Ok(tuple::new(vec![k, v])),
-        None => Err(exc::key_error(crate::runtime::str::new_str("popitem(): dictionary is empty")).with_str_arg()),
+        None => Err(exc::key_error(crate::runtime::str::new_str(
+            "popitem(): dictionary is empty",
+        ))
+        .with_str_arg()),
     }
 }
 
@@ -117,7 +139,15 @@ fn update(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("update", 1, 2)?;
     this(a, "update")?;
     let d = a.arg(0).clone();
-    crate::builtins::constructors::dict_fill(vm, &d, a.pos().get(1), &Args { all: &a.all[1..], kwnames: a.kwnames })?;
+    crate::builtins::constructors::dict_fill(
+        vm,
+        &d,
+        a.pos().get(1),
+        &Args {
+            all: &a.all[1..],
+            kwnames: a.kwnames,
+        },
+    )?;
     Ok(Value::NONE)
 }
 
@@ -168,7 +198,9 @@ fn setitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("__setitem__", 3, 3)?;
     let d = this(a, "__setitem__")?;
     let h = vm.hash(a.arg(1))?;
-    d.insert(a.arg(1).clone(), h, a.arg(2).clone(), &mut |x, y| vm.eq(x, y))?;
+    d.insert(a.arg(1).clone(), h, a.arg(2).clone(), &mut |x, y| {
+        vm.eq(x, y)
+    })?;
     Ok(Value::NONE)
 }
 
@@ -194,7 +226,15 @@ fn len(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn iter(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let n = this(a, "__iter__")?.len();
-    Ok(new_iter(&types().dict_keyiterator, IterState::Dict { d: a.arg(0).clone(), idx: 0, what: DictIterKind::Keys, len: n }))
+    Ok(new_iter(
+        &types().dict_keyiterator,
+        IterState::Dict {
+            d: a.arg(0).clone(),
+            idx: 0,
+            what: DictIterKind::Keys,
+            len: n,
+        },
+    ))
 }
 
 fn eq(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -223,7 +263,9 @@ fn view_dict(a: &Args) -> (Value, DictIterKind) {
 
 fn view_len(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, _) = view_dict(a);
-    Ok(int::from_i64(d.downcast::<DictObj>().map_or(0, |d| d.len()) as i64))
+    Ok(int::from_i64(
+        d.downcast::<DictObj>().map_or(0, |d| d.len()) as i64,
+    ))
 }
 
 fn view_iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -244,7 +286,10 @@ fn view_contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             Ok(Value::FALSE)
         }
         DictIterKind::Items => {
-            let Some(kv) = tuple::items(a.arg(1)).filter(|t| t.len() == 2).map(|t| t.to_vec()) else {
+            let Some(kv) = tuple::items(a.arg(1))
+                .filter(|t| t.len() == 2)
+                .map(|t| t.to_vec())
+            else {
                 return Ok(Value::FALSE);
             };
             match vm.dict_get(dd, &kv[0])? {

@@ -78,7 +78,8 @@ pub fn write_to(vm: &mut Vm, file: &Value, s: &str) -> PyResult<()> {
                 use std::io::Write;
                 // SAFETY: single-threaded; the writer is not reachable from Python code run here.
                 let w = unsafe { &mut *w.get() };
-                w.write_all(s.as_bytes()).map_err(|e| exc::os_error(e.to_string()))?;
+                w.write_all(s.as_bytes())
+                    .map_err(|e| exc::os_error(e.to_string()))?;
             }
             FileTarget::Read(_) => return Err(exc::os_error("not writable")),
         }
@@ -92,11 +93,25 @@ pub fn write_to(vm: &mut Vm, file: &Value, s: &str) -> PyResult<()> {
 fn print(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.only_kw("print", &["sep", "end", "file", "flush"])?;
     let sep = match a.kw("sep") {
-        Some(v) if !v.is_none() => as_str(v).ok_or_else(|| exc::type_error(format!("sep must be None or a string, not {}", type_name(v))))?.to_string(),
+        Some(v) if !v.is_none() => as_str(v)
+            .ok_or_else(|| {
+                exc::type_error(format!(
+                    "sep must be None or a string, not {}",
+                    type_name(v)
+                ))
+            })?
+            .to_string(),
         _ => " ".to_string(),
     };
     let end = match a.kw("end") {
-        Some(v) if !v.is_none() => as_str(v).ok_or_else(|| exc::type_error(format!("end must be None or a string, not {}", type_name(v))))?.to_string(),
+        Some(v) if !v.is_none() => as_str(v)
+            .ok_or_else(|| {
+                exc::type_error(format!(
+                    "end must be None or a string, not {}",
+                    type_name(v)
+                ))
+            })?
+            .to_string(),
         _ => "\n".to_string(),
     };
     let mut out = String::new();
@@ -125,13 +140,22 @@ fn print(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 /// `len(v)` as usize.
 pub fn len_of(vm: &mut Vm, v: &Value) -> PyResult<usize> {
-    let user = v.is_obj() && !class_of(v).downcast::<ClassObj>().unwrap().has(object::CLS_BUILTIN);
+    let user = v.is_obj()
+        && !class_of(v)
+            .downcast::<ClassObj>()
+            .unwrap()
+            .has(object::CLS_BUILTIN);
     if user
         && let Some(m) = vm.lookup_special(v, &intern("__len__"))
         && m.kind() != Some(Kind::Builtin)
     {
         let r = vm.call(&m, std::slice::from_ref(v))?;
-        let n = int::as_i64(&r).filter(|_| int::is_int(&r)).ok_or_else(|| exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&r))))?;
+        let n = int::as_i64(&r).filter(|_| int::is_int(&r)).ok_or_else(|| {
+            exc::type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                type_name(&r)
+            ))
+        })?;
         if n < 0 {
             return Err(exc::value_error("__len__() should return >= 0"));
         }
@@ -145,7 +169,11 @@ pub fn len_of(vm: &mut Vm, v: &Value) -> PyResult<usize> {
         Some(Kind::Set) => v.downcast::<SetObj>().unwrap().len(),
         Some(Kind::Range) => {
             let n = v.downcast::<object::RangeObj>().unwrap().big_len();
-            n.to_usize().filter(|&n| n <= i64::MAX as usize).ok_or_else(|| exc::overflow_error("Python int too large to convert to C ssize_t"))?
+            n.to_usize()
+                .filter(|&n| n <= i64::MAX as usize)
+                .ok_or_else(|| {
+                    exc::overflow_error("Python int too large to convert to C ssize_t")
+                })?
         }
         Some(Kind::Deque) => v.downcast::<object::DequeObj>().unwrap().with(|d| d.len()),
         Some(Kind::Iter) => {
@@ -159,7 +187,10 @@ pub fn len_of(vm: &mut Vm, v: &Value) -> PyResult<usize> {
                     _ => 0,
                 }
             } else {
-                return Err(exc::type_error(format!("object of type '{}' has no len()", type_name(v))));
+                return Err(exc::type_error(format!(
+                    "object of type '{}' has no len()",
+                    type_name(v)
+                )));
             }
         }
         _ => {
@@ -169,7 +200,10 @@ pub fn len_of(vm: &mut Vm, v: &Value) -> PyResult<usize> {
                 let p = i.payload.get();
                 return len_of(vm, &p);
             }
-            return Err(exc::type_error(format!("object of type '{}' has no len()", type_name(v))));
+            return Err(exc::type_error(format!(
+                "object of type '{}' has no len()",
+                type_name(v)
+            )));
         }
     })
 }
@@ -189,7 +223,9 @@ fn repr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn ascii(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.no_kw("ascii")?;
     a.check("ascii", 1, 1)?;
-    Ok(from_string(crate::runtime::repr::ascii_escape(&vm.repr(a.arg(0))?)))
+    Ok(from_string(crate::runtime::repr::ascii_escape(
+        &vm.repr(a.arg(0))?,
+    )))
 }
 
 fn abs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -208,7 +244,10 @@ fn abs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     if let Some(m) = vm.lookup_special(v, &intern("__abs__")) {
         return vm.call(&m, std::slice::from_ref(v));
     }
-    Err(exc::type_error(format!("bad operand type for abs(): '{}'", type_name(v))))
+    Err(exc::type_error(format!(
+        "bad operand type for abs(): '{}'",
+        type_name(v)
+    )))
 }
 
 fn min_max(vm: &mut Vm, a: &Args, name: &str, want_max: bool) -> PyResult<Value> {
@@ -218,10 +257,14 @@ fn min_max(vm: &mut Vm, a: &Args, name: &str, want_max: bool) -> PyResult<Value>
     let items = if a.npos() == 1 {
         vm.collect(a.arg(0))?
     } else if a.npos() == 0 {
-        return Err(exc::type_error(format!("{name} expected at least 1 argument, got 0")));
+        return Err(exc::type_error(format!(
+            "{name} expected at least 1 argument, got 0"
+        )));
     } else {
         if default.is_some() {
-            return Err(exc::type_error(format!("Cannot specify a default for {name}() with multiple positional arguments")));
+            return Err(exc::type_error(format!(
+                "Cannot specify a default for {name}() with multiple positional arguments"
+            )));
         }
         a.pos().to_vec()
     };
@@ -234,7 +277,11 @@ fn min_max(vm: &mut Vm, a: &Args, name: &str, want_max: bool) -> PyResult<Value>
         best = Some(match best {
             None => (k, item),
             Some((bk, bi)) => {
-                let op = if want_max { jitlens_compiler::bytecode::cmpop::GT } else { jitlens_compiler::bytecode::cmpop::LT };
+                let op = if want_max {
+                    jitlens_compiler::bytecode::cmpop::GT
+                } else {
+                    jitlens_compiler::bytecode::cmpop::LT
+                };
                 let r = vm.compare(&k, &bk, op)?;
                 let better = vm.truthy(&r)?;
                 if better { (k, item) } else { (bk, bi) }
@@ -243,7 +290,9 @@ fn min_max(vm: &mut Vm, a: &Args, name: &str, want_max: bool) -> PyResult<Value>
     }
     match best {
         Some((_, v)) => Ok(v),
-        None => default.ok_or_else(|| exc::value_error(format!("{name}() arg is an empty sequence"))),
+        None => {
+            default.ok_or_else(|| exc::value_error(format!("{name}() arg is an empty sequence")))
+        }
     }
 }
 
@@ -260,7 +309,9 @@ fn sum(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("sum", 1, 2)?;
     let mut acc = a.get(1, "start").cloned().unwrap_or(Value::small_int(0));
     if as_str(&acc).is_some() {
-        return Err(exc::type_error("sum() can't sum strings [use ''.join(seq) instead]"));
+        return Err(exc::type_error(
+            "sum() can't sum strings [use ''.join(seq) instead]",
+        ));
     }
     let it = vm.get_iter(a.arg(0))?;
     // Fast paths for runs of small ints and of floats.
@@ -329,7 +380,12 @@ fn all(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 /// Stable merge sort with a comparison that may raise.
-pub fn sort_values(vm: &mut Vm, items: Vec<Value>, key: Option<&Value>, reverse: bool) -> PyResult<Vec<Value>> {
+pub fn sort_values(
+    vm: &mut Vm,
+    items: Vec<Value>,
+    key: Option<&Value>,
+    reverse: bool,
+) -> PyResult<Vec<Value>> {
     let keys: Vec<Value> = match key {
         Some(f) => {
             let mut k = Vec::with_capacity(items.len());
@@ -403,7 +459,10 @@ fn merge_sort(vm: &mut Vm, keys: &[Value], v: &mut [usize], buf: &mut [usize]) -
 fn sorted(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.only_kw("sorted", &["key", "reverse"])?;
     if a.npos() != 1 {
-        return Err(exc::type_error(format!("sorted expected 1 argument, got {}", a.npos())));
+        return Err(exc::type_error(format!(
+            "sorted expected 1 argument, got {}",
+            a.npos()
+        )));
     }
     let items = vm.collect(a.arg(0))?;
     let key = a.kw("key").filter(|k| !k.is_none());
@@ -426,7 +485,9 @@ pub fn is_instance(vm: &mut Vm, v: &Value, cls: &Value) -> PyResult<bool> {
         return Ok(false);
     }
     if cls.kind() != Some(Kind::Class) {
-        return Err(exc::type_error("isinstance() arg 2 must be a type, a tuple of types, or a union"));
+        return Err(exc::type_error(
+            "isinstance() arg 2 must be a type, a tuple of types, or a union",
+        ));
     }
     let t = class_of(v);
     if exc::is_subclass(&t, cls) {
@@ -453,10 +514,14 @@ fn issubclass(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     }
     let c = a.arg(1);
     if let Some(items) = tuple::items(c) {
-        return Ok(Value::bool(items.iter().any(|x| exc::is_subclass(a.arg(0), x))));
+        return Ok(Value::bool(
+            items.iter().any(|x| exc::is_subclass(a.arg(0), x)),
+        ));
     }
     if c.kind() != Some(Kind::Class) {
-        return Err(exc::type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union"));
+        return Err(exc::type_error(
+            "issubclass() arg 2 must be a class, a tuple of classes, or a union",
+        ));
     }
     Ok(Value::bool(exc::is_subclass(a.arg(0), c)))
 }
@@ -464,7 +529,10 @@ fn issubclass(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn attr_name(v: &Value) -> PyResult<Value> {
     match as_str(v) {
         Some(s) => Ok(intern(s)),
-        None => Err(exc::type_error(format!("attribute name must be string, not '{}'", type_name(v)))),
+        None => Err(exc::type_error(format!(
+            "attribute name must be string, not '{}'",
+            type_name(v)
+        ))),
     }
 }
 
@@ -480,7 +548,9 @@ fn getattr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("getattr", 2, 3)?;
     let n = attr_name(a.arg(1))?;
     if a.npos() == 3 {
-        return Ok(vm.getattr_opt(a.arg(0), &n)?.unwrap_or_else(|| a.arg(2).clone()));
+        return Ok(vm
+            .getattr_opt(a.arg(0), &n)?
+            .unwrap_or_else(|| a.arg(2).clone()));
     }
     vm.getattr(a.arg(0), &n)
 }
@@ -519,7 +589,10 @@ fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     if a.npos() == 2 {
         return Ok(crate::runtime::iter::new_iter(
             &types().callable_iterator,
-            object::IterState::Callable { f: a.arg(0).clone(), sentinel: a.arg(1).clone() },
+            object::IterState::Callable {
+                f: a.arg(0).clone(),
+                sentinel: a.arg(1).clone(),
+            },
         ));
     }
     vm.get_iter(a.arg(0))
@@ -529,8 +602,13 @@ fn next(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.no_kw("next")?;
     a.check("next", 1, 2)?;
     let it = a.arg(0);
-    if !matches!(it.kind(), Some(Kind::Iter) | Some(Kind::Generator)) && vm.lookup_special(it, &intern("__next__")).is_none() {
-        return Err(exc::type_error(format!("'{}' object is not an iterator", type_name(it))));
+    if !matches!(it.kind(), Some(Kind::Iter) | Some(Kind::Generator))
+        && vm.lookup_special(it, &intern("__next__")).is_none()
+    {
+        return Err(exc::type_error(format!(
+            "'{}' object is not an iterator",
+            type_name(it)
+        )));
     }
     match vm.next(it)? {
         Some(v) => Ok(v),
@@ -547,7 +625,14 @@ fn next(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn chr(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.no_kw("chr")?;
     a.check("chr", 1, 1)?;
-    let i = int::as_i64(a.arg(0)).filter(|_| int::is_int(a.arg(0))).ok_or_else(|| exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(a.arg(0)))))?;
+    let i = int::as_i64(a.arg(0))
+        .filter(|_| int::is_int(a.arg(0)))
+        .ok_or_else(|| {
+            exc::type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                type_name(a.arg(0))
+            ))
+        })?;
     match u32::try_from(i).ok().and_then(char::from_u32) {
         Some(c) => Ok(crate::runtime::str::from_char(c)),
         None => Err(exc::value_error("chr() arg not in range(0x110000)")),
@@ -558,12 +643,18 @@ fn ord(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.no_kw("ord")?;
     a.check("ord", 1, 1)?;
     let Some(s) = as_str(a.arg(0)) else {
-        return Err(exc::type_error(format!("ord() expected string of length 1, but {} found", type_name(a.arg(0)))));
+        return Err(exc::type_error(format!(
+            "ord() expected string of length 1, but {} found",
+            type_name(a.arg(0))
+        )));
     };
     let mut cs = s.chars();
     match (cs.next(), cs.next()) {
         (Some(c), None) => Ok(Value::small_int(c as i64)),
-        _ => Err(exc::type_error(format!("ord() expected a character, but string of length {} found", s.chars().count()))),
+        _ => Err(exc::type_error(format!(
+            "ord() expected a character, but string of length {} found",
+            s.chars().count()
+        ))),
     }
 }
 
@@ -577,7 +668,10 @@ fn to_index(vm: &mut Vm, v: &Value) -> PyResult<BigInt> {
             return Ok(b);
         }
     }
-    Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))
+    Err(exc::type_error(format!(
+        "'{}' object cannot be interpreted as an integer",
+        type_name(v)
+    )))
 }
 
 fn radix(vm: &mut Vm, a: &Args, name: &str, base: u32, prefix: &str) -> PyResult<Value> {
@@ -585,7 +679,12 @@ fn radix(vm: &mut Vm, a: &Args, name: &str, base: u32, prefix: &str) -> PyResult
     a.check(name, 1, 1)?;
     let b = to_index(vm, a.arg(0))?;
     let digits = crate::fmt::int_to_base(&b.abs(), base, false);
-    Ok(from_string(format!("{}{}{}", if b.is_negative() { "-" } else { "" }, prefix, digits)))
+    Ok(from_string(format!(
+        "{}{}{}",
+        if b.is_negative() { "-" } else { "" },
+        prefix,
+        digits
+    )))
 }
 
 fn hex(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -603,7 +702,11 @@ fn bin(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 /// Round half to even of a float to an int value.
 pub fn round_half_even(x: f64) -> f64 {
     let r = x.round();
-    if (x - x.trunc()).abs() == 0.5 { 2.0 * (x / 2.0).round() } else { r }
+    if (x - x.trunc()).abs() == 0.5 {
+        2.0 * (x / 2.0).round()
+    } else {
+        r
+    }
 }
 
 fn round(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -615,13 +718,22 @@ fn round(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         return match nd {
             None => int::from_float(round_half_even(f)),
             Some(n) => {
-                let n = int::as_i64(&n).ok_or_else(|| exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(&n))))?;
-                Ok(Value::float(crate::fmt::round_float(f, n).map_err(crate::runtime::repr::fmt_error)?))
+                let n = int::as_i64(&n).ok_or_else(|| {
+                    exc::type_error(format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        type_name(&n)
+                    ))
+                })?;
+                Ok(Value::float(
+                    crate::fmt::round_float(f, n).map_err(crate::runtime::repr::fmt_error)?,
+                ))
             }
         };
     }
     if int::is_int(x) && x.kind() != Some(Kind::Instance) {
-        let Some(n) = nd else { return Ok(int::from_bigint(int::to_bigint(x).unwrap())) };
+        let Some(n) = nd else {
+            return Ok(int::from_bigint(int::to_bigint(x).unwrap()));
+        };
         let n = int::as_i64(&n).unwrap_or(0);
         if n >= 0 {
             return Ok(int::from_bigint(int::to_bigint(x).unwrap()));
@@ -630,7 +742,11 @@ fn round(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         let p = num_traits::Pow::pow(BigInt::from(10), (-n) as u32);
         let (q, r) = num_integer::Integer::div_mod_floor(&v, &p);
         let twice = &r * 2;
-        let q = if twice > p || (twice == p && num_integer::Integer::is_odd(&q)) { q + 1 } else { q };
+        let q = if twice > p || (twice == p && num_integer::Integer::is_odd(&q)) {
+            q + 1
+        } else {
+            q
+        };
         return Ok(int::from_bigint(q * p));
     }
     if let Some(m) = vm.lookup_special(x, &intern("__round__")) {
@@ -640,25 +756,30 @@ fn round(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         }
         return vm.call(&m, &args);
     }
-    Err(exc::type_error(format!("type {} doesn't define __round__ method", type_name(x))))
+    Err(exc::type_error(format!(
+        "type {} doesn't define __round__ method",
+        type_name(x)
+    )))
 }
 
 fn divmod(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.no_kw("divmod")?;
     a.check("divmod", 2, 2)?;
     let (x, y) = (a.arg(0), a.arg(1));
-    if x.is_float() || y.is_float() {
-        if let (Ok(p), Ok(q)) = (to_f64(x), to_f64(y)) {
-            if q == 0.0 {
-                return Err(exc::zero_division_error("float divmod()"));
-            }
-            let (d, m) = crate::runtime::float::py_divmod(p, q);
-            return Ok(tuple::new(vec![Value::float(d), Value::float(m)]));
+    if (x.is_float() || y.is_float())
+        && let (Ok(p), Ok(q)) = (to_f64(x), to_f64(y))
+    {
+        if q == 0.0 {
+            return Err(exc::zero_division_error("float divmod()"));
         }
+        let (d, m) = crate::runtime::float::py_divmod(p, q);
+        return Ok(tuple::new(vec![Value::float(d), Value::float(m)]));
     }
     if int::is_int(x) && int::is_int(y) {
         if int::to_bigint(y).unwrap().is_zero() {
-            return Err(exc::zero_division_error("integer division or modulo by zero"));
+            return Err(exc::zero_division_error(
+                "integer division or modulo by zero",
+            ));
         }
         let d = vm.binary_op(x, y, jitlens_compiler::bytecode::binop::FLOOR_DIVIDE)?;
         let m = vm.binary_op(x, y, jitlens_compiler::bytecode::binop::REMAINDER)?;
@@ -667,7 +788,11 @@ fn divmod(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     if let Some(m) = vm.lookup_special(x, &intern("__divmod__")) {
         return vm.call(&m, &[x.clone(), y.clone()]);
     }
-    Err(exc::type_error(format!("unsupported operand type(s) for divmod(): '{}' and '{}'", type_name(x), type_name(y))))
+    Err(exc::type_error(format!(
+        "unsupported operand type(s) for divmod(): '{}' and '{}'",
+        type_name(x),
+        type_name(y)
+    )))
 }
 
 fn pow(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -676,19 +801,31 @@ fn pow(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     match m {
         None => vm.binary_op(a.arg(0), a.arg(1), jitlens_compiler::bytecode::binop::POWER),
         Some(m) => {
-            let (Some(b), Some(e), Some(md)) = (int::to_bigint(a.arg(0)), int::to_bigint(a.arg(1)), int::to_bigint(m)) else {
-                return Err(exc::type_error("pow() 3rd argument not allowed unless all arguments are integers"));
+            let (Some(b), Some(e), Some(md)) = (
+                int::to_bigint(a.arg(0)),
+                int::to_bigint(a.arg(1)),
+                int::to_bigint(m),
+            ) else {
+                return Err(exc::type_error(
+                    "pow() 3rd argument not allowed unless all arguments are integers",
+                ));
             };
             if md.is_zero() {
                 return Err(exc::value_error("pow() 3rd argument cannot be 0"));
             }
             let r = if e.is_negative() {
-                let inv = mod_inverse(&b, &md).ok_or_else(|| exc::value_error("base is not invertible for the given modulus"))?;
+                let inv = mod_inverse(&b, &md).ok_or_else(|| {
+                    exc::value_error("base is not invertible for the given modulus")
+                })?;
                 inv.modpow(&(-e), &md.abs())
             } else {
                 b.modpow(&e, &md.abs())
             };
-            let r = if md.is_negative() && !r.is_zero() { r + md } else { r };
+            let r = if md.is_negative() && !r.is_zero() {
+                r + md
+            } else {
+                r
+            };
             Ok(int::from_bigint(r))
         }
     }
@@ -715,30 +852,43 @@ fn callable(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.no_kw("callable")?;
     a.check("callable", 1, 1)?;
     let v = a.arg(0);
-    let c = matches!(v.kind(), Some(Kind::Function) | Some(Kind::Builtin) | Some(Kind::Method) | Some(Kind::Class))
-        || vm.lookup_special(v, &intern("__call__")).is_some();
+    let c = matches!(
+        v.kind(),
+        Some(Kind::Function) | Some(Kind::Builtin) | Some(Kind::Method) | Some(Kind::Class)
+    ) || vm.lookup_special(v, &intern("__call__")).is_some();
     Ok(Value::bool(c))
 }
 
 fn vars(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.no_kw("vars")?;
     a.check("vars", 1, 1)?;
-    vm.getattr(a.arg(0), &intern("__dict__")).map_err(|_| exc::type_error("vars() argument must have __dict__ attribute"))
+    vm.getattr(a.arg(0), &intern("__dict__"))
+        .map_err(|_| exc::type_error("vars() argument must have __dict__ attribute"))
 }
 
 fn format(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.no_kw("format")?;
     a.check("format", 1, 2)?;
-    let spec = a.pos().get(1).map(|s| as_str(s).unwrap_or("").to_string()).unwrap_or_default();
+    let spec = a
+        .pos()
+        .get(1)
+        .map(|s| as_str(s).unwrap_or("").to_string())
+        .unwrap_or_default();
     Ok(from_string(vm.format(a.arg(0), &spec)?))
 }
 
 fn globals(vm: &mut Vm, _a: &Args) -> PyResult<Value> {
-    Ok(vm.frames.last().map(|f| f.globals.clone()).unwrap_or(Value::NONE))
+    Ok(vm
+        .frames
+        .last()
+        .map(|f| f.globals.clone())
+        .unwrap_or(Value::NONE))
 }
 
 fn locals(vm: &mut Vm, _a: &Args) -> PyResult<Value> {
-    let Some(f) = vm.frames.last() else { return Ok(Value::NONE) };
+    let Some(f) = vm.frames.last() else {
+        return Ok(Value::NONE);
+    };
     if !f.locals.is_undef() {
         return Ok(f.locals.clone());
     }
@@ -747,7 +897,11 @@ fn locals(vm: &mut Vm, _a: &Args) -> PyResult<Value> {
     let code = f.code.clone();
     for (i, n) in code.varnames.iter().enumerate() {
         if !f.fast[i].is_undef() {
-            dd.insert_fast(n.clone(), crate::runtime::str::hash_of(n), f.fast[i].clone());
+            dd.insert_fast(
+                n.clone(),
+                crate::runtime::str::hash_of(n),
+                f.fast[i].clone(),
+            );
         }
     }
     Ok(d)
@@ -760,23 +914,55 @@ fn dir(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     if a.npos() == 1 {
         let v = a.arg(0);
         if let Some(d) = crate::runtime::attr::instance_dict(v) {
-            names.extend(d.downcast::<DictObj>().unwrap().keys().iter().filter_map(|k| as_str(k).map(String::from)));
+            names.extend(
+                d.downcast::<DictObj>()
+                    .unwrap()
+                    .keys()
+                    .iter()
+                    .filter_map(|k| as_str(k).map(String::from)),
+            );
         }
         if v.kind() == Some(Kind::Exception) {
             // Attributes of the exception layout, served by getattr rather than a dict.
-            names.extend(["args", "__cause__", "__context__", "__suppress_context__", "__traceback__"].map(String::from));
+            names.extend(
+                [
+                    "args",
+                    "__cause__",
+                    "__context__",
+                    "__suppress_context__",
+                    "__traceback__",
+                ]
+                .map(String::from),
+            );
         }
-        let cls = if v.kind() == Some(Kind::Class) { v.clone() } else { class_of(v) };
+        let cls = if v.kind() == Some(Kind::Class) {
+            v.clone()
+        } else {
+            class_of(v)
+        };
         let c = cls.downcast::<ClassObj>().unwrap();
         let mut all = vec![cls.clone()];
         all.extend(c.mro());
         for k in all {
             let kd = k.downcast::<ClassObj>().unwrap();
-            names.extend(kd.dict.downcast::<DictObj>().unwrap().keys().iter().filter_map(|k| as_str(k).map(String::from)));
+            names.extend(
+                kd.dict
+                    .downcast::<DictObj>()
+                    .unwrap()
+                    .keys()
+                    .iter()
+                    .filter_map(|k| as_str(k).map(String::from)),
+            );
         }
     } else if let Some(f) = vm.frames.last() {
         let g = f.globals.clone();
-        names.extend(g.downcast::<DictObj>().unwrap().keys().iter().filter_map(|k| as_str(k).map(String::from)));
+        names.extend(
+            g.downcast::<DictObj>()
+                .unwrap()
+                .keys()
+                .iter()
+                .filter_map(|k| as_str(k).map(String::from)),
+        );
     }
     names.sort();
     names.dedup();
@@ -786,8 +972,13 @@ fn dir(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn open(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.only_kw("open", &["mode", "encoding", "newline", "errors"])?;
     a.check("open", 1, 3)?;
-    let path = as_str(a.arg(0)).ok_or_else(|| exc::type_error("open(): path must be a str"))?.to_string();
-    let mode = a.get(1, "mode").and_then(|m| as_str(m).map(String::from)).unwrap_or_else(|| "r".into());
+    let path = as_str(a.arg(0))
+        .ok_or_else(|| exc::type_error("open(): path must be a str"))?
+        .to_string();
+    let mode = a
+        .get(1, "mode")
+        .and_then(|m| as_str(m).map(String::from))
+        .unwrap_or_else(|| "r".into());
     let os_err = |e: std::io::Error| {
         let t = types();
         let cls = match e.kind() {
@@ -801,13 +992,26 @@ fn open(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
         exc::err(cls, format!("[Errno {errno}] {msg}: '{path}'"))
     };
     let target = if mode.contains('w') || mode.contains('a') {
-        let f = std::fs::OpenOptions::new().write(true).create(true).append(mode.contains('a')).truncate(mode.contains('w')).open(&path).map_err(os_err)?;
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .append(mode.contains('a'))
+            .truncate(mode.contains('w'))
+            .open(&path)
+            .map_err(os_err)?;
         FileTarget::Write(std::cell::UnsafeCell::new(std::io::BufWriter::new(f)))
     } else {
         let s = std::fs::read_to_string(&path).map_err(os_err)?;
         FileTarget::Read(std::cell::UnsafeCell::new((s, 0)))
     };
-    Ok(object::alloc(&types().file, FileObj { target, name: path, closed: std::cell::Cell::new(false) }))
+    Ok(object::alloc(
+        &types().file,
+        FileObj {
+            target,
+            name: path,
+            closed: std::cell::Cell::new(false),
+        },
+    ))
 }
 
 fn input(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -818,7 +1022,9 @@ fn input(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     }
     vm.flush_stdout();
     let mut line = String::new();
-    let n = std::io::stdin().read_line(&mut line).map_err(|e| exc::os_error(e.to_string()))?;
+    let n = std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| exc::os_error(e.to_string()))?;
     if n == 0 {
         return Err(exc::err(&types().eof_error, "EOF when reading a line"));
     }
@@ -830,7 +1036,10 @@ fn input(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn exit(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let args = a.pos().to_vec();
-    Err(crate::PyErr(crate::runtime::exc::new_exc(&types().system_exit, args)))
+    Err(crate::PyErr(crate::runtime::exc::new_exc(
+        &types().system_exit,
+        args,
+    )))
 }
 
 #[allow(dead_code)]

@@ -52,10 +52,15 @@ pub fn init(_vm: &mut Vm) {
 }
 
 fn this<'a>(a: &'a Args, name: &str) -> PyResult<&'a ListObj> {
-    a.all.first().and_then(|v| v.downcast::<ListObj>()).ok_or_else(|| {
-        let got = a.all.first().map(type_name).unwrap_or_default();
-        exc::type_error(format!("descriptor '{name}' for 'list' objects doesn't apply to a '{got}' object"))
-    })
+    a.all
+        .first()
+        .and_then(|v| v.downcast::<ListObj>())
+        .ok_or_else(|| {
+            let got = a.all.first().map(type_name).unwrap_or_default();
+            exc::type_error(format!(
+                "descriptor '{name}' for 'list' objects doesn't apply to a '{got}' object"
+            ))
+        })
 }
 
 fn items_of(a: &Args) -> Vec<Value> {
@@ -76,7 +81,12 @@ fn items_of(a: &Args) -> Vec<Value> {
 }
 
 fn append(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    a.check("append", 2, 2).map_err(|_| exc::type_error(format!("list.append() takes exactly one argument ({} given)", a.npos() - 1)))?;
+    a.check("append", 2, 2).map_err(|_| {
+        exc::type_error(format!(
+            "list.append() takes exactly one argument ({} given)",
+            a.npos() - 1
+        ))
+    })?;
     this(a, "append")?.push(a.arg(1).clone());
     Ok(Value::NONE)
 }
@@ -91,10 +101,18 @@ fn extend(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn insert(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     if a.npos() != 3 {
-        return Err(exc::type_error(format!("insert expected 2 arguments, got {}", a.npos() - 1)));
+        return Err(exc::type_error(format!(
+            "insert expected 2 arguments, got {}",
+            a.npos() - 1
+        )));
     }
     let l = this(a, "insert")?;
-    let i = int::as_i64(a.arg(1)).ok_or_else(|| exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(a.arg(1)))))?;
+    let i = int::as_i64(a.arg(1)).ok_or_else(|| {
+        exc::type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            type_name(a.arg(1))
+        ))
+    })?;
     let x = a.arg(2).clone();
     l.with(|v| {
         let n = v.len() as i64;
@@ -108,7 +126,12 @@ fn pop(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("pop", 1, 2)?;
     let l = this(a, "pop")?;
     let i = match a.pos().get(1) {
-        Some(v) => int::as_i64(v).ok_or_else(|| exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))?,
+        Some(v) => int::as_i64(v).ok_or_else(|| {
+            exc::type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                type_name(v)
+            ))
+        })?,
         None => -1,
     };
     l.with(|v| {
@@ -292,7 +315,10 @@ fn contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let v = base_value(a);
     if v.downcast::<ListObj>().is_some() {
-        return Ok(crate::runtime::iter::new_iter(&types().list_iterator, crate::object::IterState::List { seq: v, idx: 0 }));
+        return Ok(crate::runtime::iter::new_iter(
+            &types().list_iterator,
+            crate::object::IterState::List { seq: v, idx: 0 },
+        ));
     }
     vm.get_iter(&v)
 }
@@ -392,11 +418,23 @@ fn range_count(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn slice_indices(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("indices", 2, 2)?;
-    let s = a.arg(0).downcast::<crate::object::SliceObj>().ok_or_else(|| exc::type_error("expected a slice"))?;
-    let n = int::as_i64(a.arg(1)).ok_or_else(|| exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(a.arg(1)))))?;
+    let s = a
+        .arg(0)
+        .downcast::<crate::object::SliceObj>()
+        .ok_or_else(|| exc::type_error("expected a slice"))?;
+    let n = int::as_i64(a.arg(1)).ok_or_else(|| {
+        exc::type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            type_name(a.arg(1))
+        ))
+    })?;
     if n < 0 {
         return Err(exc::value_error("length should not be negative"));
     }
     let (start, stop, step, _) = crate::runtime::ops::slice_indices(vm, s, n)?;
-    Ok(tuple::new(vec![int::from_i64(start), int::from_i64(stop), int::from_i64(step)]))
+    Ok(tuple::new(vec![
+        int::from_i64(start),
+        int::from_i64(stop),
+        int::from_i64(step),
+    ]))
 }

@@ -19,7 +19,11 @@ use crate::value::Value;
 
 /// Registers a builtin function in a module dict.
 pub fn def(d: &Value, name: &'static str, f: NativeFn) {
-    dict_set_str(d.downcast::<DictObj>().unwrap(), name, builtin_fn(name, "", f, Binding::Function));
+    dict_set_str(
+        d.downcast::<DictObj>().unwrap(),
+        name,
+        builtin_fn(name, "", f, Binding::Function),
+    );
 }
 
 /// Sets a value in a module dict.

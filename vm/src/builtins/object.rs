@@ -15,7 +15,16 @@ pub fn init(vm: &mut Vm) {
     let t = types();
     let o = &t.object;
     add_method(o, "__init__", object_init);
-    crate::runtime::class::add_attr(o, "__new__", crate::runtime::class::builtin_fn("__new__", "object", object_new, object::Binding::Function));
+    crate::runtime::class::add_attr(
+        o,
+        "__new__",
+        crate::runtime::class::builtin_fn(
+            "__new__",
+            "object",
+            object_new,
+            object::Binding::Function,
+        ),
+    );
     add_method(o, "__repr__", object_repr);
     add_method(o, "__str__", object_str);
     add_method(o, "__eq__", object_eq);
@@ -27,7 +36,15 @@ pub fn init(vm: &mut Vm) {
     add_method(o, "__format__", object_format);
     add_method(o, "__init_subclass__", |_, _| Ok(Value::NONE));
     add_method(o, "__dir__", object_dir);
-    vm.object_init = crate::runtime::attr::dict_get_str(o.downcast::<ClassObj>().unwrap().dict.downcast::<object::DictObj>().unwrap(), "__init__").unwrap();
+    vm.object_init = crate::runtime::attr::dict_get_str(
+        o.downcast::<ClassObj>()
+            .unwrap()
+            .dict
+            .downcast::<object::DictObj>()
+            .unwrap(),
+        "__init__",
+    )
+    .unwrap();
     add_method(&t.type_, "mro", type_mro);
     add_method(&t.type_, "__subclasses__", type_subclasses);
     add_method(&t.property, "getter", property_getter);
@@ -114,7 +131,14 @@ fn object_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     }
     let c = cls.downcast::<ClassObj>().unwrap();
     if let Some(new) = c.new.get() {
-        return new(vm, cls, &Args { all: &a.all[1..], kwnames: a.kwnames });
+        return new(
+            vm,
+            cls,
+            &Args {
+                all: &a.all[1..],
+                kwnames: a.kwnames,
+            },
+        );
     }
     vm.new_instance(cls)
 }
@@ -123,10 +147,22 @@ fn object_repr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let v = a.arg(0);
     let cls = class_of(v);
     let c = cls.downcast::<ClassObj>().unwrap();
-    let module = crate::runtime::attr::dict_get_str(c.dict.downcast::<object::DictObj>().unwrap(), "__module__");
-    let m = module.as_ref().and_then(|m| as_str(m)).unwrap_or("builtins").to_string();
+    let module = crate::runtime::attr::dict_get_str(
+        c.dict.downcast::<object::DictObj>().unwrap(),
+        "__module__",
+    );
+    let m = module
+        .as_ref()
+        .and_then(|m| as_str(m))
+        .unwrap_or("builtins")
+        .to_string();
     let _ = vm;
-    Ok(from_string(format!("<{}.{} object at 0x{:012x}>", m, as_str(&c.qualname.get()).unwrap_or("?"), v.bits() & ((1 << 48) - 1))))
+    Ok(from_string(format!(
+        "<{}.{} object at 0x{:012x}>",
+        m,
+        as_str(&c.qualname.get()).unwrap_or("?"),
+        v.bits() & ((1 << 48) - 1)
+    )))
 }
 
 fn object_str(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -135,7 +171,11 @@ fn object_str(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn object_eq(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("__eq__", 2, 2)?;
-    Ok(if a.arg(0).is(a.arg(1)) { Value::TRUE } else { Value::NOT_IMPLEMENTED })
+    Ok(if a.arg(0).is(a.arg(1)) {
+        Value::TRUE
+    } else {
+        Value::NOT_IMPLEMENTED
+    })
 }
 
 fn object_ne(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -153,20 +193,26 @@ fn object_hash(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn object_setattr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("__setattr__", 3, 3)?;
-    let name = as_str(a.arg(1)).map(intern).ok_or_else(|| exc::type_error("attribute name must be string"))?;
+    let name = as_str(a.arg(1))
+        .map(intern)
+        .ok_or_else(|| exc::type_error("attribute name must be string"))?;
     vm.generic_setattr(a.arg(0), &name, a.arg(2).clone())?;
     Ok(Value::NONE)
 }
 
 fn object_getattribute(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("__getattribute__", 2, 2)?;
-    let name = as_str(a.arg(1)).map(intern).ok_or_else(|| exc::type_error("attribute name must be string"))?;
+    let name = as_str(a.arg(1))
+        .map(intern)
+        .ok_or_else(|| exc::type_error("attribute name must be string"))?;
     vm.getattr(a.arg(0), &name)
 }
 
 fn object_delattr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("__delattr__", 2, 2)?;
-    let name = as_str(a.arg(1)).map(intern).ok_or_else(|| exc::type_error("attribute name must be string"))?;
+    let name = as_str(a.arg(1))
+        .map(intern)
+        .ok_or_else(|| exc::type_error("attribute name must be string"))?;
     vm.delattr(a.arg(0), &name)?;
     Ok(Value::NONE)
 }
@@ -175,18 +221,28 @@ fn object_format(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("__format__", 2, 2)?;
     let spec = as_str(a.arg(1)).unwrap_or("");
     if !spec.is_empty() {
-        return Err(exc::type_error(format!("unsupported format string passed to {}.__format__", type_name(a.arg(0)))));
+        return Err(exc::type_error(format!(
+            "unsupported format string passed to {}.__format__",
+            type_name(a.arg(0))
+        )));
     }
     Ok(from_string(vm.str_of(a.arg(0))?))
 }
 
 fn object_dir(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    let d = crate::runtime::attr::dict_get_str(vm.builtins.downcast::<object::DictObj>().unwrap(), "dir").unwrap();
+    let d = crate::runtime::attr::dict_get_str(
+        vm.builtins.downcast::<object::DictObj>().unwrap(),
+        "dir",
+    )
+    .unwrap();
     vm.call(&d, &[a.arg(0).clone()])
 }
 
 fn type_mro(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    let c = a.arg(0).downcast::<ClassObj>().ok_or_else(|| exc::type_error("mro() needs a type"))?;
+    let c = a
+        .arg(0)
+        .downcast::<ClassObj>()
+        .ok_or_else(|| exc::type_error("mro() needs a type"))?;
     let mut m = vec![a.arg(0).clone()];
     m.extend(c.mro());
     Ok(list::new(m))
@@ -207,10 +263,17 @@ fn type_subclasses(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn prop<'a>(a: &'a Args) -> PyResult<&'a PropertyObj> {
-    a.arg(0).downcast::<PropertyObj>().ok_or_else(|| exc::type_error("expected a property"))
+    a.arg(0)
+        .downcast::<PropertyObj>()
+        .ok_or_else(|| exc::type_error("expected a property"))
 }
 
-fn new_prop(old: &PropertyObj, fget: Option<Value>, fset: Option<Value>, fdel: Option<Value>) -> Value {
+fn new_prop(
+    old: &PropertyObj,
+    fget: Option<Value>,
+    fset: Option<Value>,
+    fdel: Option<Value>,
+) -> Value {
     object::alloc(
         &types().property,
         PropertyObj {
@@ -241,7 +304,10 @@ fn property_get(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         return Ok(a.arg(0).clone());
     }
     if p.fget.is_none() {
-        return Err(exc::attribute_error(format!("property of '{}' object has no getter", type_name(obj))));
+        return Err(exc::attribute_error(format!(
+            "property of '{}' object has no getter",
+            type_name(obj)
+        )));
     }
     let g = p.fget.clone();
     vm.call(&g, std::slice::from_ref(obj))
@@ -251,7 +317,10 @@ fn property_set(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("__set__", 3, 3)?;
     let p = prop(a)?;
     if p.fset.is_none() {
-        return Err(exc::attribute_error(format!("property of '{}' object has no setter", type_name(a.arg(1)))));
+        return Err(exc::attribute_error(format!(
+            "property of '{}' object has no setter",
+            type_name(a.arg(1))
+        )));
     }
     let f = p.fset.clone();
     vm.call(&f, &[a.arg(1).clone(), a.arg(2).clone()])?;
@@ -262,7 +331,10 @@ fn property_delete(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("__delete__", 2, 2)?;
     let p = prop(a)?;
     if p.fdel.is_none() {
-        return Err(exc::attribute_error(format!("property of '{}' object has no deleter", type_name(a.arg(1)))));
+        return Err(exc::attribute_error(format!(
+            "property of '{}' object has no deleter",
+            type_name(a.arg(1))
+        )));
     }
     let f = p.fdel.clone();
     vm.call(&f, std::slice::from_ref(a.arg(1)))?;
@@ -334,13 +406,21 @@ fn gen_close(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     match vm.gen_resume(&g, Value::NONE, Some(PyErr(e))) {
         Ok(FrameExit::Yield(_)) => Err(exc::runtime_error("generator ignored GeneratorExit")),
         Ok(FrameExit::Return(_)) => Ok(Value::NONE),
-        Err(e) if exc::matches(&e.0, &types().generator_exit) || exc::matches(&e.0, &types().stop_iteration) => Ok(Value::NONE),
+        Err(e)
+            if exc::matches(&e.0, &types().generator_exit)
+                || exc::matches(&e.0, &types().stop_iteration) =>
+        {
+            Ok(Value::NONE)
+        }
         Err(e) => Err(e),
     }
 }
 
 fn exc_str(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    let e = a.arg(0).downcast::<ExcObj>().ok_or_else(|| exc::type_error("expected an exception"))?;
+    let e = a
+        .arg(0)
+        .downcast::<ExcObj>()
+        .ok_or_else(|| exc::type_error("expected an exception"))?;
     let args = e.args.get();
     let items = tuple::items(&args).unwrap_or(&[]).to_vec();
     if exc::matches(a.arg(0), &types().os_error) || exc::matches(a.arg(0), &types().key_error) {
@@ -354,7 +434,10 @@ fn exc_str(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn exc_repr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    let e = a.arg(0).downcast::<ExcObj>().ok_or_else(|| exc::type_error("expected an exception"))?;
+    let e = a
+        .arg(0)
+        .downcast::<ExcObj>()
+        .ok_or_else(|| exc::type_error("expected an exception"))?;
     let args = e.args.get();
     let items = tuple::items(&args).unwrap_or(&[]).to_vec();
     let name = type_name(a.arg(0));
@@ -371,13 +454,20 @@ fn exc_repr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn file_of<'a>(a: &'a Args<'a>) -> PyResult<&'a FileObj> {
-    a.arg(0).downcast::<FileObj>().ok_or_else(|| exc::type_error("expected a file"))
+    a.arg(0)
+        .downcast::<FileObj>()
+        .ok_or_else(|| exc::type_error("expected a file"))
 }
 
 fn file_write(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("write", 2, 2)?;
     file_of(a)?;
-    let s = as_str(a.arg(1)).ok_or_else(|| exc::type_error(format!("write() argument must be str, not {}", type_name(a.arg(1)))))?;
+    let s = as_str(a.arg(1)).ok_or_else(|| {
+        exc::type_error(format!(
+            "write() argument must be str, not {}",
+            type_name(a.arg(1))
+        ))
+    })?;
     let n = s.chars().count();
     crate::builtins::functions::write_to(vm, a.arg(0), s)?;
     Ok(int::from_i64(n as i64))

@@ -32,14 +32,23 @@ pub fn init(_vm: &mut Vm) {
     add_method(s, "update", update);
     add_method(s, "intersection_update", intersection_update);
     add_method(s, "difference_update", difference_update);
-    add_method(s, "symmetric_difference_update", symmetric_difference_update);
+    add_method(
+        s,
+        "symmetric_difference_update",
+        symmetric_difference_update,
+    );
 }
 
 fn this<'a>(a: &'a Args, name: &str) -> PyResult<&'a SetObj> {
-    a.all.first().and_then(|v| v.downcast::<SetObj>()).ok_or_else(|| {
-        let got = a.all.first().map(type_name).unwrap_or_default();
-        exc::type_error(format!("descriptor '{name}' for 'set' objects doesn't apply to a '{got}' object"))
-    })
+    a.all
+        .first()
+        .and_then(|v| v.downcast::<SetObj>())
+        .ok_or_else(|| {
+            let got = a.all.first().map(type_name).unwrap_or_default();
+            exc::type_error(format!(
+                "descriptor '{name}' for 'set' objects doesn't apply to a '{got}' object"
+            ))
+        })
 }
 
 /// Any iterable as a set value.
@@ -177,7 +186,8 @@ fn discard(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn pop(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(a, "pop")?;
-    s.with(|t| t.pop()).ok_or_else(|| exc::key_error(crate::runtime::str::new_str("pop from an empty set")))
+    s.with(|t| t.pop())
+        .ok_or_else(|| exc::key_error(crate::runtime::str::new_str("pop from an empty set")))
 }
 
 fn clear(_vm: &mut Vm, a: &Args) -> PyResult<Value> {

@@ -42,7 +42,10 @@ impl<'a> Args<'a> {
     /// Keyword arguments as (name, value).
     pub fn kwargs(&self) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {
         let n = self.npos();
-        self.kwnames.iter().zip(&self.all[n..]).map(|(k, v)| (as_str(k).unwrap_or(""), v))
+        self.kwnames
+            .iter()
+            .zip(&self.all[n..])
+            .map(|(k, v)| (as_str(k).unwrap_or(""), v))
     }
 
     /// The keyword argument `name`, if given.
@@ -52,14 +55,22 @@ impl<'a> Args<'a> {
 
     /// Errors unless there are no keyword arguments.
     pub fn no_kw(&self, fname: &str) -> PyResult<()> {
-        if self.kwnames.is_empty() { Ok(()) } else { Err(exc::type_error(format!("{fname}() takes no keyword arguments"))) }
+        if self.kwnames.is_empty() {
+            Ok(())
+        } else {
+            Err(exc::type_error(format!(
+                "{fname}() takes no keyword arguments"
+            )))
+        }
     }
 
     /// Errors unless every keyword is in `allowed`.
     pub fn only_kw(&self, fname: &str, allowed: &[&str]) -> PyResult<()> {
         for (k, _) in self.kwargs() {
             if !allowed.contains(&k) {
-                return Err(exc::type_error(format!("{fname}() got an unexpected keyword argument '{k}'")));
+                return Err(exc::type_error(format!(
+                    "{fname}() got an unexpected keyword argument '{k}'"
+                )));
             }
         }
         Ok(())
@@ -78,14 +89,24 @@ impl<'a> Args<'a> {
                 _ => format!("{fname} expected {min} arguments, got {n}"),
             }
         } else if n < min {
-            format!("{fname} expected at least {min} argument{}, got {n}", if min == 1 { "" } else { "s" })
+            format!(
+                "{fname} expected at least {min} argument{}, got {n}",
+                if min == 1 { "" } else { "s" }
+            )
         } else {
-            format!("{fname} expected at most {max} argument{}, got {n}", if max == 1 { "" } else { "s" })
+            format!(
+                "{fname} expected at most {max} argument{}, got {n}",
+                if max == 1 { "" } else { "s" }
+            )
         }))
     }
 
     /// Positional argument `i`, or the keyword `name`, or `None`.
     pub fn get(&self, i: usize, name: &str) -> Option<&'a Value> {
-        if i < self.npos() { Some(&self.all[i]) } else { self.kw(name) }
+        if i < self.npos() {
+            Some(&self.all[i])
+        } else {
+            self.kw(name)
+        }
     }
 }

@@ -4,7 +4,9 @@
 use crate::interp::args::Args;
 use crate::interp::eval::{CallDone, FrameExit};
 use crate::interp::frame::Frame;
-use crate::object::{self, BuiltinObj, CellObj, ClassObj, DictObj, FuncObj, GenObj, MethodObj, Slot};
+use crate::object::{
+    self, BuiltinObj, CellObj, ClassObj, DictObj, FuncObj, GenObj, MethodObj, Slot,
+};
 use crate::runtime::str::{as_str, hash_of, intern};
 use crate::runtime::{exc, tuple};
 use crate::types::types;
@@ -16,7 +18,12 @@ use std::cell::{Cell, UnsafeCell};
 
 impl Vm {
     /// CALL / CALL_KW: `[callable, self_or_UNDEF, args…]` on the stack.
-    pub(crate) fn op_call(&mut self, f: &mut Frame, argc: usize, kwnames: Option<Value>) -> PyResult<CallDone> {
+    pub(crate) fn op_call(
+        &mut self,
+        f: &mut Frame,
+        argc: usize,
+        kwnames: Option<Value>,
+    ) -> PyResult<CallDone> {
         let n = f.stack.len();
         let has_self = !f.stack[n - argc - 1].is_undef();
         let start = if has_self { n - argc - 1 } else { n - argc };
@@ -53,58 +60,62 @@ impl Vm {
         } else {
             (callable.clone(), None)
         };
-        if bound_self.is_none() || !has_self {
-            if let Some(pf) = func.downcast::<FuncObj>()
-                && pf.code.flags & CO_GENERATOR == 0
+        if (bound_self.is_none() || !has_self)
+            && let Some(pf) = func.downcast::<FuncObj>()
+            && pf.code.flags & CO_GENERATOR == 0
+        {
+            // Fastest path: exact positional arguments, no cells: move the arguments
+            // from the caller's stack into the callee's locals.
+            let code = &pf.code;
+            let nargs = (n - start) + bound_self.is_some() as usize;
+            if kwn.is_empty()
+                && nargs == code.argcount as usize
+                && code.flags & (CO_VARARGS | CO_VARKEYWORDS) == 0
+                && code.kwonlyargcount == 0
+                && code.cellvars.is_empty()
+                && code.freevars.is_empty()
             {
-                // Fastest path: exact positional arguments, no cells: move the arguments
-                // from the caller's stack into the callee's locals.
-                let code = &pf.code;
-                let nargs = (n - start) + bound_self.is_some() as usize;
-                if kwn.is_empty()
-                    && nargs == code.argcount as usize
-                    && code.flags & (CO_VARARGS | CO_VARKEYWORDS) == 0
-                    && code.kwonlyargcount == 0
-                    && code.cellvars.is_empty()
-                    && code.freevars.is_empty()
-                {
-                    let mut frame = match self.pool.pop() {
-                        Some(fr) => fr,
-                        None => Box::new(Frame::new(code.clone(), Value::UNDEF, Value::UNDEF, Value::UNDEF)),
-                    };
-                    frame.code = code.clone();
-                    frame.globals = pf.globals.clone();
-                    frame.func = func.clone();
-                    frame.locals = Value::UNDEF;
-                    frame.ip = 0;
-                    frame.lasti = 0;
-                    frame.init_self = Value::UNDEF;
-                    frame.fast.clear();
-                    if let Some(s) = bound_self {
-                        frame.fast.push(s);
-                    }
-                    frame.fast.extend(f.stack.drain(start..));
-                    frame.fast.resize_with(code.varnames.len(), Value::default);
-                    frame.stack.clear();
-                    frame.stack.reserve(code.max_stack as usize + 1);
-                    f.stack.truncate(n - argc - 2);
-                    return Ok(CallDone::Frame(frame));
-                }
-                let frame = {
-                    let args = &f.stack[start..];
-                    match &bound_self {
-                        Some(s) => {
-                            let mut all: SmallVec<[Value; 8]> = SmallVec::with_capacity(args.len() + 1);
-                            all.push(s.clone());
-                            all.extend(args.iter().cloned());
-                            self.bind_frame(&func, pf, &all, kwn)?
-                        }
-                        None => self.bind_frame(&func, pf, args, kwn)?,
-                    }
+                let mut frame = match self.pool.pop() {
+                    Some(fr) => fr,
+                    None => Box::new(Frame::new(
+                        code.clone(),
+                        Value::UNDEF,
+                        Value::UNDEF,
+                        Value::UNDEF,
+                    )),
                 };
+                frame.code = code.clone();
+                frame.globals = pf.globals.clone();
+                frame.func = func.clone();
+                frame.locals = Value::UNDEF;
+                frame.ip = 0;
+                frame.lasti = 0;
+                frame.init_self = Value::UNDEF;
+                frame.fast.clear();
+                if let Some(s) = bound_self {
+                    frame.fast.push(s);
+                }
+                frame.fast.extend(f.stack.drain(start..));
+                frame.fast.resize_with(code.varnames.len(), Value::default);
+                frame.stack.clear();
+                frame.stack.reserve(code.max_stack as usize + 1);
                 f.stack.truncate(n - argc - 2);
                 return Ok(CallDone::Frame(frame));
             }
+            let frame = {
+                let args = &f.stack[start..];
+                match &bound_self {
+                    Some(s) => {
+                        let mut all: SmallVec<[Value; 8]> = SmallVec::with_capacity(args.len() + 1);
+                        all.push(s.clone());
+                        all.extend(args.iter().cloned());
+                        self.bind_frame(&func, pf, &all, kwn)?
+                    }
+                    None => self.bind_frame(&func, pf, args, kwn)?,
+                }
+            };
+            f.stack.truncate(n - argc - 2);
+            return Ok(CallDone::Frame(frame));
         }
         // A user class whose __init__ is a Python function: allocate the instance and run
         // __init__ inline; the frame's `init_self` makes the call evaluate to the instance.
@@ -113,7 +124,9 @@ impl Vm {
             && c.new.get().is_none()
             && c.layout.get() == object::Kind::Instance
             && crate::runtime::class_of(&callable).is(&types().type_)
-            && self.class_lookup(&callable, &intern("__new__")).is_some_and(|n| n.kind() == Some(object::Kind::Builtin))
+            && self
+                .class_lookup(&callable, &intern("__new__"))
+                .is_some_and(|n| n.kind() == Some(object::Kind::Builtin))
             && let Some(init) = self.class_lookup(&callable, &intern("__init__"))
             && let Some(pf) = init.downcast::<FuncObj>()
             && pf.code.flags & CO_GENERATOR == 0
@@ -129,7 +142,13 @@ impl Vm {
         }
         let r = {
             let args = &f.stack[start..];
-            self.call_args(&callable, &Args { all: args, kwnames: kwn })
+            self.call_args(
+                &callable,
+                &Args {
+                    all: args,
+                    kwnames: kwn,
+                },
+            )
         };
         f.stack.truncate(n - argc - 2);
         r.map(CallDone::Value)
@@ -169,7 +188,13 @@ impl Vm {
                     let mut all: SmallVec<[Value; 8]> = SmallVec::with_capacity(a.all.len() + 1);
                     all.push(b.self_.clone());
                     all.extend(a.all.iter().cloned());
-                    (b.f)(self, &Args { all: &all, kwnames: a.kwnames })
+                    (b.f)(
+                        self,
+                        &Args {
+                            all: &all,
+                            kwnames: a.kwnames,
+                        },
+                    )
                 }
             }
             object::Kind::Method => {
@@ -178,19 +203,36 @@ impl Vm {
                 all.push(m.self_.clone());
                 all.extend(a.all.iter().cloned());
                 let func = m.func.clone();
-                self.call_args(&func, &Args { all: &all, kwnames: a.kwnames })
+                self.call_args(
+                    &func,
+                    &Args {
+                        all: &all,
+                        kwnames: a.kwnames,
+                    },
+                )
             }
             object::Kind::Class => self.call_class(callee, a),
             _ => {
                 let call = intern("__call__");
                 match self.lookup_special(callee, &call) {
                     Some(m) => {
-                        let m = if m.kind() == Some(object::Kind::Function) { m } else { self.bind(m, callee)? };
+                        let m = if m.kind() == Some(object::Kind::Function) {
+                            m
+                        } else {
+                            self.bind(m, callee)?
+                        };
                         if m.kind() == Some(object::Kind::Function) {
-                            let mut all: SmallVec<[Value; 8]> = SmallVec::with_capacity(a.all.len() + 1);
+                            let mut all: SmallVec<[Value; 8]> =
+                                SmallVec::with_capacity(a.all.len() + 1);
                             all.push(callee.clone());
                             all.extend(a.all.iter().cloned());
-                            self.call_args(&m, &Args { all: &all, kwnames: a.kwnames })
+                            self.call_args(
+                                &m,
+                                &Args {
+                                    all: &all,
+                                    kwnames: a.kwnames,
+                                },
+                            )
                         } else {
                             self.call_args(&m, a)
                         }
@@ -219,7 +261,13 @@ impl Vm {
     }
 
     /// `f(*args, **kwargs)` (CALL_FUNCTION_EX).
-    pub(crate) fn call_ex(&mut self, f: &Value, selfv: Value, args: &Value, kw: Option<&Value>) -> PyResult<Value> {
+    pub(crate) fn call_ex(
+        &mut self,
+        f: &Value,
+        selfv: Value,
+        args: &Value,
+        kw: Option<&Value>,
+    ) -> PyResult<Value> {
         let mut all: Vec<Value> = Vec::new();
         if !selfv.is_undef() {
             all.push(selfv);
@@ -230,7 +278,9 @@ impl Vm {
         }
         let mut names = Vec::new();
         if let Some(kw) = kw {
-            let d = kw.downcast::<DictObj>().ok_or_else(|| exc::type_error("argument after ** must be a mapping"))?;
+            let d = kw
+                .downcast::<DictObj>()
+                .ok_or_else(|| exc::type_error("argument after ** must be a mapping"))?;
             for (k, v) in d.items() {
                 if as_str(&k).is_none() {
                     return Err(exc::type_error("keywords must be strings"));
@@ -239,7 +289,13 @@ impl Vm {
                 all.push(v);
             }
         }
-        self.call_args(f, &Args { all: &all, kwnames: &names })
+        self.call_args(
+            f,
+            &Args {
+                all: &all,
+                kwnames: &names,
+            },
+        )
     }
 
     fn new_generator(&mut self, frame: Box<Frame>, pf: &FuncObj) -> Value {
@@ -258,12 +314,21 @@ impl Vm {
 
     /// Builds the frame for calling Python function `func` with `args` (positional then
     /// keyword values) and `kwnames`.
-    pub(crate) fn bind_frame(&mut self, func: &Value, pf: &FuncObj, args: &[Value], kwnames: &[Value]) -> PyResult<Box<Frame>> {
+    pub(crate) fn bind_frame(
+        &mut self,
+        func: &Value,
+        pf: &FuncObj,
+        args: &[Value],
+        kwnames: &[Value],
+    ) -> PyResult<Box<Frame>> {
         let code = pf.code.clone();
         let mut frame = self.new_frame(code.clone(), func.clone(), pf.globals.clone());
         let argcount = code.argcount as usize;
         let npos = args.len() - kwnames.len();
-        let simple = kwnames.is_empty() && npos == argcount && code.flags & (CO_VARARGS | CO_VARKEYWORDS) == 0 && code.kwonlyargcount == 0;
+        let simple = kwnames.is_empty()
+            && npos == argcount
+            && code.flags & (CO_VARARGS | CO_VARKEYWORDS) == 0
+            && code.kwonlyargcount == 0;
         if simple {
             for (slot, v) in frame.fast.iter_mut().zip(args) {
                 *slot = v.clone();
@@ -292,7 +357,13 @@ impl Vm {
         Ok(frame)
     }
 
-    fn bind_general(&mut self, frame: &mut Frame, pf: &FuncObj, args: &[Value], kwnames: &[Value]) -> PyResult<()> {
+    fn bind_general(
+        &mut self,
+        frame: &mut Frame,
+        pf: &FuncObj,
+        args: &[Value],
+        kwnames: &[Value],
+    ) -> PyResult<()> {
         let code = &pf.code;
         let fname = as_str(&pf.qualname.get()).unwrap_or("?").to_string();
         let argcount = code.argcount as usize;
@@ -301,28 +372,50 @@ impl Vm {
         let has_varargs = code.flags & CO_VARARGS != 0;
         let has_varkw = code.flags & CO_VARKEYWORDS != 0;
         let nparams = argcount + kwonly;
-        let kwdict = if has_varkw { Some(object::alloc(&types().dict, DictObj::default())) } else { None };
+        let kwdict = if has_varkw {
+            Some(object::alloc(&types().dict, DictObj::default()))
+        } else {
+            None
+        };
         // Positional.
-        for i in 0..npos.min(argcount) {
-            frame.fast[i] = args[i].clone();
-        }
+        let n = npos.min(argcount);
+        frame.fast[..n].clone_from_slice(&args[..n]);
         if npos > argcount {
             if has_varargs {
                 frame.fast[nparams] = tuple::new(args[argcount..npos].to_vec());
             } else {
                 let ndefaults = tuple::items(&pf.defaults.get()).map_or(0, |d| d.len());
-                let given_kw = kwnames.iter().filter(|k| code.varnames[..argcount].iter().any(|v| v.is(k))).count();
+                let given_kw = kwnames
+                    .iter()
+                    .filter(|k| code.varnames[..argcount].iter().any(|v| v.is(k)))
+                    .count();
                 let takes = if ndefaults > 0 {
-                    format!("from {} to {} positional arguments", argcount - ndefaults, argcount)
+                    format!(
+                        "from {} to {} positional arguments",
+                        argcount - ndefaults,
+                        argcount
+                    )
                 } else {
-                    format!("{} positional argument{}", argcount, if argcount == 1 { "" } else { "s" })
+                    format!(
+                        "{} positional argument{}",
+                        argcount,
+                        if argcount == 1 { "" } else { "s" }
+                    )
                 };
                 let given = if given_kw > 0 {
-                    format!("{} positional argument{} (and {} keyword-only argument{})", npos, if npos == 1 { "" } else { "s" }, given_kw, if given_kw == 1 { "" } else { "s" })
+                    format!(
+                        "{} positional argument{} (and {} keyword-only argument{})",
+                        npos,
+                        if npos == 1 { "" } else { "s" },
+                        given_kw,
+                        if given_kw == 1 { "" } else { "s" }
+                    )
                 } else {
                     format!("{} {}", npos, if npos == 1 { "was" } else { "were" })
                 };
-                return Err(exc::type_error(format!("{fname}() takes {takes} but {given} given")));
+                return Err(exc::type_error(format!(
+                    "{fname}() takes {takes} but {given} given"
+                )));
             }
         } else if has_varargs {
             frame.fast[nparams] = tuple::new(Vec::new());
@@ -330,25 +423,40 @@ impl Vm {
         // Keywords.
         let mut posonly_kw: Vec<String> = Vec::new();
         for (k, v) in kwnames.iter().zip(&args[npos..]) {
-            let pos = code.varnames[code.posonlyargcount as usize..nparams].iter().position(|n| n.is(k) || as_str(n) == as_str(k));
+            let pos = code.varnames[code.posonlyargcount as usize..nparams]
+                .iter()
+                .position(|n| n.is(k) || as_str(n) == as_str(k));
             match pos {
                 Some(p) => {
                     let p = p + code.posonlyargcount as usize;
                     if !frame.fast[p].is_undef() {
-                        return Err(exc::type_error(format!("{fname}() got multiple values for argument '{}'", as_str(k).unwrap_or("?"))));
+                        return Err(exc::type_error(format!(
+                            "{fname}() got multiple values for argument '{}'",
+                            as_str(k).unwrap_or("?")
+                        )));
                     }
                     frame.fast[p] = v.clone();
                 }
                 None => match &kwdict {
                     Some(d) => {
-                        d.downcast::<DictObj>().unwrap().insert_fast(k.clone(), hash_of(k), v.clone());
+                        d.downcast::<DictObj>().unwrap().insert_fast(
+                            k.clone(),
+                            hash_of(k),
+                            v.clone(),
+                        );
                     }
                     None => {
-                        if code.varnames[..code.posonlyargcount as usize].iter().any(|n| n.is(k) || as_str(n) == as_str(k)) {
+                        if code.varnames[..code.posonlyargcount as usize]
+                            .iter()
+                            .any(|n| n.is(k) || as_str(n) == as_str(k))
+                        {
                             posonly_kw.push(as_str(k).unwrap_or("?").to_string());
                             continue;
                         }
-                        return Err(exc::type_error(format!("{fname}() got an unexpected keyword argument '{}'", as_str(k).unwrap_or("?"))));
+                        return Err(exc::type_error(format!(
+                            "{fname}() got an unexpected keyword argument '{}'",
+                            as_str(k).unwrap_or("?")
+                        )));
                     }
                 },
             }
@@ -386,7 +494,9 @@ impl Vm {
         for i in argcount..nparams {
             if frame.fast[i].is_undef() {
                 let name = &code.varnames[i];
-                let d = kwd.downcast::<DictObj>().and_then(|d| d.get_fast(name, hash_of(name)));
+                let d = kwd
+                    .downcast::<DictObj>()
+                    .and_then(|d| d.get_fast(name, hash_of(name)));
                 match d {
                     Some(v) => frame.fast[i] = v,
                     None => missing.push(as_str(name).unwrap_or("?").to_string()),
@@ -429,7 +539,13 @@ impl Vm {
             let mut all: SmallVec<[Value; 8]> = SmallVec::with_capacity(a.all.len() + 1);
             all.push(cls.clone());
             all.extend(a.all.iter().cloned());
-            let inst = self.call_args(&nf, &Args { all: &all, kwnames: a.kwnames })?;
+            let inst = self.call_args(
+                &nf,
+                &Args {
+                    all: &all,
+                    kwnames: a.kwnames,
+                },
+            )?;
             if exc::is_subclass(&crate::runtime::class_of(&inst), cls) {
                 self.run_init(cls, &inst, a)?;
             }
@@ -455,19 +571,33 @@ impl Vm {
         if let Some(m) = self.class_lookup(cls, &init)
             && !m.is(&self.object_init)
         {
-            if crate::runtime::class_of(inst).is(cls) || exc::is_subclass(&crate::runtime::class_of(inst), cls) {
+            if crate::runtime::class_of(inst).is(cls)
+                || exc::is_subclass(&crate::runtime::class_of(inst), cls)
+            {
                 let mut all: SmallVec<[Value; 8]> = SmallVec::with_capacity(a.all.len() + 1);
                 all.push(inst.clone());
                 all.extend(a.all.iter().cloned());
-                let r = self.call_args(&m, &Args { all: &all, kwnames: a.kwnames })?;
+                let r = self.call_args(
+                    &m,
+                    &Args {
+                        all: &all,
+                        kwnames: a.kwnames,
+                    },
+                )?;
                 if !r.is_none() {
-                    return Err(exc::type_error(format!("__init__() should return None, not '{}'", crate::runtime::type_name(&r))));
+                    return Err(exc::type_error(format!(
+                        "__init__() should return None, not '{}'",
+                        crate::runtime::type_name(&r)
+                    )));
                 }
             }
         } else if (a.npos() > 0 || !a.kwnames.is_empty()) && c.new.get().is_none() {
             let new = intern("__new__");
             if self.class_lookup(cls, &new).is_none() {
-                return Err(exc::type_error(format!("{}() takes no arguments", crate::runtime::class_name(c))));
+                return Err(exc::type_error(format!(
+                    "{}() takes no arguments",
+                    crate::runtime::class_name(c)
+                )));
             }
         }
         Ok(())
@@ -495,11 +625,18 @@ impl Vm {
     /// Zero-argument `super()`: the frame's `__class__` cell and first argument.
     fn super_from_frame(&mut self, f: &Frame) -> PyResult<Value> {
         let code = &f.code;
-        let Some(ci) = code.freevars.iter().position(|n| as_str(n) == Some("__class__")) else {
+        let Some(ci) = code
+            .freevars
+            .iter()
+            .position(|n| as_str(n) == Some("__class__"))
+        else {
             return Err(exc::runtime_error("super(): __class__ cell not found"));
         };
         let cell = &f.fast[code.varnames.len() + code.cellvars.len() + ci];
-        let cls = cell.downcast::<CellObj>().map(|c| c.v.get()).unwrap_or(Value::UNDEF);
+        let cls = cell
+            .downcast::<CellObj>()
+            .map(|c| c.v.get())
+            .unwrap_or(Value::UNDEF);
         if cls.is_undef() {
             return Err(exc::runtime_error("super(): empty __class__ cell"));
         }
@@ -508,7 +645,10 @@ impl Vm {
         }
         let mut first = f.fast[0].clone();
         if let Some(i) = code.cell2arg.iter().position(|c| *c == Some(0)) {
-            first = f.fast[code.varnames.len() + i].downcast::<CellObj>().map(|c| c.v.get()).unwrap_or(Value::UNDEF);
+            first = f.fast[code.varnames.len() + i]
+                .downcast::<CellObj>()
+                .map(|c| c.v.get())
+                .unwrap_or(Value::UNDEF);
         }
         if first.is_undef() {
             return Err(exc::runtime_error("super(): arg[0] deleted"));
@@ -545,14 +685,26 @@ fn frame_locals(f: &Frame) -> Value {
 impl Vm {
     fn frame_dir(&mut self, f: &Frame) -> PyResult<Value> {
         let d = frame_locals(f);
-        let mut names: Vec<String> = d.downcast::<DictObj>().unwrap().keys().iter().filter_map(|k| as_str(k).map(String::from)).collect();
+        let mut names: Vec<String> = d
+            .downcast::<DictObj>()
+            .unwrap()
+            .keys()
+            .iter()
+            .filter_map(|k| as_str(k).map(String::from))
+            .collect();
         names.sort();
-        Ok(crate::runtime::list::new(names.iter().map(|s| crate::runtime::str::new_str(s)).collect()))
+        Ok(crate::runtime::list::new(
+            names
+                .iter()
+                .map(|s| crate::runtime::str::new_str(s))
+                .collect(),
+        ))
     }
 }
 
 fn is_static_builtin(m: &Value) -> bool {
-    m.downcast::<BuiltinObj>().is_some_and(|b| b.binding == object::Binding::Function || !b.self_.is_undef())
+    m.downcast::<BuiltinObj>()
+        .is_some_and(|b| b.binding == object::Binding::Function || !b.self_.is_undef())
 }
 
 fn join_names(names: &[String]) -> String {
@@ -565,5 +717,8 @@ fn join_names(names: &[String]) -> String {
 }
 
 fn not_callable(v: &Value) -> crate::PyErr {
-    exc::type_error(format!("'{}' object is not callable", crate::runtime::type_name(v)))
+    exc::type_error(format!(
+        "'{}' object is not callable",
+        crate::runtime::type_name(v)
+    ))
 }

@@ -6,7 +6,9 @@
 //! starts a nested run of this loop, whose entry frame is the one it was given.
 
 use crate::interp::frame::Frame;
-use crate::object::{self, CellObj, ClassObj, DictObj, ExcObj, FuncObj, GenObj, ListObj, SetObj, Slot, TbEntry};
+use crate::object::{
+    self, CellObj, ClassObj, DictObj, ExcObj, FuncObj, GenObj, ListObj, SetObj, Slot, TbEntry,
+};
 use crate::runtime::{exc, int, str::as_str, tuple};
 use crate::types::types;
 use crate::value::Value;
@@ -53,7 +55,12 @@ impl Vm {
     }
 
     /// Gets a frame from the pool, set up for `code`.
-    pub(crate) fn new_frame(&mut self, code: std::rc::Rc<crate::code::Code>, func: Value, globals: Value) -> Box<Frame> {
+    pub(crate) fn new_frame(
+        &mut self,
+        code: std::rc::Rc<crate::code::Code>,
+        func: Value,
+        globals: Value,
+    ) -> Box<Frame> {
         match self.pool.pop() {
             Some(mut f) => {
                 f.reset(code, func, globals);
@@ -71,6 +78,11 @@ impl Vm {
         }
     }
 
+    /// True when the native stack is close to its end (native recursion must stop).
+    pub(crate) fn native_stack_low(&self) -> bool {
+        self.stack_exhausted()
+    }
+
     fn stack_exhausted(&self) -> bool {
         let here = 0u8;
         (&here as *const u8 as usize) < self.stack_limit
@@ -80,7 +92,10 @@ impl Vm {
     /// with the result (for generators to keep).
     pub fn run_frame(&mut self, frame: Box<Frame>) -> (PyResult<FrameExit>, Box<Frame>) {
         if self.stack_exhausted() {
-            return (Err(exc::recursion_error("maximum recursion depth exceeded")), frame);
+            return (
+                Err(exc::recursion_error("maximum recursion depth exceeded")),
+                frame,
+            );
         }
         let base = self.frames.len();
         let saved_state = self.state.frame.load(std::sync::atomic::Ordering::Relaxed);
@@ -108,7 +123,9 @@ impl Vm {
         self.publish(&f);
         let r = 'main: loop {
             if ip >= ninstrs {
-                break Err(exc::runtime_error("jitlens: instruction pointer out of range"));
+                break Err(exc::runtime_error(
+                    "jitlens: instruction pointer out of range",
+                ));
             }
             // SAFETY: `ip < ninstrs`, and `instrs` points at `code.instrs`, kept alive by `code`.
             let word = unsafe { (*instrs.add(ip)).get() };
@@ -120,11 +137,19 @@ impl Vm {
             let res: PyResult<()> = match op {
                 Op::NOP | Op::CACHE => Ok(()),
                 Op::SETUP_ANNOTATIONS => {
-                    let target = if f.locals.is_undef() { f.globals.clone() } else { f.locals.clone() };
+                    let target = if f.locals.is_undef() {
+                        f.globals.clone()
+                    } else {
+                        f.locals.clone()
+                    };
                     if let Some(d) = target.downcast::<DictObj>()
                         && crate::runtime::attr::dict_get_str(d, "__annotations__").is_none()
                     {
-                        crate::runtime::attr::dict_set_str(d, "__annotations__", object::alloc(&types().dict, DictObj::default()));
+                        crate::runtime::attr::dict_set_str(
+                            d,
+                            "__annotations__",
+                            object::alloc(&types().dict, DictObj::default()),
+                        );
                     }
                     Ok(())
                 }
@@ -186,7 +211,11 @@ impl Vm {
                 }
                 Op::DELETE_DEREF => {
                     let i = code.varnames.len() + arg as usize;
-                    f.fast[i].downcast::<CellObj>().expect("cell").v.set(Value::UNDEF);
+                    f.fast[i]
+                        .downcast::<CellObj>()
+                        .expect("cell")
+                        .v
+                        .set(Value::UNDEF);
                     Ok(())
                 }
                 Op::LOAD_CLOSURE => {
@@ -208,7 +237,10 @@ impl Vm {
                             f.stack.push(v);
                             Ok(())
                         }
-                        None => Err(exc::name_error(format!("name '{}' is not defined", as_str(name).unwrap_or("?")))),
+                        None => Err(exc::name_error(format!(
+                            "name '{}' is not defined",
+                            as_str(name).unwrap_or("?")
+                        ))),
                     }
                 }
                 Op::STORE_GLOBAL => {
@@ -221,28 +253,43 @@ impl Vm {
                 Op::DELETE_GLOBAL => {
                     let name = &code.names[arg as usize];
                     let d = f.globals.downcast::<DictObj>().unwrap();
-                    match d.remove(name, crate::runtime::str::hash_of(name), &mut |a, b| Ok(a.is(b))) {
+                    match d.remove(name, crate::runtime::str::hash_of(name), &mut |a, b| {
+                        Ok(a.is(b))
+                    }) {
                         Ok(Some(_)) => Ok(()),
-                        _ => Err(exc::name_error(format!("name '{}' is not defined", as_str(name).unwrap_or("?")))),
+                        _ => Err(exc::name_error(format!(
+                            "name '{}' is not defined",
+                            as_str(name).unwrap_or("?")
+                        ))),
                     }
                 }
                 Op::LOAD_NAME => {
                     let name = &code.names[arg as usize];
                     let h = crate::runtime::str::hash_of(name);
-                    let local = f.locals.downcast::<DictObj>().and_then(|d| d.get_fast(name, h));
+                    let local = f
+                        .locals
+                        .downcast::<DictObj>()
+                        .and_then(|d| d.get_fast(name, h));
                     match local.or_else(|| self.load_global(&f.globals, name)) {
                         Some(v) => {
                             f.stack.push(v);
                             Ok(())
                         }
-                        None => Err(exc::name_error(format!("name '{}' is not defined", as_str(name).unwrap_or("?")))),
+                        None => Err(exc::name_error(format!(
+                            "name '{}' is not defined",
+                            as_str(name).unwrap_or("?")
+                        ))),
                     }
                 }
                 Op::STORE_NAME => {
                     let v = pop!(f);
                     let name = code.names[arg as usize].clone();
                     let h = crate::runtime::str::hash_of(&name);
-                    let target = if f.locals.is_undef() { f.globals.clone() } else { f.locals.clone() };
+                    let target = if f.locals.is_undef() {
+                        f.globals.clone()
+                    } else {
+                        f.locals.clone()
+                    };
                     match target.downcast::<DictObj>() {
                         Some(d) => {
                             d.insert_fast(name, h, v);
@@ -254,10 +301,20 @@ impl Vm {
                 Op::DELETE_NAME => {
                     let name = &code.names[arg as usize];
                     let h = crate::runtime::str::hash_of(name);
-                    let target = if f.locals.is_undef() { f.globals.clone() } else { f.locals.clone() };
-                    match target.downcast::<DictObj>().map(|d| d.remove(name, h, &mut |a, b| Ok(a.is(b)))) {
+                    let target = if f.locals.is_undef() {
+                        f.globals.clone()
+                    } else {
+                        f.locals.clone()
+                    };
+                    match target
+                        .downcast::<DictObj>()
+                        .map(|d| d.remove(name, h, &mut |a, b| Ok(a.is(b))))
+                    {
                         Some(Ok(Some(_))) => Ok(()),
-                        _ => Err(exc::name_error(format!("name '{}' is not defined", as_str(name).unwrap_or("?")))),
+                        _ => Err(exc::name_error(format!(
+                            "name '{}' is not defined",
+                            as_str(name).unwrap_or("?")
+                        ))),
                     }
                 }
                 Op::LOAD_ATTR => {
@@ -380,7 +437,11 @@ impl Vm {
                             let t = tuple::items(&c).unwrap();
                             let n = t.len() as i64;
                             let j = if i < 0 { i + n } else { i };
-                            if j >= 0 { t.get(j as usize).cloned() } else { None }
+                            if j >= 0 {
+                                t.get(j as usize).cloned()
+                            } else {
+                                None
+                            }
                         } else {
                             None
                         };
@@ -412,7 +473,10 @@ impl Vm {
                     let step = if arg == 3 { pop!(f) } else { Value::NONE };
                     let stop = pop!(f);
                     let start = pop!(f);
-                    f.stack.push(object::alloc(&types().slice, object::SliceObj { start, stop, step }));
+                    f.stack.push(object::alloc(
+                        &types().slice,
+                        object::SliceObj { start, stop, step },
+                    ));
                     Ok(())
                 }
                 Op::BUILD_TUPLE => {
@@ -437,7 +501,10 @@ impl Vm {
                 }
                 Op::BUILD_MAP => {
                     let items = f.stack.split_off(f.stack.len() - 2 * arg as usize);
-                    let d = object::alloc(&types().dict, DictObj::new(object::DictTable::with_capacity(arg as usize)));
+                    let d = object::alloc(
+                        &types().dict,
+                        DictObj::new(object::DictTable::with_capacity(arg as usize)),
+                    );
                     let mut it = items.into_iter();
                     let mut r = Ok(());
                     while let (Some(k), Some(v)) = (it.next(), it.next()) {
@@ -461,7 +528,10 @@ impl Vm {
                 Op::LIST_APPEND => {
                     let v = pop!(f);
                     let n = f.stack.len();
-                    f.stack[n - arg as usize].downcast::<ListObj>().expect("list").push(v);
+                    f.stack[n - arg as usize]
+                        .downcast::<ListObj>()
+                        .expect("list")
+                        .push(v);
                     Ok(())
                 }
                 Op::SET_ADD => {
@@ -483,7 +553,9 @@ impl Vm {
                     let l = f.stack[n - arg as usize].clone();
                     match self.collect(&it) {
                         Ok(items) => {
-                            l.downcast::<ListObj>().expect("list").with(|v| v.extend(items));
+                            l.downcast::<ListObj>()
+                                .expect("list")
+                                .with(|v| v.extend(items));
                             Ok(())
                         }
                         Err(e) => Err(e),
@@ -514,7 +586,11 @@ impl Vm {
                     Ok(())
                 }
                 Op::FORMAT_VALUE => {
-                    let spec = if arg & bc::fmtval::HAVE_SPEC != 0 { Some(pop!(f)) } else { None };
+                    let spec = if arg & bc::fmtval::HAVE_SPEC != 0 {
+                        Some(pop!(f))
+                    } else {
+                        None
+                    };
                     let v = pop!(f);
                     match self.format_value(v, arg & 3, spec) {
                         Ok(s) => {
@@ -650,7 +726,11 @@ impl Vm {
                     Ok(())
                 }
                 Op::CALL | Op::CALL_KW => {
-                    let kwnames = if op == Op::CALL_KW { Some(pop!(f)) } else { None };
+                    let kwnames = if op == Op::CALL_KW {
+                        Some(pop!(f))
+                    } else {
+                        None
+                    };
                     match self.op_call(&mut f, arg as usize, kwnames) {
                         Ok(CallDone::Value(v)) => {
                             f.stack.push(v);
@@ -690,7 +770,10 @@ impl Vm {
                     let mut v = pop!(f);
                     if !f.init_self.is_undef() {
                         if !v.is_none() {
-                            break 'ret Err(exc::type_error(format!("__init__() should return None, not '{}'", crate::runtime::type_name(&v))));
+                            break 'ret Err(exc::type_error(format!(
+                                "__init__() should return None, not '{}'",
+                                crate::runtime::type_name(&v)
+                            )));
                         }
                         v = std::mem::take(&mut f.init_self);
                     }
@@ -781,7 +864,9 @@ impl Vm {
                     let tb = match e.downcast::<ExcObj>().map(|x| x.traceback()) {
                         Some(tb) if !tb.is_empty() => {
                             let last = tb.last().unwrap();
-                            crate::runtime::class::traceback_object(last.code.line_at(last.ip as usize))
+                            crate::runtime::class::traceback_object(
+                                last.code.line_at(last.ip as usize),
+                            )
                         }
                         _ => Value::NONE,
                     };
@@ -796,7 +881,10 @@ impl Vm {
                 Op::LOAD_BUILD_CLASS => {
                     let b = self.builtins.downcast::<DictObj>().unwrap();
                     let name = crate::runtime::str::intern("__build_class__");
-                    f.stack.push(b.get_fast(&name, crate::runtime::str::hash_of(&name)).unwrap());
+                    f.stack.push(
+                        b.get_fast(&name, crate::runtime::str::hash_of(&name))
+                            .unwrap(),
+                    );
                     Ok(())
                 }
                 Op::LOAD_ASSERTION_ERROR => {
@@ -824,9 +912,19 @@ impl Vm {
                             Ok(())
                         }
                         Err(_) => {
-                            let mname = self.getattr(&m, &crate::runtime::str::intern("__name__")).ok();
-                            let mname = mname.as_ref().and_then(|v| as_str(v)).unwrap_or("?").to_string();
-                            Err(exc::import_error(format!("cannot import name '{}' from '{}' (unknown location)", as_str(name).unwrap_or("?"), mname)))
+                            let mname = self
+                                .getattr(&m, &crate::runtime::str::intern("__name__"))
+                                .ok();
+                            let mname = mname
+                                .as_ref()
+                                .and_then(|v| as_str(v))
+                                .unwrap_or("?")
+                                .to_string();
+                            Err(exc::import_error(format!(
+                                "cannot import name '{}' from '{}' (unknown location)",
+                                as_str(name).unwrap_or("?"),
+                                mname
+                            )))
                         }
                     }
                 }
@@ -844,7 +942,10 @@ impl Vm {
                 }
                 loop {
                     if add_tb && let Some(x) = e.0.downcast::<ExcObj>() {
-                        x.push_tb(TbEntry { code: f.code.clone(), ip: f.lasti as u32 });
+                        x.push_tb(TbEntry {
+                            code: f.code.clone(),
+                            ip: f.lasti as u32,
+                        });
                     }
                     add_tb = true;
                     if let Some(h) = f.code.handler_for(f.lasti as u32).copied() {
@@ -857,7 +958,9 @@ impl Vm {
                         break;
                     }
                     if self.frames.len() == base {
-                        self.state.frame.store(saved_state, std::sync::atomic::Ordering::Relaxed);
+                        self.state
+                            .frame
+                            .store(saved_state, std::sync::atomic::Ordering::Relaxed);
                         return (Err(e), f);
                     }
                     let caller = self.frames.pop().unwrap();
@@ -870,7 +973,9 @@ impl Vm {
                 }
             }
         };
-        self.state.frame.store(saved_state, std::sync::atomic::Ordering::Relaxed);
+        self.state
+            .frame
+            .store(saved_state, std::sync::atomic::Ordering::Relaxed);
         (r, f)
     }
 
@@ -880,14 +985,18 @@ impl Vm {
         if self.handled.is_none() || self.handled.is(e) {
             return;
         }
-        let Some(x) = e.downcast::<ExcObj>() else { return };
+        let Some(x) = e.downcast::<ExcObj>() else {
+            return;
+        };
         if !x.context.get().is_none() {
             return;
         }
         // Avoid cycles: the handled exception must not already chain to `e`.
         let mut c = self.handled.clone();
         for _ in 0..100 {
-            let Some(cx) = c.downcast::<ExcObj>() else { break };
+            let Some(cx) = c.downcast::<ExcObj>() else {
+                break;
+            };
             let next = cx.context.get();
             if next.is(e) {
                 cx.context.set(Value::NONE);
@@ -903,13 +1012,25 @@ impl Vm {
 
     fn unbound_local(&self, code: &crate::code::Code, i: usize) -> PyErr {
         let name = as_str(&code.varnames[i]).unwrap_or("?");
-        exc::unbound_local_error(format!("cannot access local variable '{name}' where it is not associated with a value"))
+        exc::unbound_local_error(format!(
+            "cannot access local variable '{name}' where it is not associated with a value"
+        ))
     }
 
-    fn op_load_deref(&mut self, f: &mut Frame, code: &crate::code::Code, op: Op, arg: u32) -> PyResult<()> {
+    fn op_load_deref(
+        &mut self,
+        f: &mut Frame,
+        code: &crate::code::Code,
+        op: Op,
+        arg: u32,
+    ) -> PyResult<()> {
         let i = code.varnames.len() + arg as usize;
         if op == Op::LOAD_CLASSDEREF {
-            let name = if (arg as usize) < code.cellvars.len() { &code.cellvars[arg as usize] } else { &code.freevars[arg as usize - code.cellvars.len()] };
+            let name = if (arg as usize) < code.cellvars.len() {
+                &code.cellvars[arg as usize]
+            } else {
+                &code.freevars[arg as usize - code.cellvars.len()]
+            };
             if let Some(d) = f.locals.downcast::<DictObj>()
                 && let Some(v) = d.get_fast(name, crate::runtime::str::hash_of(name))
             {
@@ -921,12 +1042,20 @@ impl Vm {
         if v.is_undef() {
             let ncell = code.cellvars.len();
             let a = arg as usize;
-            let name = if a < ncell { &code.cellvars[a] } else { &code.freevars[a - ncell] };
+            let name = if a < ncell {
+                &code.cellvars[a]
+            } else {
+                &code.freevars[a - ncell]
+            };
             let name = as_str(name).unwrap_or("?");
             return Err(if a < ncell {
-                exc::unbound_local_error(format!("cannot access local variable '{name}' where it is not associated with a value"))
+                exc::unbound_local_error(format!(
+                    "cannot access local variable '{name}' where it is not associated with a value"
+                ))
             } else {
-                exc::name_error(format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"))
+                exc::name_error(format!(
+                    "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
+                ))
             });
         }
         f.stack.push(v);
@@ -938,19 +1067,34 @@ impl Vm {
     /// A globals hit needs only the entry's key to still be `name`; a builtins hit also needs
     /// the globals version unchanged (no global of that name appeared since). Misses fill it.
     #[inline]
-    fn load_global_cached(&self, globals: &Value, name: &Value, cache: (&std::cell::Cell<u32>, &std::cell::Cell<u32>)) -> Option<Value> {
+    fn load_global_cached(
+        &self,
+        globals: &Value,
+        name: &Value,
+        cache: (&std::cell::Cell<u32>, &std::cell::Cell<u32>),
+    ) -> Option<Value> {
         let g = globals.downcast::<DictObj>()?;
         let w = cache.1.get();
         if w != 0 {
             let idx = ((w >> 1) - 1) as usize;
             if w & 1 == 0 {
-                let v = g.with(|t| t.entries().get(idx).filter(|e| e.key.is(name)).map(|e| e.value.clone()));
+                let v = g.with(|t| {
+                    t.entries()
+                        .get(idx)
+                        .filter(|e| e.key.is(name))
+                        .map(|e| e.value.clone())
+                });
                 if v.is_some() {
                     return v;
                 }
             } else if g.with(|t| t.version as u32) == cache.0.get() {
                 let b = self.builtins.downcast::<DictObj>()?;
-                let v = b.with(|t| t.entries().get(idx).filter(|e| e.key.is(name)).map(|e| e.value.clone()));
+                let v = b.with(|t| {
+                    t.entries()
+                        .get(idx)
+                        .filter(|e| e.key.is(name))
+                        .map(|e| e.value.clone())
+                });
                 if v.is_some() {
                     return v;
                 }
@@ -973,19 +1117,40 @@ impl Vm {
     #[inline]
     pub(crate) fn load_global(&self, globals: &Value, name: &Value) -> Option<Value> {
         let h = crate::runtime::str::hash_of(name);
-        if let Some(v) = globals.downcast::<DictObj>().and_then(|d| d.get_str(name, h)) {
+        if let Some(v) = globals
+            .downcast::<DictObj>()
+            .and_then(|d| d.get_str(name, h))
+        {
             return Some(v);
         }
-        self.builtins.downcast::<DictObj>().and_then(|d| d.get_str(name, h))
+        self.builtins
+            .downcast::<DictObj>()
+            .and_then(|d| d.get_str(name, h))
     }
 
     fn op_make_function(&mut self, f: &mut Frame, flags: u32) {
         let codev = pop!(f);
-        let closure = if flags & bc::MF_CLOSURE != 0 { pop!(f) } else { Value::UNDEF };
+        let closure = if flags & bc::MF_CLOSURE != 0 {
+            pop!(f)
+        } else {
+            Value::UNDEF
+        };
         let annotations = if flags & 4 != 0 { Some(pop!(f)) } else { None };
-        let kwdefaults = if flags & bc::MF_KWDEFAULTS != 0 { pop!(f) } else { Value::UNDEF };
-        let defaults = if flags & bc::MF_DEFAULTS != 0 { pop!(f) } else { Value::UNDEF };
-        let code = codev.downcast::<object::CodeObj>().expect("code").code.clone();
+        let kwdefaults = if flags & bc::MF_KWDEFAULTS != 0 {
+            pop!(f)
+        } else {
+            Value::UNDEF
+        };
+        let defaults = if flags & bc::MF_DEFAULTS != 0 {
+            pop!(f)
+        } else {
+            Value::UNDEF
+        };
+        let code = codev
+            .downcast::<object::CodeObj>()
+            .expect("code")
+            .code
+            .clone();
         let module = f.globals.downcast::<DictObj>().and_then(|d| {
             let n = crate::runtime::str::intern("__name__");
             d.get_fast(&n, crate::runtime::str::hash_of(&n))
@@ -1008,7 +1173,11 @@ impl Vm {
         if let Some(ann) = annotations {
             // Kept in the function's attribute dict, where `f.__annotations__` finds it.
             if let Some(d) = crate::runtime::attr::instance_dict(&func) {
-                crate::runtime::attr::dict_set_str(d.downcast::<DictObj>().unwrap(), "__annotations__", ann);
+                crate::runtime::attr::dict_set_str(
+                    d.downcast::<DictObj>().unwrap(),
+                    "__annotations__",
+                    ann,
+                );
             }
         }
         f.stack.push(func);
@@ -1084,7 +1253,9 @@ impl Vm {
         }
         match t.downcast::<ClassObj>() {
             Some(c) if c.has(object::CLS_EXCEPTION) => Ok(exc::matches(e, t)),
-            _ => Err(exc::type_error("catching classes that do not inherit from BaseException is not allowed")),
+            _ => Err(exc::type_error(
+                "catching classes that do not inherit from BaseException is not allowed",
+            )),
         }
     }
 
@@ -1092,7 +1263,10 @@ impl Vm {
         let enter_name = crate::runtime::str::intern("__enter__");
         let exit_name = crate::runtime::str::intern("__exit__");
         let enter = self.lookup_special(mgr, &enter_name).ok_or_else(|| {
-            exc::type_error(format!("'{}' object does not support the context manager protocol", crate::runtime::type_name(mgr)))
+            exc::type_error(format!(
+                "'{}' object does not support the context manager protocol",
+                crate::runtime::type_name(mgr)
+            ))
         })?;
         let exit = self.lookup_special(mgr, &exit_name).ok_or_else(|| {
             exc::type_error(format!("'{}' object does not support the context manager protocol (missed __exit__ method)", crate::runtime::type_name(mgr)))
@@ -1103,7 +1277,11 @@ impl Vm {
     }
 
     fn new_set(&mut self, items: Vec<Value>, frozen: bool) -> PyResult<Value> {
-        let cls = if frozen { &types().frozenset } else { &types().set };
+        let cls = if frozen {
+            &types().frozenset
+        } else {
+            &types().set
+        };
         let s = object::alloc(cls, SetObj::new(frozen));
         for v in items {
             self.set_add(&s, v)?;
@@ -1144,10 +1322,12 @@ impl Vm {
             if let Some(e) = throw {
                 return Err(e);
             }
-            return Ok(FrameExit::Return(Value::NONE)).and_then(|_| Err(exc::stop_iteration(Value::NONE))).or_else(|e| {
-                let _ = e;
-                Ok(FrameExit::Return(Value::NONE))
-            });
+            return Ok(FrameExit::Return(Value::NONE))
+                .and_then(|_| Err(exc::stop_iteration(Value::NONE)))
+                .or_else(|e| {
+                    let _ = e;
+                    Ok(FrameExit::Return(Value::NONE))
+                });
         };
         let fresh = g_obj.fresh.replace(false);
         if let Some(e) = throw {
@@ -1167,7 +1347,9 @@ impl Vm {
         } else if !v.is_none() {
             g_obj.put_frame(frame);
             g_obj.fresh.set(true);
-            return Err(exc::type_error("can't send non-None value to a just-started generator"));
+            return Err(exc::type_error(
+                "can't send non-None value to a just-started generator",
+            ));
         }
         g_obj.running.set(true);
         if self.depth >= self.recursion_limit {
@@ -1176,7 +1358,11 @@ impl Vm {
             return Err(exc::recursion_error("maximum recursion depth exceeded"));
         }
         self.depth += 1;
-        let (r, frame) = if std::mem::take(&mut self.pending_throw) { self.run_frame_throw(frame) } else { self.run_frame(frame) };
+        let (r, frame) = if std::mem::take(&mut self.pending_throw) {
+            self.run_frame_throw(frame)
+        } else {
+            self.run_frame(frame)
+        };
         self.depth -= 1;
         g_obj.running.set(false);
         match r {
@@ -1210,7 +1396,10 @@ impl Vm {
         let e = frame.stack.pop().unwrap();
         // Find a handler covering the yield; if none, the exception leaves the generator.
         if let Some(x) = e.downcast::<ExcObj>() {
-            x.push_tb(TbEntry { code: frame.code.clone(), ip: frame.lasti as u32 });
+            x.push_tb(TbEntry {
+                code: frame.code.clone(),
+                ip: frame.lasti as u32,
+            });
         }
         match frame.code.handler_for(frame.lasti as u32).copied() {
             Some(h) => {
@@ -1246,16 +1435,26 @@ impl Vm {
             }
             return Err(unpack_count_error(items.len(), n));
         }
-        let it = self.get_iter(seq).map_err(|_| exc::type_error(format!("cannot unpack non-iterable {} object", crate::runtime::type_name(seq))))?;
+        let it = self.get_iter(seq).map_err(|_| {
+            exc::type_error(format!(
+                "cannot unpack non-iterable {} object",
+                crate::runtime::type_name(seq)
+            ))
+        })?;
         let mut out = Vec::with_capacity(n);
         while let Some(v) = self.next(&it)? {
             if out.len() == n {
-                return Err(exc::value_error(format!("too many values to unpack (expected {n})")));
+                return Err(exc::value_error(format!(
+                    "too many values to unpack (expected {n})"
+                )));
             }
             out.push(v);
         }
         if out.len() < n {
-            return Err(exc::value_error(format!("not enough values to unpack (expected {n}, got {})", out.len())));
+            return Err(exc::value_error(format!(
+                "not enough values to unpack (expected {n}, got {})",
+                out.len()
+            )));
         }
         Ok(out)
     }
@@ -1263,24 +1462,37 @@ impl Vm {
     fn unpack_ex(&mut self, seq: &Value, before: usize, after: usize) -> PyResult<Vec<Value>> {
         let items = self.collect(seq).map_err(|e| {
             if exc::matches(&e.0, &types().type_error) {
-                exc::type_error(format!("cannot unpack non-iterable {} object", crate::runtime::type_name(seq)))
+                exc::type_error(format!(
+                    "cannot unpack non-iterable {} object",
+                    crate::runtime::type_name(seq)
+                ))
             } else {
                 e
             }
         })?;
         if items.len() < before + after {
-            return Err(exc::value_error(format!("not enough values to unpack (expected at least {}, got {})", before + after, items.len())));
+            return Err(exc::value_error(format!(
+                "not enough values to unpack (expected at least {}, got {})",
+                before + after,
+                items.len()
+            )));
         }
         let mut out = Vec::with_capacity(before + after + 1);
         out.extend_from_slice(&items[..before]);
-        out.push(crate::runtime::list::new(items[before..items.len() - after].to_vec()));
+        out.push(crate::runtime::list::new(
+            items[before..items.len() - after].to_vec(),
+        ));
         out.extend_from_slice(&items[items.len() - after..]);
         Ok(out)
     }
 
     fn import_star(&mut self, m: &Value, f: &Frame) -> PyResult<()> {
         let md = self.getattr(m, &crate::runtime::str::intern("__dict__"))?;
-        let target = if f.locals.is_undef() { f.globals.clone() } else { f.locals.clone() };
+        let target = if f.locals.is_undef() {
+            f.globals.clone()
+        } else {
+            f.locals.clone()
+        };
         let d = md.downcast::<DictObj>().unwrap();
         for (k, v) in d.items() {
             if as_str(&k).is_some_and(|s| !s.starts_with('_')) {
@@ -1306,10 +1518,18 @@ fn fast_binop(a: &Value, b: &Value, op: u32) -> Option<Value> {
             XOR => x ^ y,
             _ => return None,
         };
-        return if Value::fits_small(r) { Some(Value::small_int(r)) } else { None };
+        return if Value::fits_small(r) {
+            Some(Value::small_int(r))
+        } else {
+            None
+        };
     }
-    let x = a.as_float().or_else(|| a.as_small_int().map(|i| i as f64))?;
-    let y = b.as_float().or_else(|| b.as_small_int().map(|i| i as f64))?;
+    let x = a
+        .as_float()
+        .or_else(|| a.as_small_int().map(|i| i as f64))?;
+    let y = b
+        .as_float()
+        .or_else(|| b.as_small_int().map(|i| i as f64))?;
     if !a.is_float() && !b.is_float() {
         return None;
     }
@@ -1353,7 +1573,9 @@ fn unpack_count_error(got: usize, n: usize) -> PyErr {
     if got > n {
         exc::value_error(format!("too many values to unpack (expected {n})"))
     } else {
-        exc::value_error(format!("not enough values to unpack (expected {n}, got {got})"))
+        exc::value_error(format!(
+            "not enough values to unpack (expected {n}, got {got})"
+        ))
     }
 }
 
@@ -1361,7 +1583,9 @@ fn unpack_count_error(got: usize, n: usize) -> PyErr {
 pub(crate) fn stop_value(e: &Value) -> Value {
     let x = e.downcast::<ExcObj>().unwrap();
     let args = x.args.get();
-    tuple::items(&args).and_then(|a| a.first().cloned()).unwrap_or(Value::NONE)
+    tuple::items(&args)
+        .and_then(|a| a.first().cloned())
+        .unwrap_or(Value::NONE)
 }
 
 #[allow(dead_code)]

@@ -38,7 +38,17 @@ impl Frame {
         let mut fast = Vec::with_capacity(n);
         fast.resize_with(n, Value::default);
         let stack = ValueStack(Vec::with_capacity(code.max_stack as usize + 1));
-        Frame { code, func, globals, locals, fast, stack, ip: 0, lasti: 0, init_self: Value::UNDEF }
+        Frame {
+            code,
+            func,
+            globals,
+            locals,
+            fast,
+            stack,
+            ip: 0,
+            lasti: 0,
+            init_self: Value::UNDEF,
+        }
     }
 
     /// Reinitialises a pooled frame for `code`.

@@ -133,12 +133,24 @@ impl ObjData for FuncObj {
     const TRACKED: bool = true;
     fn traverse(&self, f: &mut dyn FnMut(&Value)) {
         f(&self.globals);
-        for s in [&self.defaults, &self.kwdefaults, &self.closure, &self.dict, &self.doc] {
+        for s in [
+            &self.defaults,
+            &self.kwdefaults,
+            &self.closure,
+            &self.dict,
+            &self.doc,
+        ] {
             s.visit(f);
         }
     }
     fn clear(&self) {
-        for s in [&self.defaults, &self.kwdefaults, &self.closure, &self.dict, &self.doc] {
+        for s in [
+            &self.defaults,
+            &self.kwdefaults,
+            &self.closure,
+            &self.dict,
+            &self.doc,
+        ] {
             s.take();
         }
     }
@@ -447,7 +459,12 @@ impl ObjData for RangeObj {
 impl RangeObj {
     /// A range of i64 bounds whose length fits an i64.
     pub fn new(start: i64, stop: i64, step: i64) -> RangeObj {
-        RangeObj { start, stop, step, big: None }
+        RangeObj {
+            start,
+            stop,
+            step,
+            big: None,
+        }
     }
     /// A range of arbitrary int bounds (`step` non-zero): small when everything fits an i64.
     pub fn from_bigints(start: BigInt, stop: BigInt, step: BigInt) -> RangeObj {
@@ -457,7 +474,12 @@ impl RangeObj {
         {
             return RangeObj::new(a, b, c);
         }
-        RangeObj { start: 0, stop: 0, step: 1, big: Some(Box::new([start, stop, step])) }
+        RangeObj {
+            start: 0,
+            stop: 0,
+            step: 1,
+            big: Some(Box::new([start, stop, step])),
+        }
     }
     /// Start, stop and step as big ints.
     pub fn bounds(&self) -> (BigInt, BigInt, BigInt) {
@@ -548,11 +570,20 @@ pub enum IterState {
     /// Over a range.
     Range { cur: i64, stop: i64, step: i64 },
     /// Over a range with big-int bounds (next value, step, items left).
-    BigRange { cur: BigInt, step: BigInt, left: BigInt },
+    BigRange {
+        cur: BigInt,
+        step: BigInt,
+        left: BigInt,
+    },
     /// Over a str's characters (byte offset).
     Str { s: Value, pos: usize },
     /// Over a dict's keys / values / items (entry index, expected size).
-    Dict { d: Value, idx: usize, what: DictIterKind, len: usize },
+    Dict {
+        d: Value,
+        idx: usize,
+        what: DictIterKind,
+        len: usize,
+    },
     /// Over a set (slot index, expected size).
     Set { s: Value, idx: usize, len: usize },
     /// Over a deque (snapshot).
@@ -574,13 +605,29 @@ pub enum IterState {
     /// `itertools.count`.
     Count { cur: Value, step: Value },
     /// `itertools.islice`.
-    Islice { it: Value, next: i64, stop: Option<i64>, step: i64, pos: i64, done: bool },
+    Islice {
+        it: Value,
+        next: i64,
+        stop: Option<i64>,
+        step: i64,
+        pos: i64,
+        done: bool,
+    },
     /// `itertools.chain`.
     Chain { its: Value, cur: Value },
     /// `itertools.repeat`.
     Repeat { v: Value, left: Option<i64> },
     /// `itertools.permutations` / `combinations` / `product`: index vectors over a pool.
-    Combinatoric { pool: Vec<Value>, kind: CombKind, indices: Vec<usize>, cycles: Vec<usize>, r: usize, first: bool, done: bool, pools: Vec<Vec<Value>> },
+    Combinatoric {
+        pool: Vec<Value>,
+        kind: CombKind,
+        indices: Vec<usize>,
+        cycles: Vec<usize>,
+        r: usize,
+        first: bool,
+        done: bool,
+        pools: Vec<Vec<Value>>,
+    },
     /// Finished.
     Done,
 }
@@ -610,7 +657,9 @@ pub enum CombKind {
 impl IterState {
     fn visit(&self, f: &mut dyn FnMut(&Value)) {
         match self {
-            IterState::List { seq, .. } | IterState::Tuple { seq, .. } | IterState::Reversed { seq, .. } => f(seq),
+            IterState::List { seq, .. }
+            | IterState::Tuple { seq, .. }
+            | IterState::Reversed { seq, .. } => f(seq),
             IterState::SeqIter { seq, .. } => f(seq),
             IterState::Str { s, .. } | IterState::Set { s, .. } => f(s),
             IterState::Dict { d, .. } => f(d),
@@ -685,7 +734,9 @@ impl ObjData for PropertyObj {
     const KIND: Kind = Kind::Property;
     const TRACKED: bool = true;
     fn traverse(&self, f: &mut dyn FnMut(&Value)) {
-        [&self.fget, &self.fset, &self.fdel, &self.doc].into_iter().for_each(f)
+        [&self.fget, &self.fset, &self.fdel, &self.doc]
+            .into_iter()
+            .for_each(f)
     }
 }
 
@@ -728,7 +779,9 @@ impl ObjData for SuperObj {
     const KIND: Kind = Kind::Super;
     const TRACKED: bool = true;
     fn traverse(&self, f: &mut dyn FnMut(&Value)) {
-        [&self.cls, &self.obj, &self.obj_type].into_iter().for_each(f)
+        [&self.cls, &self.obj, &self.obj_type]
+            .into_iter()
+            .for_each(f)
     }
 }
 

@@ -41,7 +41,12 @@ enum Probe {
     /// The key is absent; an insertion goes to this index slot.
     Missing(usize),
     /// An entry with an equal hash whose key needs Python equality; resume state follows.
-    Ask { entry: usize, slot: usize, perturb: u64, free: usize },
+    Ask {
+        entry: usize,
+        slot: usize,
+        perturb: u64,
+        free: usize,
+    },
 }
 
 /// Equality that needs no Python code, or `None` when it does.
@@ -72,7 +77,9 @@ pub fn fast_eq(a: &Value, b: &Value) -> Option<bool> {
     }
     let a_str = a.downcast::<StrObj>().is_some();
     let b_str = b.downcast::<StrObj>().is_some();
-    if (a_str && (b_str || num(b).is_some() || b.is_none())) || (b_str && (num(a).is_some() || a.is_none())) {
+    if (a_str && (b_str || num(b).is_some() || b.is_none()))
+        || (b_str && (num(a).is_some() || a.is_none()))
+    {
         return Some(false);
     }
     if a.is_none() || b.is_none() {
@@ -139,7 +146,14 @@ impl DictTable {
         self.entries.len()
     }
 
-    fn probe(&self, hash: i64, key: &Value, mut slot: usize, mut perturb: u64, mut free: usize) -> Probe {
+    fn probe(
+        &self,
+        hash: i64,
+        key: &Value,
+        mut slot: usize,
+        mut perturb: u64,
+        mut free: usize,
+    ) -> Probe {
         let mask = self.indices.len() - 1;
         loop {
             match self.indices[slot] {
@@ -161,7 +175,12 @@ impl DictTable {
                             None => {
                                 perturb >>= 5;
                                 let next = (slot * 5 + 1 + perturb as usize) & mask;
-                                return Probe::Ask { entry: ix as usize, slot: next, perturb, free };
+                                return Probe::Ask {
+                                    entry: ix as usize,
+                                    slot: next,
+                                    perturb,
+                                    free,
+                                };
                             }
                         }
                     }
@@ -188,7 +207,8 @@ impl DictTable {
         self.entries.retain(|e| !e.key.is_undef());
         // Room for every entry the new index table admits (2/3 of its slots), so the
         // entry vector does not reallocate in between.
-        self.entries.reserve((size * 2 / 3).saturating_sub(self.entries.len()));
+        self.entries
+            .reserve((size * 2 / 3).saturating_sub(self.entries.len()));
         self.indices = vec![EMPTY; size];
         let mask = size - 1;
         for (i, e) in self.entries.iter().enumerate() {
@@ -376,7 +396,11 @@ pub type KeyEq<'a> = &'a mut dyn FnMut(&Value, &Value) -> PyResult<bool>;
 impl DictObj {
     /// A dict over `table`.
     pub fn new(table: DictTable) -> DictObj {
-        DictObj { table: UnsafeCell::new(table), dict: Slot::default(), default_factory: Slot::default() }
+        DictObj {
+            table: UnsafeCell::new(table),
+            dict: Slot::default(),
+            default_factory: Slot::default(),
+        }
     }
 
     /// Runs `f` on the table. `f` must not run Python code.
@@ -413,7 +437,12 @@ impl DictObj {
                     None => return Ok(Err(usize::MAX)),
                     Some(Probe::Found(i)) => return Ok(Ok(i)),
                     Some(Probe::Missing(s)) => return Ok(Err(s)),
-                    Some(Probe::Ask { entry, slot, perturb, free }) => {
+                    Some(Probe::Ask {
+                        entry,
+                        slot,
+                        perturb,
+                        free,
+                    }) => {
                         let other = self.with(|t| t.entries[entry].key.clone());
                         let same = eq(&other, key)?;
                         if self.with(|t| t.version) != version {
@@ -502,7 +531,13 @@ impl DictObj {
     /// (key, value, hash) of entry position `i`, if live.
     pub fn entry_at(&self, i: usize) -> Option<(Value, Value, i64)> {
         self.with(|t| {
-            t.entries.get(i).and_then(|e| if e.key.is_undef() { None } else { Some((e.key.clone(), e.value.clone(), e.hash)) })
+            t.entries.get(i).and_then(|e| {
+                if e.key.is_undef() {
+                    None
+                } else {
+                    Some((e.key.clone(), e.value.clone(), e.hash))
+                }
+            })
         })
     }
 

@@ -149,7 +149,10 @@ pub fn collect() -> usize {
                 }
             });
         }
-        objs.iter().copied().filter(|&p| (*p).gc_flags.get() != REACHABLE).collect()
+        objs.iter()
+            .copied()
+            .filter(|&p| (*p).gc_flags.get() != REACHABLE)
+            .collect()
     };
     for &p in &garbage {
         incref(p);

@@ -29,7 +29,10 @@ impl ObjData for ListObj {
 impl ListObj {
     /// A list holding `items`.
     pub fn new(items: Vec<Value>) -> ListObj {
-        ListObj { items: UnsafeCell::new(items), dict: Slot::new(Value::UNDEF) }
+        ListObj {
+            items: UnsafeCell::new(items),
+            dict: Slot::new(Value::UNDEF),
+        }
     }
 
     /// Runs `f` on the vector. `f` must not run Python code (dropping values is fine:

@@ -24,7 +24,10 @@ struct SetEntry {
 
 impl SetEntry {
     fn unused() -> SetEntry {
-        SetEntry { hash: 0, key: Value::UNDEF }
+        SetEntry {
+            hash: 0,
+            key: Value::UNDEF,
+        }
     }
     fn is_unused(&self) -> bool {
         self.key.is_undef() && self.hash == 0
@@ -47,16 +50,27 @@ pub struct SetTable {
 
 impl Default for SetTable {
     fn default() -> SetTable {
-        SetTable { table: vec![SetEntry::unused(); MINSIZE], fill: 0, used: 0, finger: 0, version: 0 }
+        SetTable {
+            table: vec![SetEntry::unused(); MINSIZE],
+            fill: 0,
+            used: 0,
+            finger: 0,
+            version: 0,
+        }
     }
 }
 
 enum Look {
     Found(usize),
     /// Absent: the unused slot reached and the last dummy seen on the way.
-    Absent { unused: usize, freeslot: Option<usize> },
+    Absent {
+        unused: usize,
+        freeslot: Option<usize>,
+    },
     /// An equal hash needing Python equality at entry `at`.
-    Ask { at: usize },
+    Ask {
+        at: usize,
+    },
 }
 
 impl SetTable {
@@ -75,17 +89,30 @@ impl SetTable {
     }
 
     /// Probes for `key`; `skip_until` resumes after an `Ask` answered "unequal" at that slot.
-    fn look(&self, key: &Value, hash: i64, resume: Option<(usize, usize, u64, Option<usize>)>) -> Look {
+    fn look(
+        &self,
+        key: &Value,
+        hash: i64,
+        resume: Option<(usize, usize, u64, Option<usize>)>,
+    ) -> Look {
         let mask = self.mask();
         // State: current base index i, the offset inside the linear run, perturb, freeslot.
-        let (mut i, mut off, mut perturb, mut freeslot) = resume.unwrap_or(((hash as u64 as usize) & mask, 0, hash as u64, None));
+        let (mut i, mut off, mut perturb, mut freeslot) =
+            resume.unwrap_or(((hash as u64 as usize) & mask, 0, hash as u64, None));
         loop {
-            let probes = if i + LINEAR_PROBES <= mask { LINEAR_PROBES } else { 0 };
+            let probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
             while off <= probes {
                 let j = i + off;
                 let e = &self.table[j];
                 if e.is_unused() {
-                    return Look::Absent { unused: j, freeslot };
+                    return Look::Absent {
+                        unused: j,
+                        freeslot,
+                    };
                 }
                 if e.hash == hash && e.is_live() {
                     match fast_eq(&e.key, key) {
@@ -99,7 +126,11 @@ impl SetTable {
                 off += 1;
             }
             perturb >>= PERTURB_SHIFT;
-            i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
             off = 0;
         }
     }
@@ -122,7 +153,11 @@ impl SetTable {
                 }
             }
             perturb >>= PERTURB_SHIFT;
-            i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
         }
     }
 
@@ -146,19 +181,29 @@ impl SetTable {
 
     fn add_at(&mut self, look: Look, key: Value, hash: i64) {
         match look {
-            Look::Absent { unused, freeslot: Some(f) } => {
+            Look::Absent {
+                unused,
+                freeslot: Some(f),
+            } => {
                 let _ = unused;
                 self.table[f] = SetEntry { hash, key };
                 self.used += 1;
                 self.version += 1;
             }
-            Look::Absent { unused, freeslot: None } => {
+            Look::Absent {
+                unused,
+                freeslot: None,
+            } => {
                 self.table[unused] = SetEntry { hash, key };
                 self.fill += 1;
                 self.used += 1;
                 self.version += 1;
                 if self.fill * 5 >= self.mask() * 3 {
-                    self.resize(if self.used > 50000 { self.used * 2 } else { self.used * 4 });
+                    self.resize(if self.used > 50000 {
+                        self.used * 2
+                    } else {
+                        self.used * 4
+                    });
                 }
             }
             _ => unreachable!("add_at is called only for absent keys"),
@@ -191,13 +236,22 @@ impl SetTable {
     }
 
     /// Recomputes the probe state just after slot `at` on `key`'s probe sequence.
-    fn resume_from(&self, at: usize, _key: &Value, hash: i64) -> (usize, usize, u64, Option<usize>) {
+    fn resume_from(
+        &self,
+        at: usize,
+        _key: &Value,
+        hash: i64,
+    ) -> (usize, usize, u64, Option<usize>) {
         let mask = self.mask();
         let mut i = (hash as u64 as usize) & mask;
         let mut perturb = hash as u64;
         let mut freeslot = None;
         loop {
-            let probes = if i + LINEAR_PROBES <= mask { LINEAR_PROBES } else { 0 };
+            let probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
             for off in 0..=probes {
                 let j = i + off;
                 let e = &self.table[j];
@@ -209,7 +263,11 @@ impl SetTable {
                 }
             }
             perturb >>= PERTURB_SHIFT;
-            i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
         }
     }
 
@@ -231,7 +289,10 @@ impl SetTable {
 
     /// Live (hash, key) pairs in slot order.
     pub fn iter(&self) -> impl Iterator<Item = (i64, &Value)> {
-        self.table.iter().filter(|e| e.is_live()).map(|e| (e.hash, &e.key))
+        self.table
+            .iter()
+            .filter(|e| e.is_live())
+            .map(|e| (e.hash, &e.key))
     }
 
     /// Number of slots (for iterators that walk slot positions).
@@ -276,7 +337,10 @@ impl SetTable {
         self.fill = 0;
         self.used = 0;
         self.version += 1;
-        old.into_iter().filter(|e| e.is_live()).map(|e| e.key).collect()
+        old.into_iter()
+            .filter(|e| e.is_live())
+            .map(|e| e.key)
+            .collect()
     }
 
     /// Presizes before merging `n` more items, as `set_merge`/`set_update_internal` do.
@@ -348,7 +412,11 @@ impl ObjData for SetObj {
 impl SetObj {
     /// An empty set or frozenset.
     pub fn new(frozen: bool) -> SetObj {
-        SetObj { table: UnsafeCell::new(SetTable::default()), frozen, hash: Cell::new(-1) }
+        SetObj {
+            table: UnsafeCell::new(SetTable::default()),
+            frozen,
+            hash: Cell::new(-1),
+        }
     }
 
     /// Runs `f` on the table. `f` must not run Python code.

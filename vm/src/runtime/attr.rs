@@ -3,8 +3,9 @@
 //! builtin objects.
 
 use crate::object::{
-    self, Binding, BuiltinObj, ClassMethodObj, ClassObj, DictObj, ExcObj, FuncObj, GenObj, InstanceObj, Kind, ListObj, MethodObj,
-    ModuleObj, PropertyObj, RangeObj, SliceObj, SlotDescrObj, StaticMethodObj, SuperObj,
+    self, Binding, BuiltinObj, ClassMethodObj, ClassObj, DictObj, ExcObj, FuncObj, GenObj,
+    InstanceObj, Kind, ListObj, MethodObj, ModuleObj, PropertyObj, RangeObj, SliceObj,
+    SlotDescrObj, StaticMethodObj, SuperObj,
 };
 use crate::runtime::str::{as_str, hash_of, intern, new_str};
 use crate::runtime::{class_name, class_of, exc, tuple, type_name};
@@ -58,7 +59,12 @@ pub fn instance_dict(obj: &Value) -> Option<Value> {
         _ => return None,
     };
     if slot.is_undef() {
-        if obj.kind() == Some(Kind::Instance) && class_of(obj).downcast::<ClassObj>().unwrap().has(object::CLS_NO_DICT) {
+        if obj.kind() == Some(Kind::Instance)
+            && class_of(obj)
+                .downcast::<ClassObj>()
+                .unwrap()
+                .has(object::CLS_NO_DICT)
+        {
             return None;
         }
         slot.set(object::alloc(&types().dict, DictObj::default()));
@@ -75,7 +81,11 @@ fn existing_instance_dict(obj: &Value) -> Option<Value> {
         Kind::Function => &obj.downcast::<FuncObj>().unwrap().dict,
         _ => return None,
     };
-    if slot.is_undef() { None } else { Some(slot.get()) }
+    if slot.is_undef() {
+        None
+    } else {
+        Some(slot.get())
+    }
 }
 
 fn is_data_descr(v: &Value) -> bool {
@@ -93,10 +103,21 @@ impl Vm {
         let cache = unsafe { &mut *self.mcache.get() };
         let e = &cache[idx];
         if e.cls == cb && e.name == nb && e.epoch == self.type_epoch.get() {
-            return if e.value.is_undef() { None } else { Some(e.value.clone()) };
+            return if e.value.is_undef() {
+                None
+            } else {
+                Some(e.value.clone())
+            };
         }
         let r = self.class_lookup_uncached(cls, name);
-        cache[idx] = McEntry { cls: cb, name: nb, epoch: self.type_epoch.get(), value: r.clone().unwrap_or(Value::UNDEF), _cls: cls.clone(), _name: name.clone() };
+        cache[idx] = McEntry {
+            cls: cb,
+            name: nb,
+            epoch: self.type_epoch.get(),
+            value: r.clone().unwrap_or(Value::UNDEF),
+            _cls: cls.clone(),
+            _name: name.clone(),
+        };
         r
     }
 
@@ -131,7 +152,9 @@ impl Vm {
                 let b = d.downcast::<BuiltinObj>().unwrap();
                 match b.binding {
                     Binding::Method if b.self_.is_undef() => Ok(bind_builtin(b, obj.clone())),
-                    Binding::ClassMethod if b.self_.is_undef() => Ok(bind_builtin(b, class_of(obj))),
+                    Binding::ClassMethod if b.self_.is_undef() => {
+                        Ok(bind_builtin(b, class_of(obj)))
+                    }
                     _ => Ok(d),
                 }
             }
@@ -143,16 +166,27 @@ impl Vm {
             Some(Kind::Property) => {
                 let p = d.downcast::<PropertyObj>().unwrap();
                 if p.fget.is_none() {
-                    return Err(exc::attribute_error(format!("property of '{}' object has no getter", type_name(obj))));
+                    return Err(exc::attribute_error(format!(
+                        "property of '{}' object has no getter",
+                        type_name(obj)
+                    )));
                 }
                 let g = p.fget.clone();
                 self.call(&g, std::slice::from_ref(obj))
             }
             Some(Kind::SlotDescr) => {
                 let s = d.downcast::<SlotDescrObj>().unwrap();
-                let v = obj.downcast::<InstanceObj>().and_then(|i| i.slots.get(s.index)).map(|x| x.get()).unwrap_or(Value::UNDEF);
+                let v = obj
+                    .downcast::<InstanceObj>()
+                    .and_then(|i| i.slots.get(s.index))
+                    .map(|x| x.get())
+                    .unwrap_or(Value::UNDEF);
                 if v.is_undef() {
-                    return Err(exc::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), as_str(&s.name).unwrap_or("?"))));
+                    return Err(exc::attribute_error(format!(
+                        "'{}' object has no attribute '{}'",
+                        type_name(obj),
+                        as_str(&s.name).unwrap_or("?")
+                    )));
                 }
                 Ok(v)
             }
@@ -183,8 +217,14 @@ impl Vm {
         let hash = hash_of(name);
         // SAFETY (both blocks below): the slot holds a dict value while the instance is alive;
         // reading through a borrowed word avoids reference-count traffic.
-        let no_data_descr = !self.descr_added_late && !cls.downcast::<ClassObj>().unwrap().has(object::CLS_DATA_DESCR);
+        let no_data_descr = !self.descr_added_late
+            && !cls
+                .downcast::<ClassObj>()
+                .unwrap()
+                .has(object::CLS_DATA_DESCR);
         if no_data_descr && !inst.dict.is_undef() {
+            // SAFETY: the slot holds a dict while the instance is alive; the borrowed word is
+            // never dropped (ManuallyDrop), so no reference is released.
             let d = std::mem::ManuallyDrop::new(unsafe { Value::from_bits(inst.dict.bits()) });
             if let Some(v) = d.downcast::<DictObj>().unwrap().get_str(name, hash) {
                 return Some(v);
@@ -197,6 +237,8 @@ impl Vm {
             return None;
         }
         if !no_data_descr && !inst.dict.is_undef() {
+            // SAFETY: the slot holds a dict while the instance is alive; the borrowed word is
+            // never dropped (ManuallyDrop), so no reference is released.
             let d = std::mem::ManuallyDrop::new(unsafe { Value::from_bits(inst.dict.bits()) });
             if let Some(v) = d.downcast::<DictObj>().unwrap().get_str(name, hash) {
                 return Some(v);
@@ -204,7 +246,16 @@ impl Vm {
         }
         match descr {
             Some(d) if d.kind() == Some(Kind::Function) => Some(Vm::new_method(d, obj.clone())),
-            Some(d) if !matches!(d.kind(), Some(Kind::Builtin) | Some(Kind::ClassMethod) | Some(Kind::StaticMethod) | Some(Kind::Instance) | Some(Kind::Property)) => {
+            Some(d)
+                if !matches!(
+                    d.kind(),
+                    Some(Kind::Builtin)
+                        | Some(Kind::ClassMethod)
+                        | Some(Kind::StaticMethod)
+                        | Some(Kind::Instance)
+                        | Some(Kind::Property)
+                ) =>
+            {
                 Some(d)
             }
             _ => None,
@@ -214,7 +265,12 @@ impl Vm {
     /// Attribute store on a plain instance (no `__setattr__`, no data descriptor): `false`
     /// means "take the general path" (and `v` is handed back).
     #[inline]
-    pub(crate) fn setattr_fast(&mut self, obj: &Value, name: &Value, v: Value) -> Result<(), Value> {
+    pub(crate) fn setattr_fast(
+        &mut self,
+        obj: &Value,
+        name: &Value,
+        v: Value,
+    ) -> Result<(), Value> {
         let Some(h) = obj.header() else { return Err(v) };
         if h.kind != Kind::Instance {
             return Err(v);
@@ -231,11 +287,14 @@ impl Vm {
         }
         let inst = obj.downcast::<InstanceObj>().unwrap();
         if inst.dict.is_undef() {
-            inst.dict.set(object::alloc(&types().dict, DictObj::default()));
+            inst.dict
+                .set(object::alloc(&types().dict, DictObj::default()));
         }
         // SAFETY: as in `getattr_fast`.
         let d = std::mem::ManuallyDrop::new(unsafe { Value::from_bits(inst.dict.bits()) });
-        d.downcast::<DictObj>().unwrap().insert_fast(name.clone(), hash_of(name), v);
+        d.downcast::<DictObj>()
+            .unwrap()
+            .insert_fast(name.clone(), hash_of(name), v);
         Ok(())
     }
 
@@ -245,7 +304,12 @@ impl Vm {
             Some(Kind::Class) => return self.class_getattr(obj, name),
             Some(Kind::Module) => {
                 let m = obj.downcast::<ModuleObj>().unwrap();
-                if let Some(v) = m.dict.downcast::<DictObj>().unwrap().get_fast(name, hash_of(name)) {
+                if let Some(v) = m
+                    .dict
+                    .downcast::<DictObj>()
+                    .unwrap()
+                    .get_fast(name, hash_of(name))
+                {
                     return Ok(v);
                 }
                 if as_str(name) == Some("__dict__") {
@@ -268,12 +332,19 @@ impl Vm {
             if let Some(p) = d.downcast::<PropertyObj>()
                 && p.fget.is_none()
             {
-                return Err(exc::attribute_error(format!("property '{}' of '{}' object has no getter", as_str(name).unwrap_or("?"), type_name(obj))));
+                return Err(exc::attribute_error(format!(
+                    "property '{}' of '{}' object has no getter",
+                    as_str(name).unwrap_or("?"),
+                    type_name(obj)
+                )));
             }
             return self.bind(d.clone(), obj);
         }
         if let Some(d) = existing_instance_dict(obj)
-            && let Some(v) = d.downcast::<DictObj>().unwrap().get_fast(name, hash_of(name))
+            && let Some(v) = d
+                .downcast::<DictObj>()
+                .unwrap()
+                .get_fast(name, hash_of(name))
         {
             return Ok(v);
         }
@@ -308,8 +379,13 @@ impl Vm {
                     Ok(Vm::new_method(f, cls.clone()))
                 }
                 Some(Kind::StaticMethod) => Ok(d.downcast::<StaticMethodObj>().unwrap().f.clone()),
-                Some(Kind::Builtin) if d.downcast::<BuiltinObj>().unwrap().binding == Binding::ClassMethod => {
-                    Ok(bind_builtin(d.downcast::<BuiltinObj>().unwrap(), cls.clone()))
+                Some(Kind::Builtin)
+                    if d.downcast::<BuiltinObj>().unwrap().binding == Binding::ClassMethod =>
+                {
+                    Ok(bind_builtin(
+                        d.downcast::<BuiltinObj>().unwrap(),
+                        cls.clone(),
+                    ))
                 }
                 Some(Kind::Instance) => {
                     if let Some(get) = self.lookup_special(&d, &intern("__get__")) {
@@ -325,7 +401,9 @@ impl Vm {
             "__name__" => c.name.get(),
             "__qualname__" => c.qualname.get(),
             "__bases__" => c.bases.get(),
-            "__base__" => tuple::items(&c.bases.get()).and_then(|b| b.first().cloned()).unwrap_or(Value::NONE),
+            "__base__" => tuple::items(&c.bases.get())
+                .and_then(|b| b.first().cloned())
+                .unwrap_or(Value::NONE),
             "__mro__" => {
                 let mut m = vec![cls.clone()];
                 m.extend(c.mro());
@@ -358,28 +436,46 @@ impl Vm {
         let t = s.obj_type.downcast::<ClassObj>().unwrap();
         let mut mro = vec![s.obj_type.clone()];
         mro.extend(t.mro());
-        let start = mro.iter().position(|c| c.is(&s.cls)).map_or(mro.len(), |i| i + 1);
+        let start = mro
+            .iter()
+            .position(|c| c.is(&s.cls))
+            .map_or(mro.len(), |i| i + 1);
         let h = hash_of(name);
         for c in &mro[start..] {
             let cd = c.downcast::<ClassObj>().unwrap();
             if let Some(d) = cd.dict.downcast::<DictObj>().unwrap().get_fast(name, h) {
                 let obj = s.obj.clone();
-                if obj.is(&s.obj_type) || obj.kind() == Some(Kind::Class) && exc::is_subclass(&obj, &s.cls) && !class_of(&obj).is(&obj) {
+                if obj.is(&s.obj_type)
+                    || obj.kind() == Some(Kind::Class)
+                        && exc::is_subclass(&obj, &s.cls)
+                        && !class_of(&obj).is(&obj)
+                {
                     // super() in a classmethod: bind to the class.
                     return match d.kind() {
-                        Some(Kind::ClassMethod) => Ok(Vm::new_method(d.downcast::<ClassMethodObj>().unwrap().f.clone(), obj)),
-                        Some(Kind::StaticMethod) => Ok(d.downcast::<StaticMethodObj>().unwrap().f.clone()),
+                        Some(Kind::ClassMethod) => Ok(Vm::new_method(
+                            d.downcast::<ClassMethodObj>().unwrap().f.clone(),
+                            obj,
+                        )),
+                        Some(Kind::StaticMethod) => {
+                            Ok(d.downcast::<StaticMethodObj>().unwrap().f.clone())
+                        }
                         Some(Kind::Builtin) if as_str(name) == Some("__new__") => Ok(d),
                         _ => Ok(d),
                     };
                 }
                 return match d.kind() {
-                    Some(Kind::ClassMethod) => Ok(Vm::new_method(d.downcast::<ClassMethodObj>().unwrap().f.clone(), s.obj_type.clone())),
+                    Some(Kind::ClassMethod) => Ok(Vm::new_method(
+                        d.downcast::<ClassMethodObj>().unwrap().f.clone(),
+                        s.obj_type.clone(),
+                    )),
                     _ => self.bind(d, &obj),
                 };
             }
         }
-        Err(exc::attribute_error(format!("'super' object has no attribute '{}'", as_str(name).unwrap_or("?"))))
+        Err(exc::attribute_error(format!(
+            "'super' object has no attribute '{}'",
+            as_str(name).unwrap_or("?")
+        )))
     }
 
     /// Attributes of builtin objects that are not in their class dict.
@@ -405,7 +501,12 @@ impl Vm {
                         let d = f.defaults.get();
                         if d.is_undef() { Value::NONE } else { d }
                     }
-                    "__code__" => object::alloc(&types().code, object::CodeObj { code: f.code.clone() }),
+                    "__code__" => object::alloc(
+                        &types().code,
+                        object::CodeObj {
+                            code: f.code.clone(),
+                        },
+                    ),
                     "__kwdefaults__" => {
                         let d = f.kwdefaults.get();
                         if d.is_undef() { Value::NONE } else { d }
@@ -425,7 +526,9 @@ impl Vm {
                 match n {
                     "__self__" => m.self_.clone(),
                     "__func__" => m.func.clone(),
-                    "__name__" | "__qualname__" | "__doc__" => return self.getattr(&m.func.clone(), name).map(Some),
+                    "__name__" | "__qualname__" | "__doc__" => {
+                        return self.getattr(&m.func.clone(), name).map(Some);
+                    }
                     _ => return Ok(None),
                 }
             }
@@ -433,7 +536,11 @@ impl Vm {
                 let b = obj.downcast::<BuiltinObj>().unwrap();
                 match n {
                     "__name__" => new_str(b.name),
-                    "__qualname__" => new_str(&if b.owner.is_empty() { b.name.to_string() } else { format!("{}.{}", b.owner, b.name) }),
+                    "__qualname__" => new_str(&if b.owner.is_empty() {
+                        b.name.to_string()
+                    } else {
+                        format!("{}.{}", b.owner, b.name)
+                    }),
                     "__self__" => {
                         if b.self_.is_undef() {
                             Value::NONE
@@ -455,11 +562,15 @@ impl Vm {
                     "__traceback__" => {
                         let tb = e.traceback();
                         match tb.last() {
-                            Some(last) => crate::runtime::class::traceback_object(last.code.line_at(last.ip as usize)),
+                            Some(last) => crate::runtime::class::traceback_object(
+                                last.code.line_at(last.ip as usize),
+                            ),
                             None => Value::NONE,
                         }
                     }
-                    "errno" | "strerror" | "filename" if crate::runtime::exc::matches(obj, &types().os_error) => {
+                    "errno" | "strerror" | "filename"
+                        if crate::runtime::exc::matches(obj, &types().os_error) =>
+                    {
                         let a = e.args.get();
                         let items = tuple::items(&a).unwrap_or(&[]);
                         let i = match n {
@@ -467,9 +578,15 @@ impl Vm {
                             "strerror" => 1,
                             _ => 2,
                         };
-                        if items.len() >= 2 { items.get(i).cloned().unwrap_or(Value::NONE) } else { Value::NONE }
+                        if items.len() >= 2 {
+                            items.get(i).cloned().unwrap_or(Value::NONE)
+                        } else {
+                            Value::NONE
+                        }
                     }
-                    "value" if crate::runtime::exc::matches(obj, &types().stop_iteration) => crate::interp::eval::stop_value(obj),
+                    "value" if crate::runtime::exc::matches(obj, &types().stop_iteration) => {
+                        crate::interp::eval::stop_value(obj)
+                    }
                     "code" if crate::runtime::exc::matches(obj, &types().system_exit) => {
                         let a = e.args.get();
                         let items = tuple::items(&a).unwrap_or(&[]);
@@ -539,7 +656,12 @@ impl Vm {
                         } else {
                             // SAFETY: a short read of the suspended frame's code.
                             match unsafe { &*g.frame.get() } {
-                                Some(fr) => object::alloc(&types().code, object::CodeObj { code: fr.code.clone() }),
+                                Some(fr) => object::alloc(
+                                    &types().code,
+                                    object::CodeObj {
+                                        code: fr.code.clone(),
+                                    },
+                                ),
                                 None => Value::NONE,
                             }
                         }
@@ -547,7 +669,12 @@ impl Vm {
                     "gi_code" => {
                         // SAFETY: a short read of the suspended frame's code.
                         match unsafe { &*g.frame.get() } {
-                            Some(fr) => object::alloc(&types().code, object::CodeObj { code: fr.code.clone() }),
+                            Some(fr) => object::alloc(
+                                &types().code,
+                                object::CodeObj {
+                                    code: fr.code.clone(),
+                                },
+                            ),
                             None => Value::NONE,
                         }
                     }
@@ -571,13 +698,31 @@ impl Vm {
                 }
             }
             Some(Kind::ClassMethod) | Some(Kind::StaticMethod) if n == "__func__" => {
-                if let Some(c) = obj.downcast::<ClassMethodObj>() { c.f.clone() } else { obj.downcast::<StaticMethodObj>().unwrap().f.clone() }
+                if let Some(c) = obj.downcast::<ClassMethodObj>() {
+                    c.f.clone()
+                } else {
+                    obj.downcast::<StaticMethodObj>().unwrap().f.clone()
+                }
             }
             _ => {
                 if obj.is_float() || crate::runtime::int::is_int(obj) {
                     match n {
-                        "real" => return Ok(Some(if obj.is_bool() { crate::runtime::int::from_i64(crate::runtime::int::as_i64(obj).unwrap()) } else { obj.clone() })),
-                        "imag" => return Ok(Some(if obj.is_float() { Value::float(0.0) } else { Value::small_int(0) })),
+                        "real" => {
+                            return Ok(Some(if obj.is_bool() {
+                                crate::runtime::int::from_i64(
+                                    crate::runtime::int::as_i64(obj).unwrap(),
+                                )
+                            } else {
+                                obj.clone()
+                            }));
+                        }
+                        "imag" => {
+                            return Ok(Some(if obj.is_float() {
+                                Value::float(0.0)
+                            } else {
+                                Value::small_int(0)
+                            }));
+                        }
                         "numerator" if !obj.is_float() => return Ok(Some(obj.clone())),
                         "denominator" if !obj.is_float() => return Ok(Some(Value::small_int(1))),
                         _ => {}
@@ -620,10 +765,20 @@ impl Vm {
                         Some(i) if i.dict.is_undef() => false,
                         Some(i) => {
                             // SAFETY: a borrowed word of the instance's dict, alive with it.
-                            let dd = std::mem::ManuallyDrop::new(unsafe { Value::from_bits(i.dict.bits()) });
-                            dd.downcast::<DictObj>().unwrap().get_str(name, hash_of(name)).is_some()
+                            let dd = std::mem::ManuallyDrop::new(unsafe {
+                                Value::from_bits(i.dict.bits())
+                            });
+                            dd.downcast::<DictObj>()
+                                .unwrap()
+                                .get_str(name, hash_of(name))
+                                .is_some()
                         }
-                        None => existing_instance_dict(&obj).is_some_and(|dd| dd.downcast::<DictObj>().unwrap().get_fast(name, hash_of(name)).is_some()),
+                        None => existing_instance_dict(&obj).is_some_and(|dd| {
+                            dd.downcast::<DictObj>()
+                                .unwrap()
+                                .get_fast(name, hash_of(name))
+                                .is_some()
+                        }),
                     };
                     if !shadowed {
                         return Ok((d, obj));
@@ -652,7 +807,10 @@ impl Vm {
             if is_data_descr(&v) || v.kind() == Some(Kind::Instance) {
                 self.descr_added_late = true;
             }
-            oc.dict.downcast::<DictObj>().unwrap().insert_fast(name.clone(), hash_of(name), v);
+            oc.dict
+                .downcast::<DictObj>()
+                .unwrap()
+                .insert_fast(name.clone(), hash_of(name), v);
             return Ok(());
         }
         if c.has(object::CLS_SETATTR)
@@ -701,14 +859,23 @@ impl Vm {
         }
         if obj.kind() == Some(Kind::Module) {
             let m = obj.downcast::<ModuleObj>().unwrap();
-            m.dict.downcast::<DictObj>().unwrap().insert_fast(name.clone(), hash_of(name), v);
+            m.dict
+                .downcast::<DictObj>()
+                .unwrap()
+                .insert_fast(name.clone(), hash_of(name), v);
             return Ok(());
         }
         if let Some(d) = instance_dict(obj) {
-            d.downcast::<DictObj>().unwrap().insert_fast(name.clone(), hash_of(name), v);
+            d.downcast::<DictObj>()
+                .unwrap()
+                .insert_fast(name.clone(), hash_of(name), v);
             return Ok(());
         }
-        Err(exc::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), as_str(name).unwrap_or("?"))))
+        Err(exc::attribute_error(format!(
+            "'{}' object has no attribute '{}'",
+            type_name(obj),
+            as_str(name).unwrap_or("?")
+        )))
     }
 
     /// `delattr(obj, name)`.
@@ -746,7 +913,12 @@ impl Vm {
             _ => existing_instance_dict(obj),
         };
         if let Some(d) = d
-            && d.downcast::<DictObj>().unwrap().remove(name, hash_of(name), &mut |a, b| Ok(a.is(b) || as_str(a) == as_str(b)))?.is_some()
+            && d.downcast::<DictObj>()
+                .unwrap()
+                .remove(name, hash_of(name), &mut |a, b| {
+                    Ok(a.is(b) || as_str(a) == as_str(b))
+                })?
+                .is_some()
         {
             return Ok(());
         }
@@ -767,12 +939,21 @@ impl Vm {
     /// Allocates an instance of user class `cls` with the right layout (no `__init__`).
     pub fn new_instance(&mut self, cls: &Value) -> PyResult<Value> {
         let c = cls.downcast::<ClassObj>().unwrap();
-        let slots: Box<[object::Slot]> = (0..c.nslots.get()).map(|_| object::Slot::default()).collect();
+        let slots: Box<[object::Slot]> = (0..c.nslots.get())
+            .map(|_| object::Slot::default())
+            .collect();
         Ok(match c.layout.get() {
             Kind::List => object::alloc(cls, ListObj::new(Vec::new())),
             Kind::Dict => object::alloc(cls, DictObj::default()),
             Kind::Exception => crate::runtime::exc::new_exc(cls, vec![]),
-            _ => object::alloc(cls, InstanceObj { dict: object::Slot::default(), slots, payload: object::Slot::default() }),
+            _ => object::alloc(
+                cls,
+                InstanceObj {
+                    dict: object::Slot::default(),
+                    slots,
+                    payload: object::Slot::default(),
+                },
+            ),
         })
     }
 
@@ -793,12 +974,25 @@ impl Vm {
 }
 
 fn bind_builtin(b: &BuiltinObj, obj: Value) -> Value {
-    object::alloc(&types().builtin_function, BuiltinObj { name: b.name, owner: b.owner, f: b.f, self_: obj, binding: b.binding })
+    object::alloc(
+        &types().builtin_function,
+        BuiltinObj {
+            name: b.name,
+            owner: b.owner,
+            f: b.f,
+            self_: obj,
+            binding: b.binding,
+        },
+    )
 }
 
 /// AttributeError for `obj.name`.
 pub fn no_attr(obj: &Value, name: &Value) -> crate::PyErr {
-    exc::attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), as_str(name).unwrap_or("?")))
+    exc::attribute_error(format!(
+        "'{}' object has no attribute '{}'",
+        type_name(obj),
+        as_str(name).unwrap_or("?")
+    ))
 }
 
 /// The docstring CPython gives some builtin classes (`None` for the others).
@@ -809,7 +1003,10 @@ fn builtin_class_doc(cls: &Value) -> Option<&'static str> {
             &t.object,
             "The base class of the class hierarchy.\n\nWhen called, it accepts no arguments and returns a new featureless\ninstance that has no instance attributes and cannot be given any.\n",
         ),
-        (&t.float, "Convert a string or number to a floating point number, if possible."),
+        (
+            &t.float,
+            "Convert a string or number to a floating point number, if possible.",
+        ),
         (
             &t.list,
             "Built-in mutable sequence.\n\nIf no argument is given, the constructor creates a new empty list.\nThe argument must be an iterable if specified.",
@@ -818,7 +1015,10 @@ fn builtin_class_doc(cls: &Value) -> Option<&'static str> {
             &t.tuple,
             "Built-in immutable sequence.\n\nIf no argument is given, the constructor returns an empty tuple.\nIf iterable is specified the tuple is initialized from iterable's items.\n\nIf the argument is a tuple, the return value is the same object.",
         ),
-        (&t.set, "set() -> new empty set object\nset(iterable) -> new set object\n\nBuild an unordered collection of unique elements."),
+        (
+            &t.set,
+            "set() -> new empty set object\nset(iterable) -> new set object\n\nBuild an unordered collection of unique elements.",
+        ),
     ];
     docs.iter().find(|(c, _)| c.is(cls)).map(|(_, d)| *d)
 }

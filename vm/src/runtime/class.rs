@@ -3,8 +3,8 @@
 
 use crate::interp::args::Args;
 use crate::object::{
-    self, CLS_BASETYPE, CLS_BUILTIN, CLS_EXCEPTION, CLS_GETATTR, CLS_NO_DICT, CLS_SETATTR, CellObj, ClassObj, DictObj, FuncObj, Kind,
-    SlotDescrObj, SuperObj,
+    self, CLS_BASETYPE, CLS_BUILTIN, CLS_EXCEPTION, CLS_GETATTR, CLS_NO_DICT, CLS_SETATTR, CellObj,
+    ClassObj, DictObj, FuncObj, Kind, SlotDescrObj, SuperObj,
 };
 use crate::runtime::attr::dict_get_str;
 use crate::runtime::str::{as_str, hash_of, intern, new_str};
@@ -39,7 +39,10 @@ fn c3(bases: &[Value]) -> PyResult<Vec<Value>> {
             }
         }
         let Some(c) = found else {
-            let names: Vec<String> = bases.iter().map(|b| class_name(b.downcast::<ClassObj>().unwrap())).collect();
+            let names: Vec<String> = bases
+                .iter()
+                .map(|b| class_name(b.downcast::<ClassObj>().unwrap()))
+                .collect();
             return Err(exc::type_error(format!(
                 "Cannot create a consistent method resolution\norder (MRO) for bases {}",
                 names.join(", ")
@@ -64,7 +67,9 @@ impl Vm {
         let name = a.arg(1).clone();
         let bases: Vec<Value> = a.pos()[2..].to_vec();
         let mut meta = a.kw("metaclass").cloned();
-        let pf = func.downcast::<FuncObj>().ok_or_else(|| exc::type_error("__build_class__: func must be a function"))?;
+        let pf = func
+            .downcast::<FuncObj>()
+            .ok_or_else(|| exc::type_error("__build_class__: func must be a function"))?;
         let ns = object::alloc(&types().dict, DictObj::default());
         // Run the body with the namespace as its locals.
         let mut frame = self.bind_frame(&func, pf, &[], &[])?;
@@ -77,7 +82,11 @@ impl Vm {
             meta = bases.first().map(class_of);
         }
         let meta = meta.unwrap_or_else(|| types().type_.clone());
-        let cls = if meta.is(&types().type_) || meta.downcast::<ClassObj>().is_some_and(|m| m.has(CLS_BUILTIN)) {
+        let cls = if meta.is(&types().type_)
+            || meta
+                .downcast::<ClassObj>()
+                .is_some_and(|m| m.has(CLS_BUILTIN))
+        {
             self.make_class(&name, bases, &ns)?
         } else {
             let b = tuple::new(bases);
@@ -97,7 +106,12 @@ impl Vm {
     }
 
     /// Creates a user class.
-    pub fn make_class(&mut self, name: &Value, mut bases: Vec<Value>, ns: &Value) -> PyResult<Value> {
+    pub fn make_class(
+        &mut self,
+        name: &Value,
+        mut bases: Vec<Value>,
+        ns: &Value,
+    ) -> PyResult<Value> {
         let t = types();
         if bases.is_empty() {
             bases.push(t.object.clone());
@@ -105,7 +119,12 @@ impl Vm {
         for b in &bases {
             match b.downcast::<ClassObj>() {
                 Some(c) if c.has(CLS_BASETYPE) => {}
-                Some(c) => return Err(exc::type_error(format!("type '{}' is not an acceptable base type", class_name(c)))),
+                Some(c) => {
+                    return Err(exc::type_error(format!(
+                        "type '{}' is not an acceptable base type",
+                        class_name(c)
+                    )));
+                }
                 None => return Err(exc::type_error("bases must be types")),
             }
         }
@@ -126,7 +145,8 @@ impl Vm {
             if cc.has(CLS_SETATTR) {
                 flags |= CLS_SETATTR;
             }
-            if cc.has(CLS_BUILTIN) && !c.is(&t.object) && layout == Kind::Instance && new.is_none() {
+            if cc.has(CLS_BUILTIN) && !c.is(&t.object) && layout == Kind::Instance && new.is_none()
+            {
                 let l = cc.layout.get();
                 if matches!(l, Kind::List | Kind::Dict | Kind::Exception) {
                     layout = l;
@@ -165,7 +185,11 @@ impl Vm {
             c.qualname.set(q);
         }
         // __slots__.
-        let inherited: usize = bases.iter().map(|b| b.downcast::<ClassObj>().unwrap().nslots.get()).max().unwrap_or(0);
+        let inherited: usize = bases
+            .iter()
+            .map(|b| b.downcast::<ClassObj>().unwrap().nslots.get())
+            .max()
+            .unwrap_or(0);
         let mut nslots = inherited;
         let mut no_dict = bases.iter().all(|b| {
             let bc = b.downcast::<ClassObj>().unwrap();
@@ -173,17 +197,32 @@ impl Vm {
         });
         match dict_get_str(nd, "__slots__") {
             Some(slots) => {
-                let names = if as_str(&slots).is_some() { vec![slots] } else { self.collect(&slots)? };
+                let names = if as_str(&slots).is_some() {
+                    vec![slots]
+                } else {
+                    self.collect(&slots)?
+                };
                 for n in names {
-                    let s = as_str(&n).ok_or_else(|| exc::type_error("__slots__ items must be strings"))?.to_string();
+                    let s = as_str(&n)
+                        .ok_or_else(|| exc::type_error("__slots__ items must be strings"))?
+                        .to_string();
                     if s == "__dict__" {
                         no_dict = false;
                         continue;
                     }
                     if dict_get_str(nd, &s).is_some() {
-                        return Err(exc::value_error(format!("'{s}' in __slots__ conflicts with class variable")));
+                        return Err(exc::value_error(format!(
+                            "'{s}' in __slots__ conflicts with class variable"
+                        )));
                     }
-                    let d = object::alloc(&t.member_descriptor, SlotDescrObj { name: intern(&s), index: nslots, owner_name: name.clone() });
+                    let d = object::alloc(
+                        &t.member_descriptor,
+                        SlotDescrObj {
+                            name: intern(&s),
+                            index: nslots,
+                            owner_name: name.clone(),
+                        },
+                    );
                     crate::runtime::attr::dict_set_str(cd, &s, d);
                     nslots += 1;
                 }
@@ -194,8 +233,19 @@ impl Vm {
             no_dict = false;
         }
         c.nslots.set(nslots);
-        let descr_here = cd.values().iter().any(|v| matches!(v.kind(), Some(Kind::Property) | Some(Kind::SlotDescr) | Some(Kind::Instance)));
-        let descr_inherited = c.with_mro(|m| m.iter().any(|b| b.downcast::<ClassObj>().unwrap().has(object::CLS_DATA_DESCR)));
+        let descr_here = cd.values().iter().any(|v| {
+            matches!(
+                v.kind(),
+                Some(Kind::Property) | Some(Kind::SlotDescr) | Some(Kind::Instance)
+            )
+        });
+        let descr_inherited = c.with_mro(|m| {
+            m.iter().any(|b| {
+                b.downcast::<ClassObj>()
+                    .unwrap()
+                    .has(object::CLS_DATA_DESCR)
+            })
+        });
         if descr_here || descr_inherited {
             c.flags.set(c.flags.get() | object::CLS_DATA_DESCR);
         }
@@ -222,14 +272,23 @@ impl Vm {
             (a.arg(0).clone(), a.arg(1).clone())
         } else {
             // Zero-argument form: the calling frame's __class__ cell and first argument.
-            let f = self.frames.last().ok_or_else(|| exc::runtime_error("super(): no arguments"))?;
+            let f = self
+                .frames
+                .last()
+                .ok_or_else(|| exc::runtime_error("super(): no arguments"))?;
             let code = f.code.clone();
-            let class_idx = code.freevars.iter().position(|n| as_str(n) == Some("__class__"));
+            let class_idx = code
+                .freevars
+                .iter()
+                .position(|n| as_str(n) == Some("__class__"));
             let Some(ci) = class_idx else {
                 return Err(exc::runtime_error("super(): __class__ cell not found"));
             };
             let cell = f.fast[code.varnames.len() + code.cellvars.len() + ci].clone();
-            let cls = cell.downcast::<CellObj>().map(|c| c.v.get()).unwrap_or(Value::UNDEF);
+            let cls = cell
+                .downcast::<CellObj>()
+                .map(|c| c.v.get())
+                .unwrap_or(Value::UNDEF);
             if cls.is_undef() {
                 return Err(exc::runtime_error("super(): empty __class__ cell"));
             }
@@ -240,16 +299,28 @@ impl Vm {
             if first.is_undef() {
                 // The first argument may live in a cell (captured by a closure).
                 if let Some(i) = code.cell2arg.iter().position(|c| *c == Some(0)) {
-                    first = f.fast[code.varnames.len() + i].downcast::<CellObj>().map(|c| c.v.get()).unwrap_or(Value::UNDEF);
+                    first = f.fast[code.varnames.len() + i]
+                        .downcast::<CellObj>()
+                        .map(|c| c.v.get())
+                        .unwrap_or(Value::UNDEF);
                 }
             }
             (cls, first)
         };
-        let obj_type = if obj.kind() == Some(Kind::Class) && exc::is_subclass(&obj, &cls) { obj.clone() } else { class_of(&obj) };
+        let obj_type = if obj.kind() == Some(Kind::Class) && exc::is_subclass(&obj, &cls) {
+            obj.clone()
+        } else {
+            class_of(&obj)
+        };
         if !exc::is_subclass(&obj_type, &cls) {
-            return Err(exc::type_error("super(type, obj): obj must be an instance or subtype of type"));
+            return Err(exc::type_error(
+                "super(type, obj): obj must be an instance or subtype of type",
+            ));
         }
-        Ok(object::alloc(&types().super_, SuperObj { cls, obj, obj_type }))
+        Ok(object::alloc(
+            &types().super_,
+            SuperObj { cls, obj, obj_type },
+        ))
     }
 }
 
@@ -263,7 +334,14 @@ pub fn traceback_object(line: u32) -> Value {
     let cls = CLS.with(|c| {
         let mut c = c.borrow_mut();
         if c.is_none() {
-            *c = Some(std::mem::ManuallyDrop::new(new_class(&t.type_, "traceback", vec![t.object.clone()], Kind::Instance, None, CLS_BUILTIN)));
+            *c = Some(std::mem::ManuallyDrop::new(new_class(
+                &t.type_,
+                "traceback",
+                vec![t.object.clone()],
+                Kind::Instance,
+                None,
+                CLS_BUILTIN,
+            )));
         }
         (**c.as_ref().unwrap()).clone()
     });
@@ -272,12 +350,33 @@ pub fn traceback_object(line: u32) -> Value {
     crate::runtime::attr::dict_set_str(dd, "tb_lineno", Value::small_int(line as i64));
     crate::runtime::attr::dict_set_str(dd, "tb_next", Value::NONE);
     crate::runtime::attr::dict_set_str(dd, "tb_frame", Value::NONE);
-    object::alloc(&cls, object::InstanceObj { dict: object::Slot::new(d), slots: Box::new([]), payload: object::Slot::default() })
+    object::alloc(
+        &cls,
+        object::InstanceObj {
+            dict: object::Slot::new(d),
+            slots: Box::new([]),
+            payload: object::Slot::default(),
+        },
+    )
 }
 
 /// Makes a builtin function object.
-pub fn builtin_fn(name: &'static str, owner: &'static str, f: crate::object::NativeFn, binding: crate::object::Binding) -> Value {
-    object::alloc(&types().builtin_function, crate::object::BuiltinObj { name, owner, f, self_: Value::UNDEF, binding })
+pub fn builtin_fn(
+    name: &'static str,
+    owner: &'static str,
+    f: crate::object::NativeFn,
+    binding: crate::object::Binding,
+) -> Value {
+    object::alloc(
+        &types().builtin_function,
+        crate::object::BuiltinObj {
+            name,
+            owner,
+            f,
+            self_: Value::UNDEF,
+            binding,
+        },
+    )
 }
 
 /// Adds a native method to a builtin class.

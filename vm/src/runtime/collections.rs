@@ -38,7 +38,8 @@ impl Vm {
         if let Some(d) = it.downcast::<DictObj>() {
             let n = d.len();
             so.with(|t| t.presize_for_merge(n));
-            let entries: Vec<(Value, i64)> = d.with(|t| t.iter().map(|e| (e.key.clone(), e.hash)).collect());
+            let entries: Vec<(Value, i64)> =
+                d.with(|t| t.iter().map(|e| (e.key.clone(), e.hash)).collect());
             for (k, h) in entries {
                 so.add(k, h, &mut |a, b| self.eq(a, b))?;
             }
@@ -62,14 +63,28 @@ impl Vm {
     /// A new empty set of the same flavour (set/frozenset) as `like`.
     pub fn empty_set_like(&self, like: &Value) -> Value {
         let frozen = like.downcast::<SetObj>().is_some_and(|s| s.frozen);
-        let cls = if frozen { &types().frozenset } else { &types().set };
+        let cls = if frozen {
+            &types().frozenset
+        } else {
+            &types().set
+        };
         object::alloc(cls, SetObj::new(frozen))
     }
 
     /// `a | b`, `a & b`, `a - b`, `a ^ b` for sets (in place when `inplace`).
-    pub(crate) fn set_binop(&mut self, a: &Value, b: &Value, op: u32, inplace: bool) -> PyResult<Value> {
+    pub(crate) fn set_binop(
+        &mut self,
+        a: &Value,
+        b: &Value,
+        op: u32,
+        inplace: bool,
+    ) -> PyResult<Value> {
         let bo = b.downcast::<SetObj>().unwrap();
-        let out = if inplace { a.clone() } else { self.empty_set_like(a) };
+        let out = if inplace {
+            a.clone()
+        } else {
+            self.empty_set_like(a)
+        };
         match op {
             binop::OR => {
                 if !inplace {
@@ -166,10 +181,17 @@ impl Vm {
     /// `DICT_MERGE` for the call `func(**m)`: merges `m` into the keyword dict `d` with
     /// CPython's errors naming the callee (not a mapping, duplicate keyword).
     pub fn dict_merge_for_call(&mut self, func: &Value, d: &Value, m: &Value) -> PyResult<()> {
-        let is_mapping = m.kind() == Some(Kind::Dict) || (m.is_obj() && self.getattr_opt(m, &crate::runtime::str::intern("keys"))?.is_some());
+        let is_mapping = m.kind() == Some(Kind::Dict)
+            || (m.is_obj()
+                && self
+                    .getattr_opt(m, &crate::runtime::str::intern("keys"))?
+                    .is_some());
         if !is_mapping {
             let f = self.function_str(func)?;
-            return Err(exc::type_error(format!("{f} argument after ** must be a mapping, not {}", type_name(m))));
+            return Err(exc::type_error(format!(
+                "{f} argument after ** must be a mapping, not {}",
+                type_name(m)
+            )));
         }
         let keys = match m.downcast::<DictObj>() {
             Some(src) => src.keys(),
@@ -185,7 +207,9 @@ impl Vm {
             if dd.get(&k, h, &mut |a, b| self.eq(a, b))?.is_some() {
                 let f = self.function_str(func)?;
                 let ks = self.str_of(&k)?;
-                return Err(exc::type_error(format!("{f} got multiple values for keyword argument '{ks}'")));
+                return Err(exc::type_error(format!(
+                    "{f} got multiple values for keyword argument '{ks}'"
+                )));
             }
             let v = self.getitem(m, &k)?;
             self.dict_set(d, k, v)?;
@@ -217,7 +241,9 @@ impl Vm {
                     let h = self.hash(&k)?;
                     if dd.get(&k, h, &mut |a, b| self.eq(a, b))?.is_some() {
                         let ks = self.str_of(&k)?;
-                        return Err(exc::type_error(format!("got multiple values for keyword argument '{ks}'")));
+                        return Err(exc::type_error(format!(
+                            "got multiple values for keyword argument '{ks}'"
+                        )));
                     }
                 }
                 self.dict_set(d, k, v)?;
@@ -237,11 +263,15 @@ impl Vm {
             }
             return Ok(());
         }
-        let it = self.get_iter(m).map_err(|_| exc::type_error(format!("'{}' object is not iterable", type_name(m))))?;
+        let it = self
+            .get_iter(m)
+            .map_err(|_| exc::type_error(format!("'{}' object is not iterable", type_name(m))))?;
         let mut i = 0;
         while let Some(pair) = self.next(&it)? {
             let items = self.collect(&pair).map_err(|_| {
-                exc::type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence"))
+                exc::type_error(format!(
+                    "cannot convert dictionary update sequence element #{i} to a sequence"
+                ))
             })?;
             if items.len() != 2 {
                 return Err(exc::value_error(format!(

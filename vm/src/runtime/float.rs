@@ -45,10 +45,14 @@ pub fn py_divmod(x: f64, y: f64) -> (f64, f64) {
 /// `x ** y` for floats with CPython's errors.
 pub fn py_pow(x: f64, y: f64) -> PyResult<f64> {
     if x == 0.0 && y < 0.0 {
-        return Err(exc::zero_division_error("0.0 cannot be raised to a negative power"));
+        return Err(exc::zero_division_error(
+            "0.0 cannot be raised to a negative power",
+        ));
     }
     if x < 0.0 && y.fract() != 0.0 && y.is_finite() {
-        return Err(exc::value_error("negative number cannot be raised to a fractional power"));
+        return Err(exc::value_error(
+            "negative number cannot be raised to a fractional power",
+        ));
     }
     let r = x.powf(y);
     if r.is_infinite() && x.is_finite() && y.is_finite() {

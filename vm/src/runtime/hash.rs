@@ -1,7 +1,7 @@
 //! `hash()`: CPython's hashes for numbers and tuples (so set order matches), cached str
 //! hashes, `__hash__` dispatch, and identity hashes.
 
-use crate::object::{ClassObj, IntObj, Kind, SetObj, StrObj, TupleObj};
+use crate::object::{ClassObj, IntObj, Kind, SetObj, StrObj};
 use crate::runtime::str::{intern, str_hash};
 use crate::runtime::{class_of, exc, int, tuple, type_name};
 use crate::value::Value;
@@ -44,14 +44,22 @@ impl Vm {
                     let items = match n {
                         0 => vec![Value::small_int(0), Value::NONE, Value::NONE],
                         1 => vec![Value::small_int(1), int::from_i64(r.start), Value::NONE],
-                        _ => vec![int::from_i64(n), int::from_i64(r.start), int::from_i64(r.step)],
+                        _ => vec![
+                            int::from_i64(n),
+                            int::from_i64(r.start),
+                            int::from_i64(r.step),
+                        ],
                     };
                     return self.hash(&tuple::new(items));
                 }
             }
             Kind::List | Kind::Dict | Kind::Deque => {
                 let cls = class_of(v);
-                if cls.downcast::<ClassObj>().unwrap().has(crate::object::CLS_BUILTIN) {
+                if cls
+                    .downcast::<ClassObj>()
+                    .unwrap()
+                    .has(crate::object::CLS_BUILTIN)
+                {
                     return Err(unhashable(v));
                 }
             }
@@ -71,7 +79,11 @@ impl Vm {
             _ => {}
         }
         let cls = class_of(v);
-        if !cls.downcast::<ClassObj>().unwrap().has(crate::object::CLS_BUILTIN) {
+        if !cls
+            .downcast::<ClassObj>()
+            .unwrap()
+            .has(crate::object::CLS_BUILTIN)
+        {
             match self.class_lookup(&cls, &intern("__hash__")) {
                 Some(m) if m.is_none() => return Err(unhashable(v)),
                 Some(m) if m.kind() != Some(Kind::Builtin) => {
@@ -94,7 +106,6 @@ impl Vm {
                 return self.hash(&p);
             }
         }
-        let _ = TupleObj::KIND_CHECK;
         Ok(identity_hash(v))
     }
 }
@@ -102,16 +113,9 @@ impl Vm {
 /// The default `object.__hash__`: derived from the address.
 pub fn identity_hash(v: &Value) -> i64 {
     let p = v.bits() & ((1 << 48) - 1);
-    (p >> 4 | p << 60) as i64 & i64::MAX
+    p.rotate_right(4) as i64 & i64::MAX
 }
 
 fn unhashable(v: &Value) -> crate::PyErr {
     exc::type_error(format!("unhashable type: '{}'", type_name(v)))
-}
-
-trait KindCheck {
-    const KIND_CHECK: ();
-}
-impl KindCheck for TupleObj {
-    const KIND_CHECK: () = ();
 }

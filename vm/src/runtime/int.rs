@@ -4,19 +4,23 @@
 //! not overflow, and otherwise computes in `BigInt`; results are normalised back to small
 //! ints whenever they fit.
 
-use crate::object::{self, IntObj, InstanceObj};
+use crate::PyResult;
+use crate::object::{self, InstanceObj, IntObj};
 use crate::runtime::exc;
 use crate::types::types;
 use crate::value::Value;
-use crate::PyResult;
 use num_bigint::BigInt;
 use num_integer::Integer;
-use num_traits::{Signed, ToPrimitive, Zero, One, Pow};
+use num_traits::{One, Pow, Signed, ToPrimitive, Zero};
 
 /// An int from an i64.
 #[inline]
 pub fn from_i64(i: i64) -> Value {
-    if Value::fits_small(i) { Value::small_int(i) } else { object::alloc(&types().int, IntObj { v: BigInt::from(i) }) }
+    if Value::fits_small(i) {
+        Value::small_int(i)
+    } else {
+        object::alloc(&types().int, IntObj { v: BigInt::from(i) })
+    }
 }
 
 /// An int from a BigInt (normalised to a small int if it fits).
@@ -31,12 +35,19 @@ pub fn from_bigint(b: BigInt) -> Value {
 
 /// True for int values (including bools and int-subclass instances).
 pub fn is_int(v: &Value) -> bool {
-    v.is_small_int() || v.is_bool() || v.downcast::<IntObj>().is_some() || payload(v).is_some_and(|p| is_int(&p))
+    v.is_small_int()
+        || v.is_bool()
+        || v.downcast::<IntObj>().is_some()
+        || payload(v).is_some_and(|p| is_int(&p))
 }
 
 fn payload(v: &Value) -> Option<Value> {
     let inst = v.downcast::<InstanceObj>()?;
-    if inst.payload.is_undef() { None } else { Some(inst.payload.get()) }
+    if inst.payload.is_undef() {
+        None
+    } else {
+        Some(inst.payload.get())
+    }
 }
 
 /// The value as an i64, if it is an int that fits.
@@ -109,16 +120,30 @@ pub fn true_div(a: &BigInt, b: &BigInt) -> PyResult<f64> {
     let neg = a.is_negative() != b.is_negative();
     let (a, b) = (a.abs(), b.abs());
     let shift = 70i64 - (a.bits() as i64 - b.bits() as i64);
-    let (n, d) = if shift >= 0 { (a << shift as usize, b) } else { (a, b << (-shift) as usize) };
+    let (n, d) = if shift >= 0 {
+        (a << shift as usize, b)
+    } else {
+        (a, b << (-shift) as usize)
+    };
     let (q, r) = n.div_rem(&d);
     // Sticky bit for correct rounding.
-    let q = if r.is_zero() { q } else { (q << 1usize) | BigInt::one() };
+    let q = if r.is_zero() {
+        q
+    } else {
+        (q << 1usize) | BigInt::one()
+    };
     let extra = if r.is_zero() { 0 } else { 1 };
     let qf = q.to_f64().unwrap_or(f64::INFINITY);
     let exp = -(shift + extra);
-    let v = if exp.abs() < 1000 { qf * 2f64.powi(exp as i32) } else { (qf.ln() + exp as f64 * std::f64::consts::LN_2).exp() };
+    let v = if exp.abs() < 1000 {
+        qf * 2f64.powi(exp as i32)
+    } else {
+        (qf.ln() + exp as f64 * std::f64::consts::LN_2).exp()
+    };
     if v.is_infinite() {
-        return Err(exc::overflow_error("integer division result too large for a float"));
+        return Err(exc::overflow_error(
+            "integer division result too large for a float",
+        ));
     }
     Ok(if neg { -v } else { v })
 }
@@ -127,14 +152,22 @@ pub fn true_div(a: &BigInt, b: &BigInt) -> PyResult<f64> {
 #[inline]
 pub fn floordiv_i64(a: i64, b: i64) -> i64 {
     let q = a / b;
-    if (a % b != 0) && ((a < 0) != (b < 0)) { q - 1 } else { q }
+    if (a % b != 0) && ((a < 0) != (b < 0)) {
+        q - 1
+    } else {
+        q
+    }
 }
 
 /// Python modulo of i64s (b != 0).
 #[inline]
 pub fn mod_i64(a: i64, b: i64) -> i64 {
     let r = a % b;
-    if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r }
+    if r != 0 && ((r < 0) != (b < 0)) {
+        r + b
+    } else {
+        r
+    }
 }
 
 /// Binary operation on two ints (`op` from `bytecode::binop`, without INPLACE); `None` when
@@ -148,7 +181,9 @@ pub fn binop(op: u32, a: &Value, b: &Value) -> PyResult<Option<Value>> {
             MULTIPLY => x.checked_mul(y),
             FLOOR_DIVIDE => {
                 if y == 0 {
-                    return Err(exc::zero_division_error("integer division or modulo by zero"));
+                    return Err(exc::zero_division_error(
+                        "integer division or modulo by zero",
+                    ));
                 }
                 x.checked_div(y).map(|_| floordiv_i64(x, y))
             }
@@ -165,28 +200,45 @@ pub fn binop(op: u32, a: &Value, b: &Value) -> PyResult<Option<Value>> {
                 if y < 0 {
                     return Err(exc::value_error("negative shift count"));
                 }
-                if y < 63 && (x == 0 || (x.unsigned_abs().leading_zeros() as i64) > y + 1) { Some(x << y) } else { None }
+                if y < 63 && (x == 0 || (x.unsigned_abs().leading_zeros() as i64) > y + 1) {
+                    Some(x << y)
+                } else {
+                    None
+                }
             }
             RSHIFT => {
                 if y < 0 {
                     return Err(exc::value_error("negative shift count"));
                 }
-                Some(if y >= 64 { if x < 0 { -1 } else { 0 } } else { x >> y })
+                Some(if y >= 64 {
+                    if x < 0 { -1 } else { 0 }
+                } else {
+                    x >> y
+                })
             }
             TRUE_DIVIDE => {
                 if y == 0 {
                     return Err(exc::zero_division_error("division by zero"));
                 }
-                return Ok(Some(Value::float(true_div(&BigInt::from(x), &BigInt::from(y))?)));
+                return Ok(Some(Value::float(true_div(
+                    &BigInt::from(x),
+                    &BigInt::from(y),
+                )?)));
             }
             POWER => {
                 if y < 0 {
                     if x == 0 {
-                        return Err(exc::zero_division_error("0.0 cannot be raised to a negative power"));
+                        return Err(exc::zero_division_error(
+                            "0.0 cannot be raised to a negative power",
+                        ));
                     }
                     return Ok(Some(Value::float((x as f64).powf(y as f64))));
                 }
-                if y <= u32::MAX as i64 { x.checked_pow(y as u32) } else { None }
+                if y <= u32::MAX as i64 {
+                    x.checked_pow(y as u32)
+                } else {
+                    None
+                }
             }
             _ => return Ok(None),
         };
@@ -194,14 +246,18 @@ pub fn binop(op: u32, a: &Value, b: &Value) -> PyResult<Option<Value>> {
             return Ok(Some(from_i64(r)));
         }
     }
-    let (Some(x), Some(y)) = (to_bigint(a), to_bigint(b)) else { return Ok(None) };
+    let (Some(x), Some(y)) = (to_bigint(a), to_bigint(b)) else {
+        return Ok(None);
+    };
     let r = match op {
         ADD => x + y,
         SUBTRACT => x - y,
         MULTIPLY => x * y,
         FLOOR_DIVIDE => {
             if y.is_zero() {
-                return Err(exc::zero_division_error("integer division or modulo by zero"));
+                return Err(exc::zero_division_error(
+                    "integer division or modulo by zero",
+                ));
             }
             x.div_floor(&y)
         }
@@ -218,7 +274,9 @@ pub fn binop(op: u32, a: &Value, b: &Value) -> PyResult<Option<Value>> {
             if y.is_negative() {
                 return Err(exc::value_error("negative shift count"));
             }
-            let n = y.to_usize().ok_or_else(|| exc::overflow_error("too many digits in integer"))?;
+            let n = y
+                .to_usize()
+                .ok_or_else(|| exc::overflow_error("too many digits in integer"))?;
             x << n
         }
         RSHIFT => {
@@ -241,11 +299,15 @@ pub fn binop(op: u32, a: &Value, b: &Value) -> PyResult<Option<Value>> {
             if y.is_negative() {
                 let xf = big_to_f64(&x)?;
                 if xf == 0.0 {
-                    return Err(exc::zero_division_error("0.0 cannot be raised to a negative power"));
+                    return Err(exc::zero_division_error(
+                        "0.0 cannot be raised to a negative power",
+                    ));
                 }
                 return Ok(Some(Value::float(xf.powf(big_to_f64(&y)?))));
             }
-            let e = y.to_u32().ok_or_else(|| exc::overflow_error("exponent too large"))?;
+            let e = y
+                .to_u32()
+                .ok_or_else(|| exc::overflow_error("exponent too large"))?;
             Pow::pow(x, e)
         }
         _ => return Ok(None),
@@ -288,7 +350,11 @@ pub fn cmp_float(i: &Value, f: f64) -> Option<std::cmp::Ordering> {
         return (x as f64).partial_cmp(&f);
     }
     if f.is_infinite() {
-        return Some(if f > 0.0 { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater });
+        return Some(if f > 0.0 {
+            std::cmp::Ordering::Less
+        } else {
+            std::cmp::Ordering::Greater
+        });
     }
     let b = to_bigint(i).unwrap();
     let fl = f.floor();
@@ -317,7 +383,11 @@ pub fn float_to_bigint(f: f64) -> BigInt {
     let exp = ((bits >> 52) & 0x7ff) as i64 - 1075;
     let mant = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
     let m = BigInt::from(mant);
-    let r = if exp >= 0 { m << exp as usize } else { m >> (-exp) as usize };
+    let r = if exp >= 0 {
+        m << exp as usize
+    } else {
+        m >> (-exp) as usize
+    };
     if t < 0.0 { -r } else { r }
 }
 
@@ -327,7 +397,9 @@ pub fn from_float(f: f64) -> PyResult<Value> {
         return Err(exc::value_error("cannot convert float NaN to integer"));
     }
     if f.is_infinite() {
-        return Err(exc::overflow_error("cannot convert float infinity to integer"));
+        return Err(exc::overflow_error(
+            "cannot convert float infinity to integer",
+        ));
     }
     let t = f.trunc();
     if t.abs() < 1.0e15 {
@@ -376,7 +448,10 @@ pub fn parse(s: &str, base: u32) -> Option<BigInt> {
             } else if let Some(r) = lower.strip_prefix("0b") {
                 (2, r.to_string())
             } else {
-                if lower.len() > 1 && lower.starts_with('0') && lower.bytes().any(|c| c != b'0' && c != b'_') {
+                if lower.len() > 1
+                    && lower.starts_with('0')
+                    && lower.bytes().any(|c| c != b'0' && c != b'_')
+                {
                     return None;
                 }
                 (10, lower.clone())
@@ -387,8 +462,16 @@ pub fn parse(s: &str, base: u32) -> Option<BigInt> {
         2 => (2, lower.strip_prefix("0b").unwrap_or(&lower).to_string()),
         b => (b, lower.clone()),
     };
-    let digits = digits.strip_prefix('_').filter(|_| s.trim().len() > 2 && base != 10).unwrap_or(&digits).to_string();
-    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+    let digits = digits
+        .strip_prefix('_')
+        .filter(|_| s.trim().len() > 2 && base != 10)
+        .unwrap_or(&digits)
+        .to_string();
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
         return None;
     }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();

@@ -2,8 +2,8 @@
 //! itertools family, …).
 
 use crate::object::{
-    self, ClassObj, CombKind, DequeObj, DictIterKind, DictObj, GenObj, IterObj, IterState, Kind, ListObj, RangeObj, SetObj, StrObj,
-    TupleObj,
+    self, ClassObj, CombKind, DequeObj, DictIterKind, DictObj, GenObj, IterObj, IterState, Kind,
+    ListObj, RangeObj, SetObj, StrObj, TupleObj,
 };
 use crate::runtime::str::{as_str, intern};
 use crate::runtime::{class_of, exc, int, tuple, type_name};
@@ -14,46 +14,113 @@ use std::cell::UnsafeCell;
 
 /// Allocates a native iterator of class `cls`.
 pub fn new_iter(cls: &Value, state: IterState) -> Value {
-    object::alloc(cls, IterObj { state: UnsafeCell::new(state) })
+    object::alloc(
+        cls,
+        IterObj {
+            state: UnsafeCell::new(state),
+        },
+    )
 }
 
 impl Vm {
     /// `iter(v)`.
     pub fn get_iter(&mut self, v: &Value) -> PyResult<Value> {
         let t = types();
-        let user = v.header().is_some_and(|_| !class_of(v).downcast::<ClassObj>().unwrap().has(object::CLS_BUILTIN));
-        if user && let Some(m) = self.lookup_special(v, &intern("__iter__")) {
-            if m.kind() != Some(Kind::Builtin) {
-                let it = self.call(&m, std::slice::from_ref(v))?;
-                if self.lookup_special(&it, &intern("__next__")).is_none() && it.kind() != Some(Kind::Iter) && it.kind() != Some(Kind::Generator) {
-                    return Err(exc::type_error(format!("iter() returned non-iterator of type '{}'", type_name(&it))));
-                }
-                return Ok(it);
+        let user = v.header().is_some_and(|_| {
+            !class_of(v)
+                .downcast::<ClassObj>()
+                .unwrap()
+                .has(object::CLS_BUILTIN)
+        });
+        if user
+            && let Some(m) = self.lookup_special(v, &intern("__iter__"))
+            && m.kind() != Some(Kind::Builtin)
+        {
+            let it = self.call(&m, std::slice::from_ref(v))?;
+            if self.lookup_special(&it, &intern("__next__")).is_none()
+                && it.kind() != Some(Kind::Iter)
+                && it.kind() != Some(Kind::Generator)
+            {
+                return Err(exc::type_error(format!(
+                    "iter() returned non-iterator of type '{}'",
+                    type_name(&it)
+                )));
             }
+            return Ok(it);
         }
         Ok(match v.kind() {
-            Some(Kind::List) => new_iter(&t.list_iterator, IterState::List { seq: v.clone(), idx: 0 }),
-            Some(Kind::Tuple) => new_iter(&t.tuple_iterator, IterState::Tuple { seq: v.clone(), idx: 0 }),
+            Some(Kind::List) => new_iter(
+                &t.list_iterator,
+                IterState::List {
+                    seq: v.clone(),
+                    idx: 0,
+                },
+            ),
+            Some(Kind::Tuple) => new_iter(
+                &t.tuple_iterator,
+                IterState::Tuple {
+                    seq: v.clone(),
+                    idx: 0,
+                },
+            ),
             Some(Kind::Range) => {
                 let r = v.downcast::<RangeObj>().unwrap();
                 if r.big.is_some() {
                     let (start, _, step) = r.bounds();
-                    new_iter(&t.range_iterator, IterState::BigRange { cur: start, step, left: r.big_len() })
+                    new_iter(
+                        &t.range_iterator,
+                        IterState::BigRange {
+                            cur: start,
+                            step,
+                            left: r.big_len(),
+                        },
+                    )
                 } else {
-                    new_iter(&t.range_iterator, IterState::Range { cur: r.start, stop: r.stop, step: r.step })
+                    new_iter(
+                        &t.range_iterator,
+                        IterState::Range {
+                            cur: r.start,
+                            stop: r.stop,
+                            step: r.step,
+                        },
+                    )
                 }
             }
-            Some(Kind::Str) => new_iter(&t.str_iterator, IterState::Str { s: v.clone(), pos: 0 }),
+            Some(Kind::Str) => new_iter(
+                &t.str_iterator,
+                IterState::Str {
+                    s: v.clone(),
+                    pos: 0,
+                },
+            ),
             Some(Kind::Dict) => {
                 let n = v.downcast::<DictObj>().unwrap().len();
-                new_iter(&t.dict_keyiterator, IterState::Dict { d: v.clone(), idx: 0, what: DictIterKind::Keys, len: n })
+                new_iter(
+                    &t.dict_keyiterator,
+                    IterState::Dict {
+                        d: v.clone(),
+                        idx: 0,
+                        what: DictIterKind::Keys,
+                        len: n,
+                    },
+                )
             }
             Some(Kind::Set) => {
                 let n = v.downcast::<SetObj>().unwrap().len();
-                new_iter(&t.set_iterator, IterState::Set { s: v.clone(), idx: 0, len: n })
+                new_iter(
+                    &t.set_iterator,
+                    IterState::Set {
+                        s: v.clone(),
+                        idx: 0,
+                        len: n,
+                    },
+                )
             }
             Some(Kind::Deque) => {
-                let items = v.downcast::<DequeObj>().unwrap().with(|d| d.iter().cloned().collect());
+                let items = v
+                    .downcast::<DequeObj>()
+                    .unwrap()
+                    .with(|d| d.iter().cloned().collect());
                 new_iter(&t.deque_iterator, IterState::Snapshot { items, idx: 0 })
             }
             Some(Kind::Iter) => {
@@ -65,7 +132,15 @@ impl Vm {
                         DictIterKind::Values => &t.dict_valueiterator,
                         DictIterKind::Items => &t.dict_itemiterator,
                     };
-                    new_iter(cls, IterState::Dict { d, idx: 0, what, len: n })
+                    new_iter(
+                        cls,
+                        IterState::Dict {
+                            d,
+                            idx: 0,
+                            what,
+                            len: n,
+                        },
+                    )
                 } else {
                     v.clone()
                 }
@@ -79,9 +154,18 @@ impl Vm {
                     return self.get_iter(&p);
                 }
                 if user && self.lookup_special(v, &intern("__getitem__")).is_some() {
-                    return Ok(new_iter(&t.iterator, IterState::SeqIter { seq: v.clone(), idx: 0 }));
+                    return Ok(new_iter(
+                        &t.iterator,
+                        IterState::SeqIter {
+                            seq: v.clone(),
+                            idx: 0,
+                        },
+                    ));
                 }
-                return Err(exc::type_error(format!("'{}' object is not iterable", type_name(v))));
+                return Err(exc::type_error(format!(
+                    "'{}' object is not iterable",
+                    type_name(v)
+                )));
             }
         })
     }
@@ -98,7 +182,10 @@ impl Vm {
             }
             _ => {
                 let Some(m) = self.lookup_special(it, &intern("__next__")) else {
-                    return Err(exc::type_error(format!("'{}' object is not an iterator", type_name(it))));
+                    return Err(exc::type_error(format!(
+                        "'{}' object is not an iterator",
+                        type_name(it)
+                    )));
                 };
                 match self.call(&m, std::slice::from_ref(it)) {
                     Ok(v) => Ok(Some(v)),
@@ -197,7 +284,9 @@ impl Vm {
                 let dd = d.downcast::<DictObj>().unwrap();
                 if dd.len() != *len {
                     *len = usize::MAX;
-                    return Err(exc::runtime_error("dictionary changed size during iteration"));
+                    return Err(exc::runtime_error(
+                        "dictionary changed size during iteration",
+                    ));
                 }
                 let n = dd.with(|t| t.entry_count());
                 while *idx < n {
@@ -255,7 +344,11 @@ impl Vm {
                 let (inner, count) = (it.clone(), n.clone());
                 match self.next(&inner)? {
                     Some(v) => {
-                        let next = self.binary_op(&count, &Value::small_int(1), jitlens_compiler::bytecode::binop::ADD)?;
+                        let next = self.binary_op(
+                            &count,
+                            &Value::small_int(1),
+                            jitlens_compiler::bytecode::binop::ADD,
+                        )?;
                         if let IterState::Enumerate { n, .. } = st!() {
                             *n = next;
                         }
@@ -276,13 +369,27 @@ impl Vm {
                         None => {
                             *st!() = IterState::Done;
                             if strict {
-                                let plural = |k: usize| if k == 1 { " 1".to_string() } else { format!("s 1-{k}") };
+                                let plural = |k: usize| {
+                                    if k == 1 {
+                                        " 1".to_string()
+                                    } else {
+                                        format!("s 1-{k}")
+                                    }
+                                };
                                 if n > 0 {
-                                    return Err(exc::value_error(format!("zip() argument {} is shorter than argument{}", n + 1, plural(n))));
+                                    return Err(exc::value_error(format!(
+                                        "zip() argument {} is shorter than argument{}",
+                                        n + 1,
+                                        plural(n)
+                                    )));
                                 }
                                 for (k, other) in its.iter().enumerate().skip(1) {
                                     if self.next(other)?.is_some() {
-                                        return Err(exc::value_error(format!("zip() argument {} is longer than argument{}", k + 1, plural(k))));
+                                        return Err(exc::value_error(format!(
+                                            "zip() argument {} is longer than argument{}",
+                                            k + 1,
+                                            plural(k)
+                                        )));
                                     }
                                 }
                             }
@@ -306,7 +413,9 @@ impl Vm {
             IterState::Filter { f, it } => {
                 let (f, inner) = (f.clone(), it.clone());
                 loop {
-                    let Some(v) = self.next(&inner)? else { return Ok(None) };
+                    let Some(v) = self.next(&inner)? else {
+                        return Ok(None);
+                    };
                     let keep = if f.is_none() {
                         self.truthy(&v)?
                     } else {
@@ -327,7 +436,10 @@ impl Vm {
                         }
                         Ok(Some(v))
                     }
-                    Err(e) if exc::matches(&e.0, &types().index_error) || exc::matches(&e.0, &types().stop_iteration) => {
+                    Err(e)
+                        if exc::matches(&e.0, &types().index_error)
+                            || exc::matches(&e.0, &types().stop_iteration) =>
+                    {
                         *st!() = IterState::Done;
                         Ok(None)
                     }
@@ -360,7 +472,14 @@ impl Vm {
                 macro_rules! fields {
                     () => {
                         match st!() {
-                            IterState::Islice { next, stop, step, pos, done, .. } => (next, stop, step, pos, done),
+                            IterState::Islice {
+                                next,
+                                stop,
+                                step,
+                                pos,
+                                done,
+                                ..
+                            } => (next, stop, step, pos, done),
                             _ => return Ok(None),
                         }
                     };
@@ -423,10 +542,10 @@ impl Vm {
                     IterState::Chain { its, cur } => (its.clone(), cur.clone()),
                     _ => return Ok(None),
                 };
-                if !inner.is_undef() {
-                    if let Some(v) = self.next(&inner)? {
-                        return Ok(Some(v));
-                    }
+                if !inner.is_undef()
+                    && let Some(v) = self.next(&inner)?
+                {
+                    return Ok(Some(v));
                 }
                 match self.next(&outer)? {
                     Some(next_iterable) => {
@@ -450,7 +569,16 @@ impl Vm {
                 }
                 None => Ok(Some(v.clone())),
             },
-            IterState::Combinatoric { pool, kind, indices, cycles, r, first, done, pools } => {
+            IterState::Combinatoric {
+                pool,
+                kind,
+                indices,
+                cycles,
+                r,
+                first,
+                done,
+                pools,
+            } => {
                 if *done {
                     return Ok(None);
                 }
@@ -484,7 +612,9 @@ impl Vm {
                                 return Ok(None);
                             }
                         }
-                        Ok(Some(tuple::new(indices[..r].iter().map(|&i| pool[i].clone()).collect())))
+                        Ok(Some(tuple::new(
+                            indices[..r].iter().map(|&i| pool[i].clone()).collect(),
+                        )))
                     }
                     CombKind::Combinations => {
                         if *first {
@@ -512,7 +642,9 @@ impl Vm {
                                 indices[j] = indices[j - 1] + 1;
                             }
                         }
-                        Ok(Some(tuple::new(indices[..r].iter().map(|&i| pool[i].clone()).collect())))
+                        Ok(Some(tuple::new(
+                            indices[..r].iter().map(|&i| pool[i].clone()).collect(),
+                        )))
                     }
                     CombKind::Product => {
                         if *first {
@@ -536,7 +668,13 @@ impl Vm {
                                 indices[i] = 0;
                             }
                         }
-                        Ok(Some(tuple::new(indices.iter().enumerate().map(|(k, &i)| pools[k][i].clone()).collect())))
+                        Ok(Some(tuple::new(
+                            indices
+                                .iter()
+                                .enumerate()
+                                .map(|(k, &i)| pools[k][i].clone())
+                                .collect(),
+                        )))
                     }
                 }
             }
@@ -559,35 +697,81 @@ impl Vm {
                 if r.big.is_some() {
                     let (start, _, step) = r.bounds();
                     let n = r.big_len();
-                    let last = if num_traits::Zero::is_zero(&n) { start } else { start + (&n - 1u32) * &step };
-                    return Ok(new_iter(&types().range_iterator, IterState::BigRange { cur: last, step: -step, left: n }));
+                    let last = if num_traits::Zero::is_zero(&n) {
+                        start
+                    } else {
+                        start + (&n - 1u32) * &step
+                    };
+                    return Ok(new_iter(
+                        &types().range_iterator,
+                        IterState::BigRange {
+                            cur: last,
+                            step: -step,
+                            left: n,
+                        },
+                    ));
                 }
                 let n = r.len();
                 let last = r.start + (n - 1) * r.step;
-                return Ok(new_iter(&types().range_iterator, IterState::Range { cur: if n == 0 { r.start } else { last }, stop: r.start - r.step, step: -r.step }).with_empty(n == 0));
+                return Ok(new_iter(
+                    &types().range_iterator,
+                    IterState::Range {
+                        cur: if n == 0 { r.start } else { last },
+                        stop: r.start - r.step,
+                        step: -r.step,
+                    },
+                )
+                .with_empty(n == 0));
             }
             Some(Kind::Str) => {
-                let s: Vec<Value> = as_str(v).unwrap().chars().rev().map(crate::runtime::str::from_char).collect();
-                return Ok(new_iter(&types().reversed, IterState::Snapshot { items: s, idx: 0 }));
+                let s: Vec<Value> = as_str(v)
+                    .unwrap()
+                    .chars()
+                    .rev()
+                    .map(crate::runtime::str::from_char)
+                    .collect();
+                return Ok(new_iter(
+                    &types().reversed,
+                    IterState::Snapshot { items: s, idx: 0 },
+                ));
             }
             Some(Kind::Dict) => {
                 let mut keys = v.downcast::<DictObj>().unwrap().keys();
                 keys.reverse();
-                return Ok(new_iter(&types().reversed, IterState::Snapshot { items: keys, idx: 0 }));
+                return Ok(new_iter(
+                    &types().reversed,
+                    IterState::Snapshot {
+                        items: keys,
+                        idx: 0,
+                    },
+                ));
             }
             Some(Kind::Iter) if let Some((d, what)) = dict_view_state(v) => {
                 let d = d.downcast::<DictObj>().unwrap();
                 let mut items: Vec<Value> = match what {
                     DictIterKind::Keys => d.keys(),
                     DictIterKind::Values => d.values(),
-                    DictIterKind::Items => d.items().into_iter().map(|(k, v)| tuple::new(vec![k, v])).collect(),
+                    DictIterKind::Items => d
+                        .items()
+                        .into_iter()
+                        .map(|(k, v)| tuple::new(vec![k, v]))
+                        .collect(),
                 };
                 items.reverse();
-                return Ok(new_iter(&types().reversed, IterState::Snapshot { items, idx: 0 }));
+                return Ok(new_iter(
+                    &types().reversed,
+                    IterState::Snapshot { items, idx: 0 },
+                ));
             }
             Some(Kind::Deque) => {
-                let items: Vec<Value> = v.downcast::<DequeObj>().unwrap().with(|d| d.iter().rev().cloned().collect());
-                return Ok(new_iter(&types().reversed, IterState::Snapshot { items, idx: 0 }));
+                let items: Vec<Value> = v
+                    .downcast::<DequeObj>()
+                    .unwrap()
+                    .with(|d| d.iter().rev().cloned().collect());
+                return Ok(new_iter(
+                    &types().reversed,
+                    IterState::Snapshot { items, idx: 0 },
+                ));
             }
             _ => {
                 let len = self.lookup_special(v, &intern("__len__"));
@@ -596,11 +780,22 @@ impl Vm {
                         let n = self.call(&l, std::slice::from_ref(v))?;
                         int::as_i64(&n).unwrap_or(0) as isize
                     }
-                    _ => return Err(exc::type_error(format!("'{}' object is not reversible", type_name(v)))),
+                    _ => {
+                        return Err(exc::type_error(format!(
+                            "'{}' object is not reversible",
+                            type_name(v)
+                        )));
+                    }
                 }
             }
         };
-        Ok(new_iter(&types().reversed, IterState::Reversed { seq: v.clone(), idx: n - 1 }))
+        Ok(new_iter(
+            &types().reversed,
+            IterState::Reversed {
+                seq: v.clone(),
+                idx: n - 1,
+            },
+        ))
     }
 }
 

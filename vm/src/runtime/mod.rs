@@ -30,7 +30,9 @@ pub fn class_of(v: &Value) -> Value {
     }
     if let Some(h) = v.header() {
         // SAFETY: every object's class pointer is a live class it holds a reference to.
-        return unsafe { Value::clone_from_bits(Value::from_header_owned(h.cls.get()).into_bits()) };
+        return unsafe {
+            Value::clone_from_bits(Value::from_header_owned(h.cls.get()).into_bits())
+        };
     }
     if v.is_bool() {
         types().bool_.clone()

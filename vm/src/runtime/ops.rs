@@ -1,7 +1,10 @@
 //! Operators: arithmetic with dunder dispatch, rich comparison, truth, membership and
 //! subscripts.
 
-use crate::object::{self, ClassObj, DictObj, InstanceObj, IntObj, Kind, ListObj, RangeObj, SetObj, SliceObj, StrObj, TupleObj};
+use crate::object::{
+    self, ClassObj, DictObj, InstanceObj, IntObj, Kind, ListObj, RangeObj, SetObj, SliceObj,
+    StrObj, TupleObj,
+};
 use crate::runtime::str::{as_str, from_string, intern};
 use crate::runtime::{class_of, exc, float, int, list, tuple, type_name};
 use crate::types::types;
@@ -27,7 +30,14 @@ const DUNDERS: [(&str, &str, &str); 13] = [
 ];
 
 const CMP_DUNDERS: [&str; 6] = ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"];
-const CMP_SWAPPED: [u32; 6] = [cmpop::GT, cmpop::GE, cmpop::EQ, cmpop::NE, cmpop::LT, cmpop::LE];
+const CMP_SWAPPED: [u32; 6] = [
+    cmpop::GT,
+    cmpop::GE,
+    cmpop::EQ,
+    cmpop::NE,
+    cmpop::LT,
+    cmpop::LE,
+];
 
 /// Normalised slice bounds: (start, stop, step, length).
 pub fn slice_indices(vm: &mut Vm, s: &SliceObj, len: i64) -> PyResult<(i64, i64, i64, i64)> {
@@ -38,10 +48,18 @@ pub fn slice_indices(vm: &mut Vm, s: &SliceObj, len: i64) -> PyResult<(i64, i64,
         }
         match int::as_i64(v) {
             Some(i) => Ok(Some(i)),
-            None if int::is_int(v) => Ok(Some(if int::to_bigint(v).unwrap() > num_bigint::BigInt::from(0) { i64::MAX } else { i64::MIN })),
+            None if int::is_int(v) => Ok(Some(
+                if int::to_bigint(v).unwrap() > num_bigint::BigInt::from(0) {
+                    i64::MAX
+                } else {
+                    i64::MIN
+                },
+            )),
             None => {
                 let _ = what;
-                Err(exc::type_error("slice indices must be integers or None or have an __index__ method"))
+                Err(exc::type_error(
+                    "slice indices must be integers or None or have an __index__ method",
+                ))
             }
         }
     };
@@ -65,10 +83,17 @@ pub fn slice_indices(vm: &mut Vm, s: &SliceObj, len: i64) -> PyResult<(i64, i64,
             }
         }
     };
-    let start = clamp(get(&s.start, "start")?, if step < 0 { upper } else { lower });
+    let start = clamp(
+        get(&s.start, "start")?,
+        if step < 0 { upper } else { lower },
+    );
     let stop = clamp(get(&s.stop, "stop")?, if step < 0 { lower } else { upper });
     let n = if step < 0 {
-        if stop < start { (start - stop - 1) / (-step) + 1 } else { 0 }
+        if stop < start {
+            (start - stop - 1) / (-step) + 1
+        } else {
+            0
+        }
     } else if start < stop {
         (stop - start - 1) / step + 1
     } else {
@@ -79,14 +104,21 @@ pub fn slice_indices(vm: &mut Vm, s: &SliceObj, len: i64) -> PyResult<(i64, i64,
 
 fn payload(v: &Value) -> Option<Value> {
     let i = v.downcast::<InstanceObj>()?;
-    if i.payload.is_undef() { None } else { Some(i.payload.get()) }
+    if i.payload.is_undef() {
+        None
+    } else {
+        Some(i.payload.get())
+    }
 }
 
 /// True if the class of `v` is a user-defined class (its dunders may be Python functions).
 #[inline]
 fn is_user_class(v: &Value) -> bool {
     match v.header() {
-        Some(h) => !crate::runtime::class_ref(h).downcast::<ClassObj>().unwrap().has(object::CLS_BUILTIN),
+        Some(h) => !crate::runtime::class_ref(h)
+            .downcast::<ClassObj>()
+            .unwrap()
+            .has(object::CLS_BUILTIN),
         None => false,
     }
 }
@@ -98,7 +130,11 @@ impl Vm {
             return None;
         }
         let m = self.lookup_special(v, &intern(name))?;
-        if m.kind() == Some(Kind::Builtin) { None } else { Some(m) }
+        if m.kind() == Some(Kind::Builtin) {
+            None
+        } else {
+            Some(m)
+        }
     }
 
     /// `a <op> b` for BINARY_OP's argument (in-place forms included).
@@ -110,10 +146,10 @@ impl Vm {
             if let Some(v) = int::binop(base, a, b)? {
                 return Ok(v);
             }
-        } else if let (Some(x), Some(y)) = (a.as_float(), b.as_float()) {
-            if let Some(v) = float::binop(base, x, y)? {
-                return Ok(v);
-            }
+        } else if let (Some(x), Some(y)) = (a.as_float(), b.as_float())
+            && let Some(v) = float::binop(base, x, y)?
+        {
+            return Ok(v);
         }
         if let Some(v) = self.native_binop(a, b, base, inplace)? {
             return Ok(v);
@@ -130,7 +166,11 @@ impl Vm {
         let tb = class_of(b);
         let rfirst = !ta.is(&tb) && crate::runtime::exc::is_subclass(&tb, &ta);
         let am = self.user_dunder(a, name);
-        let bm = if ta.is(&tb) { None } else { self.user_dunder(b, rname) };
+        let bm = if ta.is(&tb) {
+            None
+        } else {
+            self.user_dunder(b, rname)
+        };
         if rfirst && let Some(m) = &bm {
             let r = self.call(m, &[b.clone(), a.clone()])?;
             if !r.is(&Value::NOT_IMPLEMENTED) {
@@ -159,29 +199,60 @@ impl Vm {
             return Ok(r);
         }
         if base == binop::MULTIPLY {
-            let seq = |v: &Value| matches!(v.kind(), Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple));
+            let seq = |v: &Value| {
+                matches!(
+                    v.kind(),
+                    Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple)
+                )
+            };
             if seq(a) && !int::is_int(b) {
-                return Err(exc::type_error(format!("can't multiply sequence by non-int of type '{}'", type_name(b))));
+                return Err(exc::type_error(format!(
+                    "can't multiply sequence by non-int of type '{}'",
+                    type_name(b)
+                )));
             }
             if seq(b) && !int::is_int(a) {
-                return Err(exc::type_error(format!("can't multiply sequence by non-int of type '{}'", type_name(a))));
+                return Err(exc::type_error(format!(
+                    "can't multiply sequence by non-int of type '{}'",
+                    type_name(a)
+                )));
             }
         }
         let sym = binop::SYMBOLS[base as usize];
-        let sym = if inplace { format!("{sym}=") } else { sym.to_string() };
+        let sym = if inplace {
+            format!("{sym}=")
+        } else {
+            sym.to_string()
+        };
         if base == binop::POWER && !inplace {
-            return Err(exc::type_error(format!("unsupported operand type(s) for ** or pow(): '{}' and '{}'", type_name(a), type_name(b))));
+            return Err(exc::type_error(format!(
+                "unsupported operand type(s) for ** or pow(): '{}' and '{}'",
+                type_name(a),
+                type_name(b)
+            )));
         }
-        Err(exc::type_error(format!("unsupported operand type(s) for {sym}: '{}' and '{}'", type_name(a), type_name(b))))
+        Err(exc::type_error(format!(
+            "unsupported operand type(s) for {sym}: '{}' and '{}'",
+            type_name(a),
+            type_name(b)
+        )))
     }
 
-    fn native_binop(&mut self, a: &Value, b: &Value, op: u32, inplace: bool) -> PyResult<Option<Value>> {
+    fn native_binop(
+        &mut self,
+        a: &Value,
+        b: &Value,
+        op: u32,
+        inplace: bool,
+    ) -> PyResult<Option<Value>> {
         let user_a = is_user_class(a) && self.user_dunder(a, DUNDERS[op as usize].0).is_some();
         let user_b = is_user_class(b) && self.user_dunder(b, DUNDERS[op as usize].1).is_some();
         if user_a || user_b {
             return Ok(None);
         }
-        let num = |v: &Value| v.is_float() || v.is_small_int() || v.is_bool() || v.downcast::<IntObj>().is_some();
+        let num = |v: &Value| {
+            v.is_float() || v.is_small_int() || v.is_bool() || v.downcast::<IntObj>().is_some()
+        };
         if a.is_bool() && b.is_bool() && matches!(op, binop::AND | binop::OR | binop::XOR) {
             let (x, y) = (a.is(&Value::TRUE), b.is(&Value::TRUE));
             return Ok(Some(Value::bool(match op {
@@ -209,7 +280,9 @@ impl Vm {
             }
             (Some(Kind::Str), binop::MULTIPLY) => {
                 if let Some(n) = int::as_i64(b).filter(|_| int::is_int(b)) {
-                    return Ok(Some(from_string(as_str(a).unwrap().repeat(n.max(0) as usize))));
+                    return Ok(Some(from_string(
+                        as_str(a).unwrap().repeat(n.max(0) as usize),
+                    )));
                 }
             }
             (Some(Kind::Str), binop::REMAINDER) => return self.percent_format(a, b).map(Some),
@@ -224,7 +297,10 @@ impl Vm {
                     items.extend(y.snapshot());
                     return Ok(Some(list::new(items)));
                 }
-                return Err(exc::type_error(format!("can only concatenate list (not \"{}\") to list", type_name(b))));
+                return Err(exc::type_error(format!(
+                    "can only concatenate list (not \"{}\") to list",
+                    type_name(b)
+                )));
             }
             (Some(Kind::List), binop::MULTIPLY) => {
                 if let Some(n) = int::as_i64(b).filter(|_| int::is_int(b)) {
@@ -248,7 +324,10 @@ impl Vm {
                     return Ok(Some(tuple::new(items)));
                 }
                 if b.kind() != Some(Kind::Tuple) {
-                    return Err(exc::type_error(format!("can only concatenate tuple (not \"{}\") to tuple", type_name(b))));
+                    return Err(exc::type_error(format!(
+                        "can only concatenate tuple (not \"{}\") to tuple",
+                        type_name(b)
+                    )));
                 }
             }
             (Some(Kind::Tuple), binop::MULTIPLY) => {
@@ -261,7 +340,9 @@ impl Vm {
                     return Ok(Some(tuple::new(out)));
                 }
             }
-            (Some(Kind::Set), binop::OR | binop::AND | binop::SUBTRACT | binop::XOR) if b.kind() == Some(Kind::Set) => {
+            (Some(Kind::Set), binop::OR | binop::AND | binop::SUBTRACT | binop::XOR)
+                if b.kind() == Some(Kind::Set) =>
+            {
                 return self.set_binop(a, b, op, inplace).map(Some);
             }
             (Some(Kind::Iter), binop::OR | binop::AND | binop::SUBTRACT | binop::XOR)
@@ -274,14 +355,24 @@ impl Vm {
                 return self.set_binop(&sa, &sb, op, false).map(Some);
             }
             (Some(Kind::Dict), binop::OR) if b.kind() == Some(Kind::Dict) => {
-                let d = if inplace { a.clone() } else { self.dict_copy(a)? };
+                let d = if inplace {
+                    a.clone()
+                } else {
+                    self.dict_copy(a)?
+                };
                 self.dict_update(&d, b, false)?;
                 return Ok(Some(d));
             }
             _ => {}
         }
         // n * seq
-        if op == binop::MULTIPLY && int::is_int(a) && matches!(b.kind(), Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple)) {
+        if op == binop::MULTIPLY
+            && int::is_int(a)
+            && matches!(
+                b.kind(),
+                Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple)
+            )
+        {
             return self.native_binop(b, a, op, false);
         }
         Ok(None)
@@ -306,7 +397,9 @@ impl Vm {
         if int::is_int(a) && !is_user_class(a) || a.is_bool() {
             return Ok(match op {
                 Op::UNARY_NEGATIVE => int::neg(a),
-                Op::UNARY_POSITIVE => int::from_i64(0).clone_and(|| int::from_bigint(int::to_bigint(a).unwrap())),
+                Op::UNARY_POSITIVE => {
+                    int::from_i64(0).clone_and(|| int::from_bigint(int::to_bigint(a).unwrap()))
+                }
                 _ => int::invert(a),
             });
         }
@@ -321,7 +414,10 @@ impl Vm {
         if let Some(p) = payload(a) {
             return self.unary_op(&p, op);
         }
-        Err(exc::type_error(format!("bad operand type for unary {sym}: '{}'", type_name(a))))
+        Err(exc::type_error(format!(
+            "bad operand type for unary {sym}: '{}'",
+            type_name(a)
+        )))
     }
 
     /// Truth value.
@@ -340,19 +436,30 @@ impl Vm {
         }
         match v.kind() {
             Some(Kind::Str) => return Ok(!as_str(v).unwrap().is_empty()),
-            Some(Kind::List) if !is_user_class(v) => return Ok(!v.downcast::<ListObj>().unwrap().is_empty()),
+            Some(Kind::List) if !is_user_class(v) => {
+                return Ok(!v.downcast::<ListObj>().unwrap().is_empty());
+            }
             Some(Kind::Tuple) => return Ok(!tuple::items(v).unwrap().is_empty()),
-            Some(Kind::Dict) if !is_user_class(v) => return Ok(!v.downcast::<DictObj>().unwrap().is_empty()),
+            Some(Kind::Dict) if !is_user_class(v) => {
+                return Ok(!v.downcast::<DictObj>().unwrap().is_empty());
+            }
             Some(Kind::Set) => return Ok(!v.downcast::<SetObj>().unwrap().is_empty()),
             Some(Kind::Int) => return Ok(true),
-            Some(Kind::Range) => return Ok(!num_traits::Zero::is_zero(&v.downcast::<RangeObj>().unwrap().big_len())),
+            Some(Kind::Range) => {
+                return Ok(!num_traits::Zero::is_zero(
+                    &v.downcast::<RangeObj>().unwrap().big_len(),
+                ));
+            }
             _ => {}
         }
         if is_user_class(v) {
             if let Some(m) = self.user_dunder(v, "__bool__") {
                 let r = self.call(&m, std::slice::from_ref(v))?;
                 if !r.is_bool() {
-                    return Err(exc::type_error(format!("__bool__ should return bool, returned {}", type_name(&r))));
+                    return Err(exc::type_error(format!(
+                        "__bool__ should return bool, returned {}",
+                        type_name(&r)
+                    )));
                 }
                 return Ok(r.is(&Value::TRUE));
             }
@@ -370,7 +477,10 @@ impl Vm {
             }
         }
         if v.kind() == Some(Kind::Deque) {
-            return Ok(v.downcast::<object::DequeObj>().unwrap().with(|d| !d.is_empty()));
+            return Ok(v
+                .downcast::<object::DequeObj>()
+                .unwrap()
+                .with(|d| !d.is_empty()));
         }
         Ok(true)
     }
@@ -440,12 +550,20 @@ impl Vm {
             }
         }
         // `!=` falls back on `__eq__`.
-        if op == cmpop::NE && (self.user_dunder(a, "__eq__").is_some() || self.user_dunder(b, "__eq__").is_some()) {
+        if op == cmpop::NE
+            && (self.user_dunder(a, "__eq__").is_some() || self.user_dunder(b, "__eq__").is_some())
+        {
             let r = self.compare(a, b, cmpop::EQ)?;
             let t = self.truthy(&r)?;
             return Ok(Value::bool(!t));
         }
-        if user && let Some(r) = self.native_compare(&payload(a).unwrap_or(a.clone()), &payload(b).unwrap_or(b.clone()), op)? {
+        if user
+            && let Some(r) = self.native_compare(
+                &payload(a).unwrap_or(a.clone()),
+                &payload(b).unwrap_or(b.clone()),
+                op,
+            )?
+        {
             return Ok(Value::bool(r));
         }
         if let Some(r) = crate::stdlib::collections::deque_compare(self, a, b, op)? {
@@ -510,13 +628,24 @@ impl Vm {
             _ => {}
         }
         if op == cmpop::EQ || op == cmpop::NE {
-            if a.is_none() || b.is_none() || a.is_bool() && !isnum(b) || a.kind() != b.kind() && !(isnum(a) || isnum(b)) {
+            if a.is_none()
+                || b.is_none()
+                || a.is_bool() && !isnum(b)
+                || a.kind() != b.kind() && !(isnum(a) || isnum(b))
+            {
                 let same = a.is(b);
-                if a.kind().is_some() && b.kind().is_some() && a.kind() != b.kind() || a.is_none() || b.is_none() || !a.is_obj() || !b.is_obj() {
+                if a.kind().is_some() && b.kind().is_some() && a.kind() != b.kind()
+                    || a.is_none()
+                    || b.is_none()
+                    || !a.is_obj()
+                    || !b.is_obj()
+                {
                     return Ok(Some(same == (op == cmpop::EQ)));
                 }
             }
-            if isnum(a) != isnum(b) && (a.kind() != Some(Kind::Instance) && b.kind() != Some(Kind::Instance)) {
+            if isnum(a) != isnum(b)
+                && (a.kind() != Some(Kind::Instance) && b.kind() != Some(Kind::Instance))
+            {
                 return Ok(Some(op == cmpop::NE));
             }
         }
@@ -524,8 +653,21 @@ impl Vm {
     }
 
     fn seq_compare(&mut self, x: &[Value], y: &[Value], op: u32) -> PyResult<bool> {
+        // Nested containers compare recursively: bound the depth as CPython does.
+        if self.cmp_depth >= self.recursion_limit || self.native_stack_low() {
+            return Err(exc::recursion_error(
+                "maximum recursion depth exceeded in comparison",
+            ));
+        }
+        self.cmp_depth += 1;
+        let r = self.seq_compare_inner(x, y, op);
+        self.cmp_depth -= 1;
+        r
+    }
+
+    fn seq_compare_inner(&mut self, x: &[Value], y: &[Value], op: u32) -> PyResult<bool> {
         for (p, q) in x.iter().zip(y.iter()) {
-            if !(p.is(q) && !p.is_float()) && !self.eq(p, q)? {
+            if (!p.is(q) || p.is_float()) && !self.eq(p, q)? {
                 if op == cmpop::EQ {
                     return Ok(false);
                 }
@@ -562,7 +704,10 @@ impl Vm {
     /// `item in container`.
     pub fn contains(&mut self, container: &Value, item: &Value) -> PyResult<bool> {
         match container.kind() {
-            Some(Kind::Dict) if !is_user_class(container) || self.user_dunder(container, "__contains__").is_none() => {
+            Some(Kind::Dict)
+                if !is_user_class(container)
+                    || self.user_dunder(container, "__contains__").is_none() =>
+            {
                 let d = container.downcast::<DictObj>().unwrap();
                 return Ok(self.dict_get(d, item)?.is_some());
             }
@@ -573,11 +718,17 @@ impl Vm {
             }
             Some(Kind::Str) if !is_user_class(container) => {
                 let Some(sub) = as_str(item) else {
-                    return Err(exc::type_error(format!("'in <string>' requires string as left operand, not {}", type_name(item))));
+                    return Err(exc::type_error(format!(
+                        "'in <string>' requires string as left operand, not {}",
+                        type_name(item)
+                    )));
                 };
                 return Ok(as_str(container).unwrap().contains(sub));
             }
-            Some(Kind::List) | Some(Kind::Tuple) if !is_user_class(container) || self.user_dunder(container, "__contains__").is_none() => {
+            Some(Kind::List) | Some(Kind::Tuple)
+                if !is_user_class(container)
+                    || self.user_dunder(container, "__contains__").is_none() =>
+            {
                 let items = seq_items(container);
                 for x in &items {
                     if x.is(item) && !x.is_float() || self.eq(x, item)? {
@@ -592,7 +743,11 @@ impl Vm {
                     return Ok(range_find(r, &int::to_bigint(item).unwrap()).is_some());
                 }
                 if let Some(i) = int::as_i64(item).filter(|_| int::is_int(item)) {
-                    let inside = if r.step > 0 { i >= r.start && i < r.stop } else { i <= r.start && i > r.stop };
+                    let inside = if r.step > 0 {
+                        i >= r.start && i < r.stop
+                    } else {
+                        i <= r.start && i > r.stop
+                    };
                     return Ok(inside && (i - r.start) % r.step == 0);
                 }
             }
@@ -605,7 +760,10 @@ impl Vm {
         let it = match self.get_iter(container) {
             Ok(it) => it,
             Err(e) if exc::matches(&e.0, &types().type_error) => {
-                return Err(exc::type_error(format!("argument of type '{}' is not iterable", type_name(container))));
+                return Err(exc::type_error(format!(
+                    "argument of type '{}' is not iterable",
+                    type_name(container)
+                )));
             }
             Err(e) => return Err(e),
         };
@@ -625,7 +783,10 @@ impl Vm {
         {
             let n = l.len() as i64;
             let j = if i < 0 { i + n } else { i };
-            return l.get(j as usize).filter(|_| j >= 0).ok_or_else(|| exc::index_error("list index out of range"));
+            return l
+                .get(j as usize)
+                .filter(|_| j >= 0)
+                .ok_or_else(|| exc::index_error("list index out of range"));
         }
         if is_user_class(c)
             && let Some(m) = self.user_dunder(c, "__getitem__")
@@ -637,19 +798,29 @@ impl Vm {
                 let l = c.downcast::<ListObj>().unwrap();
                 if let Some(s) = k.downcast::<SliceObj>() {
                     let (start, _, step, n) = slice_indices(self, s, l.len() as i64)?;
-                    let out = l.with(|v| (0..n).map(|i| v[(start + i * step) as usize].clone()).collect());
+                    let out = l.with(|v| {
+                        (0..n)
+                            .map(|i| v[(start + i * step) as usize].clone())
+                            .collect()
+                    });
                     return Ok(list::new(out));
                 }
                 let i = self.index_of(k, "list")?;
                 let n = l.len() as i64;
                 let j = if i < 0 { i + n } else { i };
-                l.get(j as usize).filter(|_| j >= 0).ok_or_else(|| exc::index_error("list index out of range"))
+                l.get(j as usize)
+                    .filter(|_| j >= 0)
+                    .ok_or_else(|| exc::index_error("list index out of range"))
             }
             Some(Kind::Tuple) => {
                 let items = tuple::items(c).unwrap();
                 if let Some(s) = k.downcast::<SliceObj>() {
                     let (start, _, step, n) = slice_indices(self, s, items.len() as i64)?;
-                    return Ok(tuple::new((0..n).map(|i| items[(start + i * step) as usize].clone()).collect()));
+                    return Ok(tuple::new(
+                        (0..n)
+                            .map(|i| items[(start + i * step) as usize].clone())
+                            .collect(),
+                    ));
                 }
                 let i = self.index_of(k, "tuple")?;
                 let n = items.len() as i64;
@@ -666,9 +837,13 @@ impl Vm {
                     if s.is_ascii() {
                         let b = s.s.as_bytes();
                         if step == 1 {
-                            return Ok(crate::runtime::str::new_str(&s.s[start as usize..(start + n) as usize]));
+                            return Ok(crate::runtime::str::new_str(
+                                &s.s[start as usize..(start + n) as usize],
+                            ));
                         }
-                        let out: String = (0..n).map(|i| b[(start + i * step) as usize] as char).collect();
+                        let out: String = (0..n)
+                            .map(|i| b[(start + i * step) as usize] as char)
+                            .collect();
                         return Ok(from_string(out));
                     }
                     let chars: Vec<char> = s.s.chars().collect();
@@ -681,7 +856,9 @@ impl Vm {
                 if j < 0 || j >= n {
                     return Err(exc::index_error("string index out of range"));
                 }
-                Ok(crate::runtime::str::from_char(crate::runtime::str::char_at(s, j as usize).unwrap()))
+                Ok(crate::runtime::str::from_char(
+                    crate::runtime::str::char_at(s, j as usize).unwrap(),
+                ))
             }
             Some(Kind::Dict) => {
                 let d = c.downcast::<DictObj>().unwrap();
@@ -710,7 +887,10 @@ impl Vm {
                     let (start, stop, step, _) = slice_indices(self, s, r.len())?;
                     let nstart = r.start + start * r.step;
                     let nstep = r.step * step;
-                    return Ok(object::alloc(&types().range, RangeObj::new(nstart, r.start + stop * r.step, nstep)));
+                    return Ok(object::alloc(
+                        &types().range,
+                        RangeObj::new(nstart, r.start + stop * r.step, nstep),
+                    ));
                 }
                 let i = self.index_of(k, "range")?;
                 let n = r.len();
@@ -726,7 +906,11 @@ impl Vm {
                 d.with(|q| {
                     let n = q.len() as i64;
                     let j = if i < 0 { i + n } else { i };
-                    if j < 0 || j >= n { Err(exc::index_error("deque index out of range")) } else { Ok(q[j as usize].clone()) }
+                    if j < 0 || j >= n {
+                        Err(exc::index_error("deque index out of range"))
+                    } else {
+                        Ok(q[j as usize].clone())
+                    }
                 })
             }
             Some(Kind::Class) => {
@@ -737,7 +921,10 @@ impl Vm {
                 if let Some(p) = payload(c) {
                     return self.getitem(&p, k);
                 }
-                Err(exc::type_error(format!("'{}' object is not subscriptable", type_name(c))))
+                Err(exc::type_error(format!(
+                    "'{}' object is not subscriptable",
+                    type_name(c)
+                )))
             }
         }
     }
@@ -747,7 +934,9 @@ impl Vm {
             return Ok(i);
         }
         if int::is_int(k) {
-            return Err(exc::index_error(format!("cannot fit 'int' into an index-sized integer")));
+            return Err(exc::index_error(
+                "cannot fit 'int' into an index-sized integer",
+            ));
         }
         if let Some(m) = self.user_dunder(k, "__index__") {
             let r = self.call(&m, std::slice::from_ref(k))?;
@@ -788,12 +977,16 @@ impl Vm {
                     let (start, stop, step, n) = slice_indices(self, s, l.len() as i64)?;
                     if step == 1 {
                         let stop = stop.max(start);
-                        let old: Vec<Value> = l.with(|vec| vec.splice(start as usize..stop as usize, items).collect());
+                        let old: Vec<Value> = l
+                            .with(|vec| vec.splice(start as usize..stop as usize, items).collect());
                         drop(old);
                         return Ok(());
                     }
                     if items.len() as i64 != n {
-                        return Err(exc::value_error(format!("attempt to assign sequence of size {} to extended slice of size {n}", items.len())));
+                        return Err(exc::value_error(format!(
+                            "attempt to assign sequence of size {} to extended slice of size {n}",
+                            items.len()
+                        )));
                     }
                     for (i, x) in items.into_iter().enumerate() {
                         l.set((start + i as i64 * step) as usize, x);
@@ -816,12 +1009,19 @@ impl Vm {
                 let old = d.with(|q| {
                     let n = q.len() as i64;
                     let j = if i < 0 { i + n } else { i };
-                    if j < 0 || j >= n { Err(exc::index_error("deque index out of range")) } else { Ok(std::mem::replace(&mut q[j as usize], v)) }
+                    if j < 0 || j >= n {
+                        Err(exc::index_error("deque index out of range"))
+                    } else {
+                        Ok(std::mem::replace(&mut q[j as usize], v))
+                    }
                 })?;
                 drop(old);
                 Ok(())
             }
-            _ => Err(exc::type_error(format!("'{}' object does not support item assignment", type_name(c)))),
+            _ => Err(exc::type_error(format!(
+                "'{}' object does not support item assignment",
+                type_name(c)
+            ))),
         }
     }
 
@@ -840,7 +1040,8 @@ impl Vm {
                     let (start, _, step, n) = slice_indices(self, s, l.len() as i64)?;
                     let mut idx: Vec<usize> = (0..n).map(|i| (start + i * step) as usize).collect();
                     idx.sort_unstable();
-                    let removed: Vec<Value> = l.with(|v| idx.iter().rev().map(|&i| v.remove(i)).collect());
+                    let removed: Vec<Value> =
+                        l.with(|v| idx.iter().rev().map(|&i| v.remove(i)).collect());
                     drop(removed);
                     return Ok(());
                 }
@@ -863,7 +1064,10 @@ impl Vm {
                 }
             }
             Some(Kind::Deque) => crate::stdlib::collections::deque_delitem(self, c, k),
-            _ => Err(exc::type_error(format!("'{}' object doesn't support item deletion", type_name(c)))),
+            _ => Err(exc::type_error(format!(
+                "'{}' object doesn't support item deletion",
+                type_name(c)
+            ))),
         }
     }
 }
@@ -893,7 +1097,10 @@ pub fn to_f64(v: &Value) -> PyResult<f64> {
     if let Some(p) = payload(v) {
         return to_f64(&p);
     }
-    Err(exc::type_error(format!("must be real number, not {}", type_name(v))))
+    Err(exc::type_error(format!(
+        "must be real number, not {}",
+        type_name(v)
+    )))
 }
 
 #[inline]
@@ -933,9 +1140,17 @@ impl CloneAnd for Value {
 pub fn range_find(r: &RangeObj, x: &num_bigint::BigInt) -> Option<num_bigint::BigInt> {
     use num_traits::{Signed, Zero};
     let (start, stop, step) = r.bounds();
-    let inside = if step.is_positive() { *x >= start && *x < stop } else { *x <= start && *x > stop };
+    let inside = if step.is_positive() {
+        *x >= start && *x < stop
+    } else {
+        *x <= start && *x > stop
+    };
     let off = x - &start;
-    if inside && (&off % &step).is_zero() { Some(off / step) } else { None }
+    if inside && (&off % &step).is_zero() {
+        Some(off / step)
+    } else {
+        None
+    }
 }
 
 /// `r[k]` for a range with big-int bounds (CPython's `compute_range_item` / `compute_slice`).
@@ -949,24 +1164,47 @@ fn range_getitem_big(vm: &mut Vm, r: &RangeObj, k: &Value) -> PyResult<Value> {
             if v.is_none() {
                 return Ok(None);
             }
-            big_index(vm, v).map(Some).map_err(|_| exc::type_error("slice indices must be integers or None or have an __index__ method"))
+            big_index(vm, v).map(Some).map_err(|_| {
+                exc::type_error(
+                    "slice indices must be integers or None or have an __index__ method",
+                )
+            })
         };
         let sstep = idx(vm, &s.step)?.unwrap_or_else(|| 1.into());
         if sstep.is_zero() {
             return Err(exc::value_error("slice step cannot be zero"));
         }
-        let (lower, upper) = if sstep.is_negative() { (BigInt::from(-1), &len - 1u32) } else { (BigInt::zero(), len.clone()) };
+        let (lower, upper) = if sstep.is_negative() {
+            (BigInt::from(-1), &len - 1u32)
+        } else {
+            (BigInt::zero(), len.clone())
+        };
         let clamp = |v: Option<BigInt>, dflt: &BigInt| match v {
             None => dflt.clone(),
             Some(v) if v.is_negative() => (v + &len).max(lower.clone()),
             Some(v) => v.min(upper.clone()),
         };
-        let sstart = clamp(idx(vm, &s.start)?, if sstep.is_negative() { &upper } else { &lower });
-        let sstop = clamp(idx(vm, &s.stop)?, if sstep.is_negative() { &lower } else { &upper });
-        let nr = RangeObj::from_bigints(&start + sstart * &step, &start + sstop * &step, &step * sstep);
+        let sstart = clamp(
+            idx(vm, &s.start)?,
+            if sstep.is_negative() { &upper } else { &lower },
+        );
+        let sstop = clamp(
+            idx(vm, &s.stop)?,
+            if sstep.is_negative() { &lower } else { &upper },
+        );
+        let nr = RangeObj::from_bigints(
+            &start + sstart * &step,
+            &start + sstop * &step,
+            &step * sstep,
+        );
         return Ok(object::alloc(&types().range, nr));
     }
-    let i = big_index(vm, k).map_err(|_| exc::type_error(format!("range indices must be integers or slices, not {}", type_name(k))))?;
+    let i = big_index(vm, k).map_err(|_| {
+        exc::type_error(format!(
+            "range indices must be integers or slices, not {}",
+            type_name(k)
+        ))
+    })?;
     let j = if i.is_negative() { i + &len } else { i };
     if j.is_negative() || j >= len {
         return Err(exc::index_error("range object index out of range"));
@@ -983,5 +1221,8 @@ fn big_index(vm: &mut Vm, v: &Value) -> PyResult<num_bigint::BigInt> {
         let r = vm.call(&m, std::slice::from_ref(v))?;
         return int::to_bigint(&r).ok_or_else(|| exc::type_error("__index__ returned non-int"));
     }
-    Err(exc::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))
+    Err(exc::type_error(format!(
+        "'{}' object cannot be interpreted as an integer",
+        type_name(v)
+    )))
 }

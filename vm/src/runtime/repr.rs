@@ -2,8 +2,8 @@
 
 use crate::fmt;
 use crate::object::{
-    BuiltinObj, ClassObj, DequeObj, DictObj, ExcObj, FuncObj, GenObj, InstanceObj, IntObj, Kind, ListObj, MethodObj, ModuleObj, RangeObj,
-    SetObj, SliceObj, StrObj, TupleObj,
+    BuiltinObj, ClassObj, DequeObj, DictObj, ExcObj, FuncObj, GenObj, InstanceObj, IntObj, Kind,
+    ListObj, MethodObj, ModuleObj, RangeObj, SetObj, SliceObj, StrObj, TupleObj,
 };
 use crate::runtime::str::{as_str, from_string, intern};
 use crate::runtime::{class_name, class_of, exc, int, tuple, type_name};
@@ -12,7 +12,11 @@ use crate::{PyErr, PyResult, Vm};
 
 /// Python's `repr()` of a str.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -25,7 +29,9 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c if (c as u32) < 0x7f => out.push(c),
             c if !crate::builtins::str::is_printable(c) => {
                 let n = c as u32;
@@ -50,9 +56,17 @@ pub fn class_repr(cls: &Value) -> String {
     if c.has(crate::object::CLS_BUILTIN) {
         format!("<class '{}'>", class_name(c))
     } else {
-        let module = crate::runtime::attr::dict_get_str(c.dict.downcast::<DictObj>().unwrap(), "__module__");
-        let m = module.as_ref().and_then(|m| as_str(m)).unwrap_or("__main__");
-        format!("<class '{}.{}'>", m, as_str(&c.qualname.get()).unwrap_or("?"))
+        let module =
+            crate::runtime::attr::dict_get_str(c.dict.downcast::<DictObj>().unwrap(), "__module__");
+        let m = module
+            .as_ref()
+            .and_then(|m| as_str(m))
+            .unwrap_or("__main__");
+        format!(
+            "<class '{}.{}'>",
+            m,
+            as_str(&c.qualname.get()).unwrap_or("?")
+        )
     }
 }
 
@@ -81,7 +95,10 @@ impl Vm {
             .to_string());
         }
         let cls = class_of(v);
-        let builtin = cls.downcast::<ClassObj>().unwrap().has(crate::object::CLS_BUILTIN);
+        let builtin = cls
+            .downcast::<ClassObj>()
+            .unwrap()
+            .has(crate::object::CLS_BUILTIN);
         if !builtin
             && let Some(m) = self.class_lookup(&cls, &intern("__repr__"))
             && m.kind() != Some(Kind::Builtin)
@@ -89,14 +106,27 @@ impl Vm {
             let r = self.call(&m, std::slice::from_ref(v))?;
             return match as_str(&r) {
                 Some(s) => Ok(s.to_string()),
-                None => Err(exc::type_error(format!("__repr__ returned non-string (type {})", type_name(&r)))),
+                None => Err(exc::type_error(format!(
+                    "__repr__ returned non-string (type {})",
+                    type_name(&r)
+                ))),
             };
         }
         self.native_repr(v, &cls)
     }
 
-    fn guard<F: FnOnce(&mut Vm) -> PyResult<String>>(&mut self, v: &Value, recursive: &str, f: F) -> PyResult<String> {
+    fn guard<F: FnOnce(&mut Vm) -> PyResult<String>>(
+        &mut self,
+        v: &Value,
+        recursive: &str,
+        f: F,
+    ) -> PyResult<String> {
         let key = v.bits();
+        if self.repr_stack.len() >= self.recursion_limit || self.native_stack_low() {
+            return Err(exc::recursion_error(
+                "maximum recursion depth exceeded while getting the repr of an object",
+            ));
+        }
         if self.repr_stack.contains(&key) {
             return Ok(recursive.to_string());
         }
@@ -165,7 +195,11 @@ impl Vm {
                 })?;
                 if cls.is(&crate::types::types().defaultdict) {
                     let f = d.default_factory.get();
-                    let fr = if f.is_undef() || f.is_none() { "None".to_string() } else { self.repr(&f)? };
+                    let fr = if f.is_undef() || f.is_none() {
+                        "None".to_string()
+                    } else {
+                        self.repr(&f)?
+                    };
                     format!("defaultdict({fr}, {body})")
                 } else {
                     body
@@ -178,20 +212,39 @@ impl Vm {
                 if items.is_empty() {
                     return Ok(format!("{name}()"));
                 }
-                let body = self.guard(v, "{...}", |vm| Ok(format!("{{{}}}", vm.join_reprs(&items)?)))?;
-                if s.frozen || !cls.is(&crate::types::types().set) { format!("{name}({body})") } else { body }
+                let body = self.guard(v, "{...}", |vm| {
+                    Ok(format!("{{{}}}", vm.join_reprs(&items)?))
+                })?;
+                if s.frozen || !cls.is(&crate::types::types().set) {
+                    format!("{name}({body})")
+                } else {
+                    body
+                }
             }
             Kind::Range => {
                 let (start, stop, step) = v.downcast::<RangeObj>().unwrap().bounds();
-                if step == 1.into() { format!("range({start}, {stop})") } else { format!("range({start}, {stop}, {step})") }
+                if step == 1.into() {
+                    format!("range({start}, {stop})")
+                } else {
+                    format!("range({start}, {stop}, {step})")
+                }
             }
             Kind::Slice => {
                 let s = v.downcast::<SliceObj>().unwrap();
-                format!("slice({}, {}, {})", self.repr(&s.start)?, self.repr(&s.stop)?, self.repr(&s.step)?)
+                format!(
+                    "slice({}, {}, {})",
+                    self.repr(&s.start)?,
+                    self.repr(&s.stop)?,
+                    self.repr(&s.step)?
+                )
             }
             Kind::Function => {
                 let f = v.downcast::<FuncObj>().unwrap();
-                format!("<function {} at {}>", as_str(&f.qualname.get()).unwrap_or("?"), addr(v))
+                format!(
+                    "<function {} at {}>",
+                    as_str(&f.qualname.get()).unwrap_or("?"),
+                    addr(v)
+                )
             }
             Kind::Class => class_repr(v),
             Kind::Method => {
@@ -209,7 +262,12 @@ impl Vm {
                     format!("<built-in function {}>", b.name)
                 } else {
                     let s = b.self_.clone();
-                    format!("<built-in method {} of {} object at {}>", b.name, type_name(&s), addr(&s))
+                    format!(
+                        "<built-in method {} of {} object at {}>",
+                        b.name,
+                        type_name(&s),
+                        addr(&s)
+                    )
                 }
             }
             Kind::Module => {
@@ -218,14 +276,22 @@ impl Vm {
             }
             Kind::Generator => {
                 let g = v.downcast::<GenObj>().unwrap();
-                format!("<generator object {} at {}>", as_str(&g.qualname).unwrap_or("?"), addr(v))
+                format!(
+                    "<generator object {} at {}>",
+                    as_str(&g.qualname).unwrap_or("?"),
+                    addr(v)
+                )
             }
             Kind::Exception => {
                 let e = v.downcast::<ExcObj>().unwrap();
                 let args = e.args.get();
                 let items = tuple::items(&args).unwrap_or(&[]).to_vec();
                 let name = class_name(cls.downcast::<ClassObj>().unwrap());
-                if items.len() == 1 { format!("{}({})", name, self.repr(&items[0])?) } else { format!("{}({})", name, self.join_reprs(&items)?) }
+                if items.len() == 1 {
+                    format!("{}({})", name, self.repr(&items[0])?)
+                } else {
+                    format!("{}({})", name, self.join_reprs(&items)?)
+                }
             }
             Kind::Deque => {
                 let d = v.downcast::<DequeObj>().unwrap();
@@ -237,7 +303,11 @@ impl Vm {
                 }
             }
             Kind::Cell => format!("<cell at {}>", addr(v)),
-            Kind::Iter if cls.is(&crate::types::types().dict_keys) || cls.is(&crate::types::types().dict_values) || cls.is(&crate::types::types().dict_items) => {
+            Kind::Iter
+                if cls.is(&crate::types::types().dict_keys)
+                    || cls.is(&crate::types::types().dict_values)
+                    || cls.is(&crate::types::types().dict_items) =>
+            {
                 let items = self.collect(v)?;
                 let name = class_name(cls.downcast::<ClassObj>().unwrap());
                 format!("{}([{}])", name, self.join_reprs(&items)?)
@@ -245,7 +315,10 @@ impl Vm {
             Kind::Property => format!("<property object at {}>", addr(v)),
             Kind::File => {
                 let f = v.downcast::<crate::object::FileObj>().unwrap();
-                format!("<_io.TextIOWrapper name='{}' mode='w' encoding='utf-8'>", f.name)
+                format!(
+                    "<_io.TextIOWrapper name='{}' mode='w' encoding='utf-8'>",
+                    f.name
+                )
             }
             Kind::Instance => {
                 let inst = v.downcast::<InstanceObj>().unwrap();
@@ -257,9 +330,21 @@ impl Vm {
                     return Ok("None".into());
                 }
                 let c = cls.downcast::<ClassObj>().unwrap();
-                let module = crate::runtime::attr::dict_get_str(c.dict.downcast::<DictObj>().unwrap(), "__module__");
-                let m = module.as_ref().and_then(|m| as_str(m)).unwrap_or("__main__").to_string();
-                format!("<{}.{} object at {}>", m, as_str(&c.qualname.get()).unwrap_or("?"), addr(v))
+                let module = crate::runtime::attr::dict_get_str(
+                    c.dict.downcast::<DictObj>().unwrap(),
+                    "__module__",
+                );
+                let m = module
+                    .as_ref()
+                    .and_then(|m| as_str(m))
+                    .unwrap_or("__main__")
+                    .to_string();
+                format!(
+                    "<{}.{} object at {}>",
+                    m,
+                    as_str(&c.qualname.get()).unwrap_or("?"),
+                    addr(v)
+                )
             }
             _ => {
                 if let Some(r) = crate::stdlib::itertools::iter_repr(self, v) {
@@ -277,7 +362,10 @@ impl Vm {
         }
         if v.is_obj() {
             let cls = class_of(v);
-            let builtin = cls.downcast::<ClassObj>().unwrap().has(crate::object::CLS_BUILTIN);
+            let builtin = cls
+                .downcast::<ClassObj>()
+                .unwrap()
+                .has(crate::object::CLS_BUILTIN);
             if !builtin {
                 if let Some(m) = self.class_lookup(&cls, &intern("__str__"))
                     && m.kind() != Some(Kind::Builtin)
@@ -285,12 +373,17 @@ impl Vm {
                     let r = self.call(&m, std::slice::from_ref(v))?;
                     return match as_str(&r) {
                         Some(s) => Ok(s.to_string()),
-                        None => Err(exc::type_error(format!("__str__ returned non-string (type {})", type_name(&r)))),
+                        None => Err(exc::type_error(format!(
+                            "__str__ returned non-string (type {})",
+                            type_name(&r)
+                        ))),
                     };
                 }
                 if let Some(i) = v.downcast::<InstanceObj>()
                     && !i.payload.is_undef()
-                    && self.class_lookup(&cls, &intern("__repr__")).is_none_or(|m| m.kind() == Some(Kind::Builtin))
+                    && self
+                        .class_lookup(&cls, &intern("__repr__"))
+                        .is_none_or(|m| m.kind() == Some(Kind::Builtin))
                 {
                     let p = i.payload.get();
                     return self.str_of(&p);
@@ -302,7 +395,9 @@ impl Vm {
                 if exc::is_subclass(&cls, &crate::types::types().key_error) && items.len() == 1 {
                     return self.repr(&items[0]);
                 }
-                if exc::is_subclass(&cls, &crate::types::types().os_error) && (2..=3).contains(&items.len()) {
+                if exc::is_subclass(&cls, &crate::types::types().os_error)
+                    && (2..=3).contains(&items.len())
+                {
                     let errno = self.str_of(&items[0])?;
                     let msg = self.str_of(&items[1])?;
                     if items.len() == 3 {
@@ -332,7 +427,12 @@ impl Vm {
 
     /// `format(v, spec)`.
     pub fn format(&mut self, v: &Value, spec: &str) -> PyResult<String> {
-        if v.is_obj() && !class_of(v).downcast::<ClassObj>().unwrap().has(crate::object::CLS_BUILTIN) {
+        if v.is_obj()
+            && !class_of(v)
+                .downcast::<ClassObj>()
+                .unwrap()
+                .has(crate::object::CLS_BUILTIN)
+        {
             if let Some(m) = self.class_lookup(&class_of(v), &intern("__format__"))
                 && m.kind() != Some(Kind::Builtin)
             {
@@ -348,13 +448,22 @@ impl Vm {
             if spec.is_empty() {
                 return self.str_of(v);
             }
-            return Err(exc::type_error(format!("unsupported format string passed to {}.__format__", type_name(v))));
+            return Err(exc::type_error(format!(
+                "unsupported format string passed to {}.__format__",
+                type_name(v)
+            )));
         }
         if spec.is_empty() {
             return self.str_of(v);
         }
         let tn = type_name(v);
-        let map = |e: String| if fmt::is_overflow_error(&e) { exc::overflow_error(e) } else { exc::value_error(e) };
+        let map = |e: String| {
+            if fmt::is_overflow_error(&e) {
+                exc::overflow_error(e)
+            } else {
+                exc::value_error(e)
+            }
+        };
         let parsed = fmt::parse_spec(spec, &tn).map_err(map)?;
         if let Some(f) = v.as_float() {
             return fmt::format_float(f, &parsed, &tn).map_err(map);
@@ -365,15 +474,28 @@ impl Vm {
         if let Some(s) = as_str(v) {
             return fmt::format_str(s, &parsed, &tn).map_err(map);
         }
-        if v.is_none() || matches!(v.kind(), Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Dict)) {
-            return Err(exc::type_error(format!("unsupported format string passed to {}.__format__", tn)));
+        if v.is_none()
+            || matches!(
+                v.kind(),
+                Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Dict)
+            )
+        {
+            return Err(exc::type_error(format!(
+                "unsupported format string passed to {}.__format__",
+                tn
+            )));
         }
         let s = self.str_of(v)?;
         fmt::format_str(&s, &parsed, &tn).map_err(map)
     }
 
     /// FORMAT_VALUE: conversion then format spec.
-    pub(crate) fn format_value(&mut self, v: Value, conv: u32, spec: Option<Value>) -> PyResult<Value> {
+    pub(crate) fn format_value(
+        &mut self,
+        v: Value,
+        conv: u32,
+        spec: Option<Value>,
+    ) -> PyResult<Value> {
         let v = match conv {
             1 => self.str_value(&v)?,
             2 | 3 => {
@@ -394,7 +516,11 @@ impl Vm {
     pub fn percent_format(&mut self, fmtv: &Value, args: &Value) -> PyResult<Value> {
         let template = as_str(fmtv).unwrap();
         let pieces = fmt::parse_percent(template).map_err(exc::value_error)?;
-        let is_mapping = args.kind() == Some(Kind::Dict) || (args.is_obj() && self.user_has(args, "__getitem__") && tuple::items(args).is_none() && as_str(args).is_none());
+        let is_mapping = args.kind() == Some(Kind::Dict)
+            || (args.is_obj()
+                && self.user_has(args, "__getitem__")
+                && tuple::items(args).is_none()
+                && as_str(args).is_none());
         let argv: Vec<Value> = match tuple::items(args) {
             Some(items) => items.to_vec(),
             None => vec![args.clone()],
@@ -402,7 +528,13 @@ impl Vm {
         let mut next = 0usize;
         let mut out = String::with_capacity(template.len() + 16);
         let mut used_mapping = false;
-        let map_err = |e: String| if fmt::is_overflow_error(&e) { exc::overflow_error(e) } else { exc::value_error(e) };
+        let map_err = |e: String| {
+            if fmt::is_overflow_error(&e) {
+                exc::overflow_error(e)
+            } else {
+                exc::value_error(e)
+            }
+        };
         for p in &pieces {
             match p {
                 fmt::PercentPiece::Literal(s) => out.push_str(s),
@@ -420,7 +552,8 @@ impl Vm {
                     let width = match c.width {
                         Some(fmt::Count::Star) => {
                             let w = take(self)?;
-                            let w = int::as_i64(&w).ok_or_else(|| exc::type_error("* wants int"))?;
+                            let w =
+                                int::as_i64(&w).ok_or_else(|| exc::type_error("* wants int"))?;
                             if w < 0 {
                                 flags.minus = true;
                             }
@@ -432,7 +565,11 @@ impl Vm {
                     let precision = match c.precision {
                         Some(fmt::Count::Star) => {
                             let w = take(self)?;
-                            Some(int::as_i64(&w).ok_or_else(|| exc::type_error("* wants int"))?.max(0) as usize)
+                            Some(
+                                int::as_i64(&w)
+                                    .ok_or_else(|| exc::type_error("* wants int"))?
+                                    .max(0) as usize,
+                            )
                         }
                         Some(fmt::Count::N(n)) => Some(n),
                         None => None,
@@ -454,24 +591,46 @@ impl Vm {
                             }
                         }
                     };
-                    let spec = fmt::PercentSpec { flags, width, precision, conv: c.conv };
+                    let spec = fmt::PercentSpec {
+                        flags,
+                        width,
+                        precision,
+                        conv: c.conv,
+                    };
                     let s = match c.conv {
                         'd' | 'i' | 'u' | 'x' | 'X' | 'o' => {
                             let b = if let Some(f) = v.as_float() {
                                 if c.conv == 'x' || c.conv == 'X' || c.conv == 'o' {
-                                    return Err(exc::type_error(format!("%{} format: an integer is required, not float", c.conv)));
+                                    return Err(exc::type_error(format!(
+                                        "%{} format: an integer is required, not float",
+                                        c.conv
+                                    )));
                                 }
                                 int::to_bigint(&int::from_float(f)?).unwrap()
                             } else if let Some(b) = int::to_bigint(&v) {
                                 b
                             } else {
-                                let what = if c.conv == 'x' || c.conv == 'X' || c.conv == 'o' { "an integer is required" } else { "a real number is required" };
-                                return Err(exc::type_error(format!("%{} format: {}, not {}", c.conv, what, type_name(&v))));
+                                let what = if c.conv == 'x' || c.conv == 'X' || c.conv == 'o' {
+                                    "an integer is required"
+                                } else {
+                                    "a real number is required"
+                                };
+                                return Err(exc::type_error(format!(
+                                    "%{} format: {}, not {}",
+                                    c.conv,
+                                    what,
+                                    type_name(&v)
+                                )));
                             };
                             fmt::percent_int(&b, &spec).map_err(map_err)?
                         }
                         'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
-                            let x = crate::runtime::ops::to_f64(&v).map_err(|_| exc::type_error(format!("must be real number, not {}", type_name(&v))))?;
+                            let x = crate::runtime::ops::to_f64(&v).map_err(|_| {
+                                exc::type_error(format!(
+                                    "must be real number, not {}",
+                                    type_name(&v)
+                                ))
+                            })?;
                             fmt::percent_float(x, &spec).map_err(map_err)?
                         }
                         'c' => {
@@ -481,14 +640,27 @@ impl Vm {
                                 }
                                 s.to_string()
                             } else if let Some(i) = int::as_i64(&v) {
-                                match char::from_u32(i as u32).filter(|_| (0..0x110000).contains(&i)) {
+                                match char::from_u32(i as u32)
+                                    .filter(|_| (0..0x110000).contains(&i))
+                                {
                                     Some(ch) => ch.to_string(),
-                                    None => return Err(exc::overflow_error("%c arg not in range(0x110000)")),
+                                    None => {
+                                        return Err(exc::overflow_error(
+                                            "%c arg not in range(0x110000)",
+                                        ));
+                                    }
                                 }
                             } else {
                                 return Err(exc::type_error("%c requires int or char"));
                             };
-                            fmt::percent_str(&ch, &fmt::PercentSpec { precision: None, ..spec }).map_err(map_err)?
+                            fmt::percent_str(
+                                &ch,
+                                &fmt::PercentSpec {
+                                    precision: None,
+                                    ..spec
+                                },
+                            )
+                            .map_err(map_err)?
                         }
                         's' => {
                             let s = self.str_of(&v)?;
@@ -499,20 +671,27 @@ impl Vm {
                             let s = if c.conv == 'a' { ascii_escape(&s) } else { s };
                             fmt::percent_str(&s, &spec).map_err(map_err)?
                         }
-                        other => return Err(exc::value_error(format!("unsupported format character '{other}'"))),
+                        other => {
+                            return Err(exc::value_error(format!(
+                                "unsupported format character '{other}'"
+                            )));
+                        }
                     };
                     out.push_str(&s);
                 }
             }
         }
         if next < argv.len() && !used_mapping && !(is_mapping && tuple::items(args).is_none()) {
-            return Err(exc::type_error("not all arguments converted during string formatting"));
+            return Err(exc::type_error(
+                "not all arguments converted during string formatting",
+            ));
         }
         Ok(from_string(out))
     }
 
     fn user_has(&self, v: &Value, name: &str) -> bool {
-        self.lookup_special(v, &intern(name)).is_some_and(|m| m.kind() != Some(Kind::Builtin))
+        self.lookup_special(v, &intern(name))
+            .is_some_and(|m| m.kind() != Some(Kind::Builtin))
     }
 
     /// CPython's traceback text for an uncaught exception (with its cause/context chain).
@@ -528,20 +707,39 @@ impl Vm {
         if let Some(x) = e.downcast::<ExcObj>() {
             let cause = x.cause.get();
             let context = x.context.get();
-            if !cause.is_none() && cause.downcast::<ExcObj>().is_some() && !seen.contains(&cause.bits()) {
+            if !cause.is_none()
+                && cause.downcast::<ExcObj>().is_some()
+                && !seen.contains(&cause.bits())
+            {
                 self.format_exception_chain(&cause, out, seen);
-                out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
-            } else if !x.suppress_context.get() && !context.is_none() && context.downcast::<ExcObj>().is_some() && !seen.contains(&context.bits()) {
+                out.push_str(
+                    "\nThe above exception was the direct cause of the following exception:\n\n",
+                );
+            } else if !x.suppress_context.get()
+                && !context.is_none()
+                && context.downcast::<ExcObj>().is_some()
+                && !seen.contains(&context.bits())
+            {
                 self.format_exception_chain(&context, out, seen);
-                out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
+                out.push_str(
+                    "\nDuring handling of the above exception, another exception occurred:\n\n",
+                );
             }
             let tb = x.traceback();
             if !tb.is_empty() {
                 out.push_str("Traceback (most recent call last):\n");
                 for entry in &tb {
-                    let pos = entry.code.positions.get(entry.ip as usize).copied().unwrap_or_default();
+                    let pos = entry
+                        .code
+                        .positions
+                        .get(entry.ip as usize)
+                        .copied()
+                        .unwrap_or_default();
                     let name = as_str(&entry.code.name).unwrap_or("?");
-                    out.push_str(&format!("  File \"{}\", line {}, in {}\n", entry.code.filename, pos.line, name));
+                    out.push_str(&format!(
+                        "  File \"{}\", line {}, in {}\n",
+                        entry.code.filename, pos.line, name
+                    ));
                     if let Some(src) = self.source_line(&entry.code.filename, pos.line) {
                         let stripped = src.trim_start();
                         let indent = src.len() - stripped.len();
@@ -549,9 +747,15 @@ impl Vm {
                         out.push_str(&format!("    {text}\n"));
                         if pos.end_line == pos.line && (pos.end_col as usize) > (pos.col as usize) {
                             let start = (pos.col as usize).saturating_sub(indent);
-                            let end = (pos.end_col as usize).saturating_sub(indent).min(text.chars().count());
+                            let end = (pos.end_col as usize)
+                                .saturating_sub(indent)
+                                .min(text.chars().count());
                             if !(start == 0 && end >= text.chars().count()) && end > start {
-                                out.push_str(&format!("    {}{}\n", " ".repeat(start), "^".repeat(end - start)));
+                                out.push_str(&format!(
+                                    "    {}{}\n",
+                                    " ".repeat(start),
+                                    "^".repeat(end - start)
+                                ));
                             }
                         }
                     }
@@ -562,7 +766,10 @@ impl Vm {
         let c = cls.downcast::<ClassObj>().unwrap();
         let mut name = as_str(&c.qualname.get()).unwrap_or("?").to_string();
         if !c.has(crate::object::CLS_BUILTIN)
-            && let Some(m) = crate::runtime::attr::dict_get_str(c.dict.downcast::<DictObj>().unwrap(), "__module__")
+            && let Some(m) = crate::runtime::attr::dict_get_str(
+                c.dict.downcast::<DictObj>().unwrap(),
+                "__module__",
+            )
             && let Some(m) = as_str(&m)
             && m != "__main__"
             && m != "builtins"
@@ -601,7 +808,11 @@ pub fn ascii_escape(s: &str) -> String {
 
 /// Builds an error for a message from the formatting module.
 pub fn fmt_error(msg: String) -> PyErr {
-    if fmt::is_overflow_error(&msg) { exc::overflow_error(msg) } else { exc::value_error(msg) }
+    if fmt::is_overflow_error(&msg) {
+        exc::overflow_error(msg)
+    } else {
+        exc::value_error(msg)
+    }
 }
 
 #[allow(dead_code)]

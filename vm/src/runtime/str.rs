@@ -17,7 +17,8 @@ impl std::hash::Hasher for FxHasher {
         for chunk in bytes.chunks(8) {
             let mut w = [0u8; 8];
             w[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
     #[inline]
@@ -45,8 +46,19 @@ pub fn new_str(s: &str) -> Value {
 
 /// A new str taking a `String`.
 pub fn from_string(s: String) -> Value {
-    let nchars = if s.is_ascii() { s.len() } else { s.chars().count() };
-    object::alloc(&types().str, StrObj { s: s.into_boxed_str(), hash: Cell::new(-1), nchars })
+    let nchars = if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    };
+    object::alloc(
+        &types().str,
+        StrObj {
+            s: s.into_boxed_str(),
+            hash: Cell::new(-1),
+            nchars,
+        },
+    )
 }
 
 /// The interned str for `s` (identifiers, attribute names, constants): one object per text.
@@ -56,7 +68,8 @@ pub fn intern(s: &str) -> Value {
             return (**v).clone();
         }
         let v = new_str(s);
-        m.borrow_mut().insert(s.into(), ManuallyDrop::new(v.clone()));
+        m.borrow_mut()
+            .insert(s.into(), ManuallyDrop::new(v.clone()));
         v
     })
 }
@@ -99,12 +112,20 @@ pub fn hash_of(v: &Value) -> i64 {
 
 /// The `i`-th character (by character index) of `s`.
 pub fn char_at(s: &StrObj, i: usize) -> Option<char> {
-    if s.is_ascii() { s.s.as_bytes().get(i).map(|&b| b as char) } else { s.s.chars().nth(i) }
+    if s.is_ascii() {
+        s.s.as_bytes().get(i).map(|&b| b as char)
+    } else {
+        s.s.chars().nth(i)
+    }
 }
 
 /// Byte offset of character index `i` (clamped to the end).
 pub fn byte_offset(s: &StrObj, i: usize) -> usize {
-    if s.is_ascii() { i.min(s.s.len()) } else { s.s.char_indices().nth(i).map_or(s.s.len(), |(b, _)| b) }
+    if s.is_ascii() {
+        i.min(s.s.len())
+    } else {
+        s.s.char_indices().nth(i).map_or(s.s.len(), |(b, _)| b)
+    }
 }
 
 /// A one-character str (cached for ASCII).
@@ -116,7 +137,9 @@ pub fn from_char(c: char) -> Value {
         return ASCII.with(|a| {
             let mut a = a.borrow_mut();
             if a.is_empty() {
-                *a = (0u8..128).map(|b| ManuallyDrop::new(new_str(&(b as char).to_string()))).collect();
+                *a = (0u8..128)
+                    .map(|b| ManuallyDrop::new(new_str(&(b as char).to_string())))
+                    .collect();
             }
             (*a[c as usize]).clone()
         });

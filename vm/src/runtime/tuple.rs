@@ -6,7 +6,12 @@ use crate::value::Value;
 
 /// A new tuple.
 pub fn new(items: Vec<Value>) -> Value {
-    object::alloc(&types().tuple, TupleObj { items: items.into_boxed_slice() })
+    object::alloc(
+        &types().tuple,
+        TupleObj {
+            items: items.into_boxed_slice(),
+        },
+    )
 }
 
 /// The items of a tuple value.

@@ -36,7 +36,7 @@ fn new_count(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
             && !class_of(v)
                 .downcast::<ClassObj>()
                 .is_some_and(|c| c.has(crate::object::CLS_BUILTIN));
-        if !is_number(v) && !(user && vm.lookup_special(v, &intern("__add__")).is_some()) {
+        if !(is_number(v) || user && vm.lookup_special(v, &intern("__add__")).is_some()) {
             return Err(exc::type_error("a number is required"));
         }
     }

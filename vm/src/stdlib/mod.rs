@@ -41,7 +41,9 @@ fn builder(name: &str) -> Option<Builder> {
 }
 
 fn build_gc(_vm: &mut Vm, d: &Value) -> PyResult<()> {
-    crate::builtins::def(d, "collect", |_, _| Ok(Value::small_int(crate::object::gc::collect() as i64)));
+    crate::builtins::def(d, "collect", |_, _| {
+        Ok(Value::small_int(crate::object::gc::collect() as i64))
+    });
     crate::builtins::def(d, "enable", |_, _| {
         crate::object::gc::set_enabled(true);
         Ok(Value::NONE)
@@ -56,7 +58,8 @@ fn build_gc(_vm: &mut Vm, d: &Value) -> PyResult<()> {
 /// Runs Python source `src` with the module dict `d` as its globals (for the parts of a
 /// module that are simplest written in Python).
 pub(crate) fn run_py(vm: &mut Vm, d: &Value, src: &str, filename: &str) -> PyResult<()> {
-    let unit = jitlens_compiler::compile(src, filename).map_err(|e| exc::runtime_error(format!("stdlib source: {}", e.render())))?;
+    let unit = jitlens_compiler::compile(src, filename)
+        .map_err(|e| exc::runtime_error(format!("stdlib source: {}", e.render())))?;
     let code = crate::code::Code::load(&unit);
     crate::builtins::set(d, "__builtins__", vm.builtins.clone());
     vm.run_code(code, d.clone(), d.clone())?;
@@ -77,7 +80,9 @@ impl Vm {
         let Some(b) = builder(name) else {
             return Err(crate::PyErr(crate::runtime::exc::new_exc(
                 &types().module_not_found_error,
-                vec![crate::runtime::str::new_str(&format!("No module named '{name}'"))],
+                vec![crate::runtime::str::new_str(&format!(
+                    "No module named '{name}'"
+                ))],
             )));
         };
         let d = crate::object::alloc(&types().dict, DictObj::default());
@@ -94,7 +99,9 @@ impl Vm {
 
     /// IMPORT_NAME: `import a.b` gives `a` (when `fromlist` is None), else `a.b`.
     pub(crate) fn import(&mut self, name: &Value, fromlist: &Value) -> PyResult<Value> {
-        let n = as_str(name).ok_or_else(|| exc::type_error("module name must be a string"))?.to_string();
+        let n = as_str(name)
+            .ok_or_else(|| exc::type_error("module name must be a string"))?
+            .to_string();
         let m = self.load_module(&n)?;
         if fromlist.is_none() && n.contains('.') {
             let top = n.split('.').next().unwrap();
@@ -137,11 +144,37 @@ fn native_has(v: &Value, name: &str) -> bool {
     use crate::object::Kind::*;
     let k = v.kind();
     match name {
-        "__iter__" => matches!(k, Some(List) | Some(Tuple) | Some(Dict) | Some(Set) | Some(Str) | Some(Range) | Some(Iter) | Some(Generator) | Some(Deque)),
+        "__iter__" => matches!(
+            k,
+            Some(List)
+                | Some(Tuple)
+                | Some(Dict)
+                | Some(Set)
+                | Some(Str)
+                | Some(Range)
+                | Some(Iter)
+                | Some(Generator)
+                | Some(Deque)
+        ),
         "__next__" => matches!(k, Some(Iter) | Some(Generator)),
-        "__len__" | "__contains__" => matches!(k, Some(List) | Some(Tuple) | Some(Dict) | Some(Set) | Some(Str) | Some(Range) | Some(Deque)),
-        "__getitem__" => matches!(k, Some(List) | Some(Tuple) | Some(Dict) | Some(Str) | Some(Range) | Some(Deque)),
-        "__call__" => matches!(k, Some(Function) | Some(Builtin) | Some(Method) | Some(Class)),
+        "__len__" | "__contains__" => matches!(
+            k,
+            Some(List)
+                | Some(Tuple)
+                | Some(Dict)
+                | Some(Set)
+                | Some(Str)
+                | Some(Range)
+                | Some(Deque)
+        ),
+        "__getitem__" => matches!(
+            k,
+            Some(List) | Some(Tuple) | Some(Dict) | Some(Str) | Some(Range) | Some(Deque)
+        ),
+        "__call__" => matches!(
+            k,
+            Some(Function) | Some(Builtin) | Some(Method) | Some(Class)
+        ),
         "__hash__" => !matches!(k, Some(List) | Some(Dict) | Some(Set)),
         _ => false,
     }
