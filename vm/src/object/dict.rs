@@ -29,9 +29,9 @@ pub struct Entry {
 pub struct DictTable {
     indices: Vec<u32>,
     entries: Vec<Entry>,
-    used: usize,
+    used: u32,
     /// Bumped by every insertion of a new key, deletion and resize.
-    pub version: u64,
+    pub version: u32,
 }
 
 /// What a probe found.
@@ -127,7 +127,7 @@ impl DictTable {
     /// Live items.
     #[inline]
     pub fn len(&self) -> usize {
-        self.used
+        self.used as usize
     }
 
     /// True if empty.
@@ -198,7 +198,7 @@ impl DictTable {
 
     fn grow_if_needed(&mut self) {
         if self.indices.is_empty() || (self.entries.len() + 1) * 3 > self.indices.len() * 2 {
-            self.rebuild((self.used + 1) * 3);
+            self.rebuild((self.used as usize + 1) * 3);
         }
     }
 
@@ -208,7 +208,7 @@ impl DictTable {
         // Room for every entry the new index table admits (2/3 of its slots), so the
         // entry vector does not reallocate in between.
         self.entries
-            .reserve((size * 2 / 3).saturating_sub(self.entries.len()));
+            .reserve(if size == 8 { 4 } else { size * 2 / 3 }.saturating_sub(self.entries.len()));
         self.indices = vec![EMPTY; size];
         let mask = size - 1;
         for (i, e) in self.entries.iter().enumerate() {
@@ -220,7 +220,7 @@ impl DictTable {
             }
             self.indices[slot] = i as u32;
         }
-        self.version += 1;
+        self.version = self.version.wrapping_add(1);
     }
 
     /// Lookup of a str key (an identifier, usually interned): identity first, then text.
@@ -297,7 +297,7 @@ impl DictTable {
         self.indices[slot] = self.entries.len() as u32;
         self.entries.push(Entry { hash, key, value });
         self.used += 1;
-        self.version += 1;
+        self.version = self.version.wrapping_add(1);
     }
 
     fn append_new(&mut self, key: Value, hash: i64, value: Value) {
@@ -324,7 +324,7 @@ impl DictTable {
         }
         self.indices[slot] = DUMMY;
         self.used -= 1;
-        self.version += 1;
+        self.version = self.version.wrapping_add(1);
         let e = &mut self.entries[i];
         let k = std::mem::take(&mut e.key);
         let v = std::mem::take(&mut e.value);
@@ -339,7 +339,7 @@ impl DictTable {
     pub fn take_all(&mut self) -> Vec<Entry> {
         self.indices.clear();
         self.used = 0;
-        self.version += 1;
+        self.version = self.version.wrapping_add(1);
         std::mem::take(&mut self.entries)
     }
 
