@@ -57,11 +57,22 @@ fn read_source(file: &PathBuf) -> Result<String, i32> {
 
 fn run(xopts: &[String], file: PathBuf, args: Vec<String>) -> i32 {
     let mut options = jitlens_vm::Options::default();
+    // The environment sets defaults; -X options override them.
+    match std::env::var("JITLENS_SPECIALIZE").as_deref() {
+        Ok("0") | Ok("off") => options.no_specialize = true,
+        Ok("1") | Ok("on") | Ok("") | Err(_) => {}
+        Ok(other) => {
+            eprintln!("jitlens: JITLENS_SPECIALIZE must be 0 or 1, not '{other}'");
+            return 2;
+        }
+    }
     for x in xopts {
         match x.as_str() {
             "stats" => options.stats = true,
+            "specialize=off" => options.no_specialize = true,
+            "specialize=on" => options.no_specialize = false,
             other => {
-                eprintln!("jitlens: unknown -X option '{other}' (known: stats)");
+                eprintln!("jitlens: unknown -X option '{other}' (known: stats, specialize=on|off)");
                 return 2;
             }
         }

@@ -122,6 +122,19 @@ ops! {
     IMPORT_FROM = 0, IMPORT_FROM;
     IMPORT_STAR = 0, IMPORT_STAR;
     SETUP_ANNOTATIONS = 0, SETUP_ANNOTATIONS;
+    // Specialized forms (tier 0 quickening rewrites the generic op in place; never emitted by
+    // the compiler). Each keeps its family's cache words.
+    BINARY_OP_ADD_INT = 1, BINARY_OP;
+    BINARY_OP_SUBTRACT_INT = 1, BINARY_OP;
+    BINARY_OP_MULTIPLY_INT = 1, BINARY_OP;
+    BINARY_OP_ADD_FLOAT = 1, BINARY_OP;
+    BINARY_OP_SUBTRACT_FLOAT = 1, BINARY_OP;
+    BINARY_OP_MULTIPLY_FLOAT = 1, BINARY_OP;
+    BINARY_OP_TRUE_DIVIDE_FLOAT = 1, BINARY_OP;
+    BINARY_OP_ADD_UNICODE = 1, BINARY_OP;
+    COMPARE_OP_INT = 1, COMPARE_OP;
+    COMPARE_OP_FLOAT = 1, COMPARE_OP;
+    COMPARE_OP_STR = 1, COMPARE_OP;
 }
 
 /// Inline cache words after each op, indexed by op number (256 entries, so any byte

@@ -22,6 +22,8 @@ pub type PyResult<T> = Result<T, PyErr>;
 pub struct Options {
     /// Print execution statistics at exit.
     pub stats: bool,
+    /// Turn tier-0 quickening off (`-X specialize=off`).
+    pub no_specialize: bool,
 }
 
 /// What observers (the sampling profiler's signal handler) may read at any instant: the
@@ -82,6 +84,10 @@ pub struct Vm {
     pub(crate) repr_stack: Vec<u64>,
     /// `object.__init__`, skipped when instantiating.
     pub(crate) object_init: Value,
+    /// Quickening on (the default) or off.
+    pub specialize: bool,
+    /// Quickening statistics.
+    pub spec_stats: crate::interp::specialize::SpecStats,
     /// Nesting depth of container comparisons (bounded like the recursion limit).
     pub(crate) cmp_depth: usize,
     /// Every user class, in creation order (for `__subclasses__`).
@@ -123,10 +129,13 @@ impl Vm {
             object_init: Value::UNDEF,
             classes: Vec::new(),
             cmp_depth: 0,
+            specialize: true,
+            spec_stats: Default::default(),
             mcache: std::cell::UnsafeCell::new(crate::runtime::attr::new_mcache()),
             type_epoch: std::cell::Cell::new(1),
             descr_added_late: false,
         };
+        vm.specialize = !vm.options.no_specialize;
         crate::builtins::init(&mut vm);
         vm
     }
@@ -263,6 +272,8 @@ impl Vm {
             object::gc::tracked_count()
         );
         self.write_stderr(&text);
+        let spec = self.spec_stats.report();
+        self.write_stderr(&spec);
     }
 
     /// The source line `line` of `filename`, if loaded.

@@ -268,6 +268,18 @@ pub fn effect(op: Op, arg: u32) -> (Option<i64>, Option<i64>) {
     let a = arg as i64;
     let f = |e: i64| (Some(e), None);
     match op {
+        // Specialized forms have their family's effect.
+        Op::BINARY_OP_ADD_INT
+        | Op::BINARY_OP_SUBTRACT_INT
+        | Op::BINARY_OP_MULTIPLY_INT
+        | Op::BINARY_OP_ADD_FLOAT
+        | Op::BINARY_OP_SUBTRACT_FLOAT
+        | Op::BINARY_OP_MULTIPLY_FLOAT
+        | Op::BINARY_OP_TRUE_DIVIDE_FLOAT
+        | Op::BINARY_OP_ADD_UNICODE
+        | Op::COMPARE_OP_INT
+        | Op::COMPARE_OP_FLOAT
+        | Op::COMPARE_OP_STR => effect(op.family(), arg),
         Op::NOP | Op::CACHE | Op::RESUME | Op::SWAP | Op::SETUP_ANNOTATIONS => f(0),
         Op::POP_TOP => f(-1),
         Op::PUSH_NULL | Op::COPY => f(1),

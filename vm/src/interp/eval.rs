@@ -6,6 +6,7 @@
 //! starts a nested run of this loop, whose entry frame is the one it was given.
 
 use crate::interp::frame::Frame;
+use crate::interp::specialize;
 use crate::object::{
     self, CellObj, ClassObj, DictObj, ExcObj, FuncObj, GenObj, ListObj, SetObj, Slot, TbEntry,
 };
@@ -76,6 +77,30 @@ impl Vm {
         if self.pool.len() < 64 {
             self.pool.push(f);
         }
+    }
+
+    /// The generic BINARY_OP on the top two stack values.
+    fn exec_binary(&mut self, f: &mut Frame, arg: u32) -> PyResult<()> {
+        let b = pop!(f);
+        let a = pop!(f);
+        let v = match fast_binop(&a, &b, arg) {
+            Some(v) => v,
+            None => self.binary_op(&a, &b, arg)?,
+        };
+        f.stack.push(v);
+        Ok(())
+    }
+
+    /// The generic COMPARE_OP on the top two stack values.
+    fn exec_compare(&mut self, f: &mut Frame, arg: u32) -> PyResult<()> {
+        let b = pop!(f);
+        let a = pop!(f);
+        let v = match fast_compare(&a, &b, arg) {
+            Some(r) => Value::bool(r),
+            None => self.compare(&a, &b, arg)?,
+        };
+        f.stack.push(v);
+        Ok(())
     }
 
     /// True when the native stack is close to its end (native recursion must stop).
@@ -355,6 +380,22 @@ impl Vm {
                     self.delattr(&obj, &code.names[arg as usize])
                 }
                 Op::BINARY_OP => {
+                    self.spec_stats.families[Op::BINARY_OP as usize].generic += 1;
+                    if self.specialize {
+                        let n = f.stack.len();
+                        // SAFETY: BINARY_OP is followed by its cache word (checked by `verify`).
+                        let (ins, cache) =
+                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        specialize::adapt(
+                            &mut self.spec_stats,
+                            ins,
+                            cache,
+                            op,
+                            &f.stack[n - 2],
+                            &f.stack[n - 1],
+                            arg,
+                        );
+                    }
                     let b = pop!(f);
                     let a = pop!(f);
                     if let Some(v) = fast_binop(&a, &b, arg) {
@@ -389,7 +430,123 @@ impl Vm {
                         Err(e) => Err(e),
                     }
                 }
+                Op::BINARY_OP_ADD_INT | Op::BINARY_OP_SUBTRACT_INT | Op::BINARY_OP_MULTIPLY_INT => {
+                    let n = f.stack.len();
+                    let r = match (f.stack[n - 2].as_small_int(), f.stack[n - 1].as_small_int()) {
+                        (Some(x), Some(y)) => match op {
+                            Op::BINARY_OP_ADD_INT => Some(x + y),
+                            Op::BINARY_OP_SUBTRACT_INT => Some(x - y),
+                            _ => x.checked_mul(y),
+                        }
+                        .filter(|r| Value::fits_small(*r)),
+                        _ => None,
+                    };
+                    if let Some(r) = r {
+                        self.spec_stats.families[Op::BINARY_OP as usize].specialized += 1;
+                        f.stack.pop();
+                        f.stack[n - 2] = Value::small_int(r);
+                        continue;
+                    }
+                    // SAFETY: as for BINARY_OP.
+                    let (ins, cache) =
+                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    specialize::miss(&mut self.spec_stats, ins, cache, op);
+                    self.exec_binary(&mut f, arg)
+                }
+                Op::BINARY_OP_ADD_FLOAT
+                | Op::BINARY_OP_SUBTRACT_FLOAT
+                | Op::BINARY_OP_MULTIPLY_FLOAT
+                | Op::BINARY_OP_TRUE_DIVIDE_FLOAT => {
+                    let n = f.stack.len();
+                    let r = match (f.stack[n - 2].as_float(), f.stack[n - 1].as_float()) {
+                        (Some(x), Some(y)) => match op {
+                            Op::BINARY_OP_ADD_FLOAT => Some(x + y),
+                            Op::BINARY_OP_SUBTRACT_FLOAT => Some(x - y),
+                            Op::BINARY_OP_MULTIPLY_FLOAT => Some(x * y),
+                            _ if y != 0.0 => Some(x / y),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if let Some(r) = r {
+                        self.spec_stats.families[Op::BINARY_OP as usize].specialized += 1;
+                        f.stack.pop();
+                        f.stack[n - 2] = Value::float(r);
+                        continue;
+                    }
+                    // SAFETY: as for BINARY_OP.
+                    let (ins, cache) =
+                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    specialize::miss(&mut self.spec_stats, ins, cache, op);
+                    self.exec_binary(&mut f, arg)
+                }
+                Op::BINARY_OP_ADD_UNICODE => {
+                    let n = f.stack.len();
+                    if specialize::is_exact_str(&f.stack[n - 2])
+                        && specialize::is_exact_str(&f.stack[n - 1])
+                    {
+                        self.spec_stats.families[Op::BINARY_OP as usize].specialized += 1;
+                        let b = pop!(f);
+                        let a = pop!(f);
+                        let (x, y) = (as_str(&a).unwrap(), as_str(&b).unwrap());
+                        let mut s = String::with_capacity(x.len() + y.len());
+                        s.push_str(x);
+                        s.push_str(y);
+                        f.stack.push(crate::runtime::str::from_string(s));
+                        continue;
+                    }
+                    // SAFETY: as for BINARY_OP.
+                    let (ins, cache) =
+                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    specialize::miss(&mut self.spec_stats, ins, cache, op);
+                    self.exec_binary(&mut f, arg)
+                }
+                Op::COMPARE_OP_INT | Op::COMPARE_OP_FLOAT | Op::COMPARE_OP_STR => {
+                    let n = f.stack.len();
+                    let (a, b) = (&f.stack[n - 2], &f.stack[n - 1]);
+                    let r = match op {
+                        Op::COMPARE_OP_INT => match (a.as_small_int(), b.as_small_int()) {
+                            (Some(x), Some(y)) => Some(specialize::cmp_result(x, y, arg)),
+                            _ => None,
+                        },
+                        Op::COMPARE_OP_FLOAT => match (a.as_float(), b.as_float()) {
+                            (Some(x), Some(y)) => Some(specialize::cmp_result(x, y, arg)),
+                            _ => None,
+                        },
+                        _ if specialize::is_exact_str(a) && specialize::is_exact_str(b) => Some(
+                            specialize::cmp_result(as_str(a).unwrap(), as_str(b).unwrap(), arg),
+                        ),
+                        _ => None,
+                    };
+                    if let Some(r) = r {
+                        self.spec_stats.families[Op::COMPARE_OP as usize].specialized += 1;
+                        f.stack.pop();
+                        f.stack[n - 2] = Value::bool(r);
+                        continue;
+                    }
+                    // SAFETY: COMPARE_OP is followed by its cache word.
+                    let (ins, cache) =
+                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    specialize::miss(&mut self.spec_stats, ins, cache, op);
+                    self.exec_compare(&mut f, arg)
+                }
                 Op::COMPARE_OP => {
+                    self.spec_stats.families[Op::COMPARE_OP as usize].generic += 1;
+                    if self.specialize {
+                        let n = f.stack.len();
+                        // SAFETY: COMPARE_OP is followed by its cache word.
+                        let (ins, cache) =
+                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        specialize::adapt(
+                            &mut self.spec_stats,
+                            ins,
+                            cache,
+                            op,
+                            &f.stack[n - 2],
+                            &f.stack[n - 1],
+                            arg,
+                        );
+                    }
                     let b = pop!(f);
                     let a = pop!(f);
                     if let Some(r) = fast_compare(&a, &b, arg) {
@@ -1087,7 +1244,7 @@ impl Vm {
                 if v.is_some() {
                     return v;
                 }
-            } else if g.with(|t| t.version as u32) == cache.0.get() {
+            } else if g.with(|t| t.version) == cache.0.get() {
                 let b = self.builtins.downcast::<DictObj>()?;
                 let v = b.with(|t| {
                     t.entries()
@@ -1108,7 +1265,7 @@ impl Vm {
         }
         let b = self.builtins.downcast::<DictObj>()?;
         let i = b.with(|t| t.find_fast(name, h))?;
-        cache.0.set(g.with(|t| t.version as u32));
+        cache.0.set(g.with(|t| t.version));
         cache.1.set(((i as u32 + 1) << 1) | 1);
         b.with(|t| t.entries().get(i).map(|e| e.value.clone()))
     }

@@ -4,3 +4,4 @@ pub mod args;
 pub mod call;
 pub mod eval;
 pub mod frame;
+pub mod specialize;

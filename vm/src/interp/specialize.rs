@@ -1,0 +1,279 @@
+//! Tier-0 quickening (PEP 659): adaptive counters in inline cache words, in-place
+//! specialization of generic ops, deoptimization with exponential backoff, and the
+//! statistics `-X stats` prints.
+//!
+//! The first cache word after a specializable op holds its adaptive state: bits 0–7 keep the
+//! CACHE op number (so `dis` still hides the word), bits 8–19 a counter, bits 20–23 a backoff
+//! exponent. A generic op counts its executions; after `WARMUP << backoff` of them it looks
+//! at its operands and, when a specialized form fits, rewrites its own op byte. A
+//! specialized op whose guard fails counts a miss and runs the generic code; after
+//! `MISS_LIMIT` misses it rewrites itself back to the generic op with a larger backoff.
+
+use crate::object::StrObj;
+use crate::value::Value;
+use jitlens_compiler::bytecode::{ALL_OPS, Op, binop, cmpop};
+use std::cell::Cell;
+
+/// Executions of a generic op before its first specialization attempt.
+pub const WARMUP: u32 = 8;
+/// Guard failures of a specialized op before it deoptimizes.
+pub const MISS_LIMIT: u32 = 16;
+const MAX_BACKOFF: u32 = 12;
+
+/// Counters of one op family (indexed by the generic op).
+#[derive(Clone, Copy, Default, Debug)]
+pub struct FamilyStats {
+    /// Executions of the generic form.
+    pub generic: u64,
+    /// Executions of specialized forms.
+    pub specialized: u64,
+    /// Specialization attempts.
+    pub attempts: u64,
+    /// Successful specializations.
+    pub successes: u64,
+    /// Guard failures in specialized forms.
+    pub misses: u64,
+    /// Rewrites back to the generic form.
+    pub deopts: u64,
+}
+
+/// Quickening statistics, per op family.
+#[derive(Clone, Debug)]
+pub struct SpecStats {
+    /// Indexed by `Op as usize` of the family's generic op.
+    pub families: Vec<FamilyStats>,
+}
+
+impl Default for SpecStats {
+    fn default() -> SpecStats {
+        SpecStats {
+            families: vec![FamilyStats::default(); ALL_OPS.len()],
+        }
+    }
+}
+
+impl SpecStats {
+    /// The counters of `op`'s family.
+    #[inline(always)]
+    pub fn family(&mut self, op: Op) -> &mut FamilyStats {
+        &mut self.families[op.family() as usize]
+    }
+
+    /// The report `-X stats` prints.
+    pub fn report(&self) -> String {
+        let mut out = String::from("jitlens stats: specialization (tier 0)\n");
+        out.push_str(&format!(
+            "  {:<14} {:>12} {:>12} {:>8} {:>9} {:>9} {:>7} {:>7}\n",
+            "family",
+            "generic",
+            "specialized",
+            "spec%",
+            "attempts",
+            "successes",
+            "misses",
+            "deopts"
+        ));
+        for (i, f) in self.families.iter().enumerate() {
+            let total = f.generic + f.specialized;
+            if total == 0 && f.attempts == 0 {
+                continue;
+            }
+            let pct = if total == 0 {
+                0.0
+            } else {
+                100.0 * f.specialized as f64 / total as f64
+            };
+            out.push_str(&format!(
+                "  {:<14} {:>12} {:>12} {:>7.1}% {:>9} {:>9} {:>7} {:>7}\n",
+                ALL_OPS[i].name(),
+                f.generic,
+                f.specialized,
+                pct,
+                f.attempts,
+                f.successes,
+                f.misses,
+                f.deopts
+            ));
+        }
+        out
+    }
+}
+
+#[inline(always)]
+fn counter(w: u32) -> u32 {
+    (w >> 8) & 0xFFF
+}
+
+#[inline(always)]
+fn backoff(w: u32) -> u32 {
+    (w >> 20) & 0xF
+}
+
+#[inline(always)]
+fn word(counter: u32, backoff: u32) -> u32 {
+    Op::CACHE as u32 | (counter.min(0xFFF) << 8) | (backoff.min(0xF) << 20)
+}
+
+/// The specialized form of BINARY_OP `arg` for these operands, if one fits.
+fn binop_form(a: &Value, b: &Value, arg: u32) -> Option<Op> {
+    let base = if arg >= binop::INPLACE {
+        arg - binop::INPLACE
+    } else {
+        arg
+    };
+    if a.is_small_int() && b.is_small_int() {
+        return match base {
+            binop::ADD => Some(Op::BINARY_OP_ADD_INT),
+            binop::SUBTRACT => Some(Op::BINARY_OP_SUBTRACT_INT),
+            binop::MULTIPLY => Some(Op::BINARY_OP_MULTIPLY_INT),
+            _ => None,
+        };
+    }
+    if a.is_float() && b.is_float() {
+        return match base {
+            binop::ADD => Some(Op::BINARY_OP_ADD_FLOAT),
+            binop::SUBTRACT => Some(Op::BINARY_OP_SUBTRACT_FLOAT),
+            binop::MULTIPLY => Some(Op::BINARY_OP_MULTIPLY_FLOAT),
+            binop::TRUE_DIVIDE => Some(Op::BINARY_OP_TRUE_DIVIDE_FLOAT),
+            _ => None,
+        };
+    }
+    if base == binop::ADD && is_exact_str(a) && is_exact_str(b) {
+        return Some(Op::BINARY_OP_ADD_UNICODE);
+    }
+    None
+}
+
+/// The specialized form of COMPARE_OP for these operands, if one fits.
+fn compare_form(a: &Value, b: &Value) -> Option<Op> {
+    if a.is_small_int() && b.is_small_int() {
+        Some(Op::COMPARE_OP_INT)
+    } else if a.is_float() && b.is_float() {
+        Some(Op::COMPARE_OP_FLOAT)
+    } else if is_exact_str(a) && is_exact_str(b) {
+        Some(Op::COMPARE_OP_STR)
+    } else {
+        None
+    }
+}
+
+/// True for an exact `str` (not a subclass instance).
+#[inline(always)]
+pub fn is_exact_str(v: &Value) -> bool {
+    v.downcast::<StrObj>().is_some()
+        && crate::runtime::class_ref(v.header().unwrap()).is(&crate::types::types().str)
+}
+
+/// Called by a generic BINARY_OP / COMPARE_OP before it runs: counts, and specializes the
+/// instruction in place when its warm-up is over and a form fits.
+#[inline]
+pub fn adapt(
+    stats: &mut SpecStats,
+    instr: &Cell<u32>,
+    cache: &Cell<u32>,
+    op: Op,
+    a: &Value,
+    b: &Value,
+    arg: u32,
+) {
+    let w = cache.get();
+    let c = counter(w) + 1;
+    let bo = backoff(w);
+    if c < (WARMUP << bo) {
+        cache.set(word(c, bo));
+        return;
+    }
+    let fam = stats.family(op);
+    fam.attempts += 1;
+    let form = match op {
+        Op::BINARY_OP => binop_form(a, b, arg),
+        _ => compare_form(a, b),
+    };
+    match form {
+        Some(s) => {
+            fam.successes += 1;
+            instr.set((instr.get() & !0xFF) | s as u32);
+            cache.set(word(0, bo));
+        }
+        None => cache.set(word(0, (bo + 1).min(MAX_BACKOFF))),
+    }
+}
+
+/// Called by a specialized op whose guard failed: counts the miss and, past the limit,
+/// rewrites the instruction back to its generic form with a longer backoff.
+#[cold]
+pub fn miss(stats: &mut SpecStats, instr: &Cell<u32>, cache: &Cell<u32>, op: Op) {
+    let fam = stats.family(op);
+    fam.misses += 1;
+    let w = cache.get();
+    let c = counter(w) + 1;
+    let bo = backoff(w);
+    if c >= MISS_LIMIT {
+        fam.deopts += 1;
+        instr.set((instr.get() & !0xFF) | op.family() as u32);
+        cache.set(word(0, (bo + 1).min(MAX_BACKOFF)));
+    } else {
+        cache.set(word(c, bo));
+    }
+}
+
+/// COMPARE_OP on two values already known to be ordered natively.
+#[inline(always)]
+pub fn cmp_result<T: PartialOrd>(x: T, y: T, op: u32) -> bool {
+    match op {
+        cmpop::LT => x < y,
+        cmpop::LE => x <= y,
+        cmpop::EQ => x == y,
+        cmpop::NE => x != y,
+        cmpop::GT => x > y,
+        _ => x >= y,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, Vm};
+    use jitlens_compiler::bytecode::Op;
+
+    fn run(src: &str, no_specialize: bool) -> Vm {
+        let mut vm = Vm::new(
+            vec!["t.py".into()],
+            Options {
+                stats: false,
+                no_specialize,
+            },
+        );
+        assert_eq!(vm.run_main(src, "t.py"), 0);
+        vm
+    }
+
+    #[test]
+    fn int_and_float_arithmetic_specialize() {
+        let vm = run(
+            "def f():\n    t = 0\n    x = 0.5\n    for i in range(1000):\n        t = t + i\n        x = x * 1.0001\n    return t, x\nf()\n",
+            false,
+        );
+        let b = vm.spec_stats.families[Op::BINARY_OP as usize];
+        assert!(b.successes >= 2, "{b:?}");
+        assert!(b.specialized > b.generic, "{b:?}");
+    }
+
+    #[test]
+    fn type_changes_deopt_and_back_off_with_correct_results() {
+        // One site sees ints, then floats, then strs.
+        let src = "def add(a, b):\n    return a + b\nfor i in range(200):\n    assert add(i, 1) == i + 1\nfor i in range(200):\n    assert add(i + 0.5, 1.0) == i + 1.5\nfor i in range(200):\n    assert add('a', 'b') == 'ab'\n";
+        let vm = run(src, false);
+        let b = vm.spec_stats.families[Op::BINARY_OP as usize];
+        assert!(b.deopts >= 1, "{b:?}");
+        assert!(b.misses >= super::MISS_LIMIT as u64, "{b:?}");
+        assert!(b.successes >= 2, "{b:?}");
+    }
+
+    #[test]
+    fn off_means_off() {
+        let vm = run("t = 0\nfor i in range(1000):\n    t = t + i\n", true);
+        let b = vm.spec_stats.families[Op::BINARY_OP as usize];
+        assert_eq!(b.specialized, 0);
+        assert_eq!(b.attempts, 0);
+    }
+}
