@@ -272,6 +272,8 @@ pub fn effect(op: Op, arg: u32) -> (Option<i64>, Option<i64>) {
         Op::BINARY_OP_ADD_INT
         | Op::BINARY_OP_SUBTRACT_INT
         | Op::BINARY_OP_MULTIPLY_INT
+        | Op::BINARY_OP_FLOOR_DIVIDE_INT
+        | Op::BINARY_OP_REMAINDER_INT
         | Op::BINARY_OP_ADD_FLOAT
         | Op::BINARY_OP_SUBTRACT_FLOAT
         | Op::BINARY_OP_MULTIPLY_FLOAT
@@ -279,7 +281,10 @@ pub fn effect(op: Op, arg: u32) -> (Option<i64>, Option<i64>) {
         | Op::BINARY_OP_ADD_UNICODE
         | Op::COMPARE_OP_INT
         | Op::COMPARE_OP_FLOAT
-        | Op::COMPARE_OP_STR => effect(op.family(), arg),
+        | Op::COMPARE_OP_STR
+        | Op::FOR_ITER_RANGE
+        | Op::FOR_ITER_LIST
+        | Op::FOR_ITER_TUPLE => effect(op.family(), arg),
         Op::NOP | Op::CACHE | Op::RESUME | Op::SWAP | Op::SETUP_ANNOTATIONS => f(0),
         Op::POP_TOP => f(-1),
         Op::PUSH_NULL | Op::COPY => f(1),

@@ -430,13 +430,25 @@ impl Vm {
                         Err(e) => Err(e),
                     }
                 }
-                Op::BINARY_OP_ADD_INT | Op::BINARY_OP_SUBTRACT_INT | Op::BINARY_OP_MULTIPLY_INT => {
+                Op::BINARY_OP_ADD_INT
+                | Op::BINARY_OP_SUBTRACT_INT
+                | Op::BINARY_OP_MULTIPLY_INT
+                | Op::BINARY_OP_FLOOR_DIVIDE_INT
+                | Op::BINARY_OP_REMAINDER_INT => {
                     let n = f.stack.len();
                     let r = match (f.stack[n - 2].as_small_int(), f.stack[n - 1].as_small_int()) {
                         (Some(x), Some(y)) => match op {
                             Op::BINARY_OP_ADD_INT => Some(x + y),
                             Op::BINARY_OP_SUBTRACT_INT => Some(x - y),
-                            _ => x.checked_mul(y),
+                            Op::BINARY_OP_MULTIPLY_INT => x.checked_mul(y),
+                            // Division by zero takes the generic path, which raises.
+                            Op::BINARY_OP_FLOOR_DIVIDE_INT if y != 0 => {
+                                Some(crate::runtime::int::floordiv_i64(x, y))
+                            }
+                            Op::BINARY_OP_REMAINDER_INT if y != 0 => {
+                                Some(crate::runtime::int::mod_i64(x, y))
+                            }
+                            _ => None,
                         }
                         .filter(|r| Value::fits_small(*r)),
                         _ => None,
@@ -863,7 +875,53 @@ impl Vm {
                         }
                     }
                 }
+                Op::FOR_ITER_RANGE | Op::FOR_ITER_LIST | Op::FOR_ITER_TUPLE => {
+                    let step = match top!(f).downcast::<object::IterObj>() {
+                        Some(it) if op == Op::FOR_ITER_RANGE => it.step_range(),
+                        Some(it) => it.step_seq(),
+                        None => object::FastStep::NotThisKind,
+                    };
+                    match step {
+                        object::FastStep::Item(v) => {
+                            self.spec_stats.families[Op::FOR_ITER as usize].specialized += 1;
+                            f.stack.push(v);
+                            continue;
+                        }
+                        object::FastStep::Done => {
+                            self.spec_stats.families[Op::FOR_ITER as usize].specialized += 1;
+                            pop!(f);
+                            ip = arg as usize;
+                            continue;
+                        }
+                        object::FastStep::NotThisKind => {
+                            // SAFETY: FOR_ITER is followed by its cache word.
+                            let (ins, cache) =
+                                unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                            specialize::miss(&mut self.spec_stats, ins, cache, op);
+                            let it = top!(f).clone();
+                            match self.next(&it) {
+                                Ok(Some(v)) => {
+                                    f.stack.push(v);
+                                    Ok(())
+                                }
+                                Ok(None) => {
+                                    pop!(f);
+                                    ip = arg as usize;
+                                    Ok(())
+                                }
+                                Err(e) => Err(e),
+                            }
+                        }
+                    }
+                }
                 Op::FOR_ITER => {
+                    self.spec_stats.families[Op::FOR_ITER as usize].generic += 1;
+                    if self.specialize {
+                        // SAFETY: FOR_ITER is followed by its cache word.
+                        let (ins, cache) =
+                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        specialize::adapt_for_iter(&mut self.spec_stats, ins, cache, top!(f));
+                    }
                     let it = top!(f).clone();
                     match self.next(&it) {
                         Ok(Some(v)) => {

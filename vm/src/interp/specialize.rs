@@ -73,7 +73,7 @@ impl SpecStats {
             "misses",
             "deopts"
         ));
-        for (i, f) in self.families.iter().enumerate() {
+        for (i, f) in self.families.iter().enumerate().take(ALL_OPS.len()) {
             let total = f.generic + f.specialized;
             if total == 0 && f.attempts == 0 {
                 continue;
@@ -126,6 +126,8 @@ fn binop_form(a: &Value, b: &Value, arg: u32) -> Option<Op> {
             binop::ADD => Some(Op::BINARY_OP_ADD_INT),
             binop::SUBTRACT => Some(Op::BINARY_OP_SUBTRACT_INT),
             binop::MULTIPLY => Some(Op::BINARY_OP_MULTIPLY_INT),
+            binop::FLOOR_DIVIDE => Some(Op::BINARY_OP_FLOOR_DIVIDE_INT),
+            binop::REMAINDER => Some(Op::BINARY_OP_REMAINDER_INT),
             _ => None,
         };
     }
@@ -190,6 +192,40 @@ pub fn adapt(
         _ => compare_form(a, b),
     };
     match form {
+        Some(s) => {
+            fam.successes += 1;
+            instr.set((instr.get() & !0xFF) | s as u32);
+            cache.set(word(0, bo));
+        }
+        None => cache.set(word(0, (bo + 1).min(MAX_BACKOFF))),
+    }
+}
+
+/// The specialized FOR_ITER for this iterator, if one fits.
+fn for_iter_form(it: &Value) -> Option<Op> {
+    let obj = it.downcast::<crate::object::IterObj>()?;
+    // SAFETY: a short read of the iterator's state tag; no Python code runs.
+    match unsafe { &*obj.state.get() } {
+        crate::object::IterState::Range { .. } => Some(Op::FOR_ITER_RANGE),
+        crate::object::IterState::List { .. } => Some(Op::FOR_ITER_LIST),
+        crate::object::IterState::Tuple { .. } => Some(Op::FOR_ITER_TUPLE),
+        _ => None,
+    }
+}
+
+/// FOR_ITER's counterpart of [`adapt`].
+#[inline]
+pub fn adapt_for_iter(stats: &mut SpecStats, instr: &Cell<u32>, cache: &Cell<u32>, it: &Value) {
+    let w = cache.get();
+    let c = counter(w) + 1;
+    let bo = backoff(w);
+    if c < (WARMUP << bo) {
+        cache.set(word(c, bo));
+        return;
+    }
+    let fam = stats.family(Op::FOR_ITER);
+    fam.attempts += 1;
+    match for_iter_form(it) {
         Some(s) => {
             fam.successes += 1;
             instr.set((instr.get() & !0xFF) | s as u32);

@@ -705,6 +705,72 @@ pub struct IterObj {
     /// The state.
     pub state: UnsafeCell<IterState>,
 }
+
+/// One step of a list, tuple or range iterator, for the interpreter's specialized FOR_ITER.
+pub enum FastStep {
+    /// The next item.
+    Item(Value),
+    /// Exhausted.
+    Done,
+    /// Not an iterator of the expected kind.
+    NotThisKind,
+}
+
+impl IterObj {
+    /// Steps a range iterator.
+    #[inline(always)]
+    pub fn step_range(&self) -> FastStep {
+        // SAFETY: single-threaded; the state is not borrowed elsewhere during this step, and
+        // no Python code runs while the reference lives.
+        match unsafe { &mut *self.state.get() } {
+            IterState::Range { cur, stop, step } => {
+                if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                    let v = *cur;
+                    *cur += *step;
+                    FastStep::Item(crate::runtime::int::from_i64(v))
+                } else {
+                    FastStep::Done
+                }
+            }
+            _ => FastStep::NotThisKind,
+        }
+    }
+
+    /// Steps a list or tuple iterator.
+    #[inline(always)]
+    pub fn step_seq(&self) -> FastStep {
+        // SAFETY: as in `step_range`; reading the list's item runs no Python code.
+        let state = unsafe { &mut *self.state.get() };
+        match state {
+            IterState::List { seq, idx } => match seq
+                .downcast::<crate::object::ListObj>()
+                .and_then(|l| l.get(*idx))
+            {
+                Some(v) => {
+                    *idx += 1;
+                    FastStep::Item(v)
+                }
+                None => {
+                    // An exhausted list iterator stays exhausted, even if the list grows.
+                    let old = std::mem::replace(state, IterState::Done);
+                    drop(old);
+                    FastStep::Done
+                }
+            },
+            IterState::Tuple { seq, idx } => match seq
+                .downcast::<TupleObj>()
+                .and_then(|t| t.items.get(*idx).cloned())
+            {
+                Some(v) => {
+                    *idx += 1;
+                    FastStep::Item(v)
+                }
+                None => FastStep::Done,
+            },
+            _ => FastStep::NotThisKind,
+        }
+    }
+}
 impl ObjData for IterObj {
     const KIND: Kind = Kind::Iter;
     const TRACKED: bool = true;
