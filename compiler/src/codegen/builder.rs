@@ -283,6 +283,8 @@ pub fn effect(op: Op, arg: u32) -> (Option<i64>, Option<i64>) {
         | Op::COMPARE_OP_FLOAT
         | Op::COMPARE_OP_STR
         | Op::FOR_ITER_RANGE
+        | Op::LOAD_ATTR_INSTANCE_VALUE
+        | Op::STORE_ATTR_INSTANCE_VALUE
         | Op::FOR_ITER_LIST
         | Op::FOR_ITER_TUPLE => effect(op.family(), arg),
         Op::NOP | Op::CACHE | Op::RESUME | Op::SWAP | Op::SETUP_ANNOTATIONS => f(0),

@@ -342,7 +342,89 @@ impl Vm {
                         ))),
                     }
                 }
+                Op::LOAD_ATTR_INSTANCE_VALUE => {
+                    // SAFETY: LOAD_ATTR is followed by its two cache words.
+                    let idx = unsafe { (*instrs.add(f.lasti + 2)).get() >> 8 } as usize;
+                    let name = &code.names[arg as usize];
+                    let hit =
+                        specialize::plain_instance_dict(top!(f), self.descr_added_late, false)
+                            .and_then(|d| {
+                                d.with(|t| {
+                                    t.entries()
+                                        .get(idx)
+                                        .filter(|e| e.key.is(name))
+                                        .map(|e| e.value.clone())
+                                })
+                            });
+                    if let Some(v) = hit {
+                        self.spec_stats.families[Op::LOAD_ATTR as usize].specialized += 1;
+                        *f.stack.last_mut().unwrap() = v;
+                        continue;
+                    }
+                    // SAFETY: as above.
+                    let (ins, cache) =
+                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    specialize::miss(&mut self.spec_stats, ins, cache, op);
+                    let obj = pop!(f);
+                    match self.getattr(&obj, name) {
+                        Ok(v) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Op::STORE_ATTR_INSTANCE_VALUE => {
+                    // SAFETY: STORE_ATTR is followed by its two cache words.
+                    let idx = unsafe { (*instrs.add(f.lasti + 2)).get() >> 8 } as usize;
+                    let name = &code.names[arg as usize];
+                    let n = f.stack.len();
+                    let hit = specialize::plain_instance_dict(
+                        &f.stack[n - 1],
+                        self.descr_added_late,
+                        true,
+                    )
+                    .is_some_and(|d| {
+                        d.with(|t| t.entries().get(idx).is_some_and(|e| e.key.is(name)))
+                    });
+                    if hit {
+                        self.spec_stats.families[Op::STORE_ATTR as usize].specialized += 1;
+                        let obj = pop!(f);
+                        let v = pop!(f);
+                        let d = specialize::plain_instance_dict(&obj, self.descr_added_late, true)
+                            .unwrap();
+                        let old = d.with(|t| t.set_value_at(idx, v));
+                        drop(old);
+                        continue;
+                    }
+                    // SAFETY: as above.
+                    let (ins, cache) =
+                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    specialize::miss(&mut self.spec_stats, ins, cache, op);
+                    let obj = pop!(f);
+                    let v = pop!(f);
+                    self.setattr(&obj, name, v)
+                }
                 Op::LOAD_ATTR => {
+                    self.spec_stats.families[Op::LOAD_ATTR as usize].generic += 1;
+                    if self.specialize {
+                        // SAFETY: LOAD_ATTR is followed by its two cache words.
+                        let cells = unsafe {
+                            (
+                                &*instrs.add(f.lasti),
+                                &*instrs.add(f.lasti + 1),
+                                &*instrs.add(f.lasti + 2),
+                            )
+                        };
+                        specialize::adapt_attr(
+                            &mut self.spec_stats,
+                            cells,
+                            op,
+                            top!(f),
+                            &code.names[arg as usize],
+                            self.descr_added_late,
+                        );
+                    }
                     let obj = pop!(f);
                     if let Some(v) = self.getattr_fast(&obj, &code.names[arg as usize]) {
                         f.stack.push(v);
@@ -368,6 +450,26 @@ impl Vm {
                     }
                 }
                 Op::STORE_ATTR => {
+                    self.spec_stats.families[Op::STORE_ATTR as usize].generic += 1;
+                    if self.specialize {
+                        // SAFETY: STORE_ATTR is followed by its two cache words.
+                        let cells = unsafe {
+                            (
+                                &*instrs.add(f.lasti),
+                                &*instrs.add(f.lasti + 1),
+                                &*instrs.add(f.lasti + 2),
+                            )
+                        };
+                        let n = f.stack.len();
+                        specialize::adapt_attr(
+                            &mut self.spec_stats,
+                            cells,
+                            op,
+                            &f.stack[n - 1],
+                            &code.names[arg as usize],
+                            self.descr_added_late,
+                        );
+                    }
                     let obj = pop!(f);
                     let v = pop!(f);
                     match self.setattr_fast(&obj, &code.names[arg as usize], v) {

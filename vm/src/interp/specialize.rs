@@ -235,6 +235,81 @@ pub fn adapt_for_iter(stats: &mut SpecStats, instr: &Cell<u32>, cache: &Cell<u32
     }
 }
 
+/// The instance dict of `obj` when attribute access on it may go straight to that dict: a
+/// plain instance whose class has no data descriptors (and none was added late) and, for
+/// stores, no `__setattr__`. This is the guard of the `*_ATTR_INSTANCE_VALUE` forms.
+#[inline(always)]
+pub fn plain_instance_dict(
+    obj: &Value,
+    descr_added_late: bool,
+    store: bool,
+) -> Option<&crate::object::DictObj> {
+    use crate::object::{CLS_DATA_DESCR, CLS_NO_DICT, CLS_SETATTR, ClassObj, InstanceObj};
+    let h = obj.header()?;
+    if h.kind != crate::object::Kind::Instance || descr_added_late {
+        return None;
+    }
+    let cls = crate::runtime::class_ref(h);
+    let c = cls.downcast::<ClassObj>()?;
+    let bad = CLS_DATA_DESCR | if store { CLS_SETATTR | CLS_NO_DICT } else { 0 };
+    if c.flags.get() & bad != 0 {
+        return None;
+    }
+    let inst = obj.downcast::<InstanceObj>()?;
+    if inst.dict.is_undef() {
+        return None;
+    }
+    let p = (inst.dict.bits() & ((1 << 48) - 1)) as *const crate::object::Header;
+    // SAFETY: the slot holds a live object for as long as `obj` (which the caller holds)
+    // keeps the instance alive; its kind is checked before the cast, and the dict is not
+    // replaced while the returned reference is used (no Python code runs in between).
+    unsafe {
+        if (*p).kind != crate::object::Kind::Dict {
+            return None;
+        }
+        Some(&(*(p as *const crate::object::Obj<crate::object::DictObj>)).data)
+    }
+}
+
+/// LOAD_ATTR / STORE_ATTR's counterpart of [`adapt`]: specializes when `name` sits in the
+/// instance dict of a plain instance, recording its entry index in the second cache word.
+#[inline]
+pub fn adapt_attr(
+    stats: &mut SpecStats,
+    instrs: (&Cell<u32>, &Cell<u32>, &Cell<u32>),
+    op: Op,
+    obj: &Value,
+    name: &Value,
+    late: bool,
+) {
+    let (instr, cache, index) = instrs;
+    let w = cache.get();
+    let c = counter(w) + 1;
+    let bo = backoff(w);
+    if c < (WARMUP << bo) {
+        cache.set(word(c, bo));
+        return;
+    }
+    let fam = stats.family(op);
+    fam.attempts += 1;
+    let found = plain_instance_dict(obj, late, op == Op::STORE_ATTR)
+        .and_then(|d| d.with(|t| t.entries().iter().position(|e| e.key.is(name))));
+    match found {
+        Some(i) if i < 0xFF_FFFF => {
+            fam.successes += 1;
+            let form = if op == Op::LOAD_ATTR {
+                Op::LOAD_ATTR_INSTANCE_VALUE
+            } else {
+                Op::STORE_ATTR_INSTANCE_VALUE
+            };
+            instr.set((instr.get() & !0xFF) | form as u32);
+            cache.set(word(0, bo));
+            index.set(Op::CACHE as u32 | ((i as u32) << 8));
+        }
+        _ => cache.set(word(0, (bo + 1).min(MAX_BACKOFF))),
+    }
+}
+
 /// Called by a specialized op whose guard failed: counts the miss and, past the limit,
 /// rewrites the instruction back to its generic form with a longer backoff.
 #[cold]
@@ -303,6 +378,25 @@ mod tests {
         assert!(b.deopts >= 1, "{b:?}");
         assert!(b.misses >= super::MISS_LIMIT as u64, "{b:?}");
         assert!(b.successes >= 2, "{b:?}");
+    }
+
+    #[test]
+    fn attribute_sites_respect_changes() {
+        // The instance-value form specializes, then the class gains a data descriptor for the
+        // same name, the attribute is deleted, and the object's dict changes shape: every
+        // load must still see Python's answer.
+        let src = "class P:\n    def __init__(self):\n        self.x = 1\n        self.y = 2\n\ndef get(o):\n    return o.x\n\nps = [P() for _ in range(100)]\nfor p in ps:\n    assert get(p) == 1\n\nclass D:\n    def __get__(self, o, t):\n        return 'descr'\n    def __set__(self, o, v):\n        pass\n\ndef put(o, v):\n    o.y = v\nfor p in ps:\n    put(p, 7)\nassert all(p.y == 7 for p in ps)\nq = P()\ndel q.x\nq.z = 3\nq.x = 5\nassert get(q) == 5\nP.x = D()\nassert get(ps[0]) == 'descr'\n";
+        let vm = run(src, false);
+        let l = vm.spec_stats.families[Op::LOAD_ATTR as usize];
+        assert!(l.successes >= 1, "{l:?}");
+        let s = vm.spec_stats.families[Op::STORE_ATTR as usize];
+        assert!(s.successes >= 1, "{s:?}");
+    }
+
+    #[test]
+    fn globals_and_builtins_rebound_mid_loop() {
+        let src = "def f():\n    out = []\n    for i in range(100):\n        out.append(len([1]) + K)\n        if i == 50:\n            globals()['K'] = 10\n            import builtins\n            builtins.len = lambda x: 100\n    return out\nK = 1\nr = f()\nassert r[50] == 2 and r[51] == 110, r[49:53]\n";
+        run(src, false);
     }
 
     #[test]

@@ -203,6 +203,14 @@ impl Vm {
         }
     }
 
+    /// True for an instance of a user class that defines `__set__` or `__delete__` (a data
+    /// descriptor, which takes precedence over instance attributes).
+    pub(crate) fn is_user_data_descriptor(&self, v: &Value) -> bool {
+        v.kind() == Some(Kind::Instance)
+            && (self.lookup_special(v, &intern("__set__")).is_some()
+                || self.lookup_special(v, &intern("__delete__")).is_some())
+    }
+
     /// Attribute load on a plain instance without `__getattr__` or data descriptors for
     /// `name`: the instance dict, then a method or class attribute. `None` means "take the
     /// general path".
@@ -232,7 +240,7 @@ impl Vm {
         }
         let descr = self.class_lookup(&cls, name);
         if let Some(d) = &descr
-            && is_data_descr(d)
+            && (is_data_descr(d) || self.is_user_data_descriptor(d))
         {
             return None;
         }
@@ -327,7 +335,7 @@ impl Vm {
         let cls = class_of(obj);
         let descr = self.class_lookup(&cls, name);
         if let Some(d) = &descr
-            && is_data_descr(d)
+            && (is_data_descr(d) || self.is_user_data_descriptor(d))
         {
             if let Some(p) = d.downcast::<PropertyObj>()
                 && p.fget.is_none()
@@ -804,7 +812,7 @@ impl Vm {
                 )));
             }
             self.class_changed(obj, name);
-            if is_data_descr(&v) || v.kind() == Some(Kind::Instance) {
+            if is_data_descr(&v) || self.is_user_data_descriptor(&v) {
                 self.descr_added_late = true;
             }
             oc.dict

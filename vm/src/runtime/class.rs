@@ -234,10 +234,8 @@ impl Vm {
         }
         c.nslots.set(nslots);
         let descr_here = cd.values().iter().any(|v| {
-            matches!(
-                v.kind(),
-                Some(Kind::Property) | Some(Kind::SlotDescr) | Some(Kind::Instance)
-            )
+            matches!(v.kind(), Some(Kind::Property) | Some(Kind::SlotDescr))
+                || self.is_user_data_descriptor(v)
         });
         let descr_inherited = c.with_mro(|m| {
             m.iter().any(|b| {
