@@ -25,6 +25,10 @@ enum Command {
     },
     /// Show the bytecode of a program, per code object, with line numbers.
     Dis {
+        /// Run the program first, then show the quickened bytecode: each instruction's
+        /// specialized form and adaptive counter.
+        #[arg(long)]
+        specialized: bool,
         /// The program.
         file: PathBuf,
     },
@@ -110,6 +114,35 @@ fn run(xopts: &[String], file: PathBuf, args: Vec<String>) -> i32 {
     }
 }
 
+fn dis_specialized(file: PathBuf) -> i32 {
+    let source = match read_source(&file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let filename = file.to_string_lossy().into_owned();
+    let child = std::thread::Builder::new()
+        .name("jitlens-vm".into())
+        .stack_size(jitlens_vm::STACK_SIZE)
+        .spawn(move || {
+            let mut vm =
+                jitlens_vm::Vm::new(vec![filename.clone()], jitlens_vm::Options::default());
+            vm.set_stack_size(jitlens_vm::STACK_SIZE);
+            let status = vm.run_main(&source, &filename);
+            if let Some(code) = vm.main_code.clone() {
+                print!("{}", code.dis_quickened());
+            }
+            std::mem::forget(vm);
+            status
+        });
+    match child.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("jitlens: internal error (the VM thread failed); please report it");
+            70
+        }
+    }
+}
+
 fn dis(file: PathBuf) -> i32 {
     let source = match read_source(&file) {
         Ok(s) => s,
@@ -152,6 +185,13 @@ pub fn main() -> i32 {
             let file = PathBuf::from(file_and_args.remove(0));
             run(&xopts, file, file_and_args)
         }
-        Command::Dis { file } => dis(file),
+        Command::Dis {
+            file,
+            specialized: false,
+        } => dis(file),
+        Command::Dis {
+            file,
+            specialized: true,
+        } => dis_specialized(file),
     }
 }

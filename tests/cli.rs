@@ -1209,3 +1209,56 @@ fn stdout_closed_early_no_panic() {
     }
     assert_ne!(o.code(), Some(70), "{}", o.show());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Quickening
+// ---------------------------------------------------------------------------------------------
+
+const HOT_LOOP: &str = "def f(n):\n    t = 0\n    x = 0.5\n    for i in range(n):\n        t = t + i\n        x = x * 1.5\n    return t\nprint(f(1000))\n";
+
+#[test]
+fn dis_specialized_runs_the_program_and_shows_quickened_ops() {
+    let scratch = Scratch::new("dis_spec");
+    scratch.write("hot.py", HOT_LOOP);
+    let out = jitlens(&scratch.dir, &["dis", "--specialized", "hot.py"]);
+    out.assert_no_crash();
+    out.assert_code(0);
+    assert!(out.stdout.starts_with("499500\n"), "{}", out.show());
+    for op in [
+        "BINARY_OP_ADD_INT",
+        "BINARY_OP_MULTIPLY_FLOAT",
+        "FOR_ITER_RANGE",
+        "specialized",
+    ] {
+        assert!(out.stdout.contains(op), "missing {op}:\n{}", out.show());
+    }
+}
+
+#[test]
+fn stats_report_specialization_and_off_turns_it_off() {
+    let (scratch, on) = run_source("stats_on.py", HOT_LOOP, &[]);
+    drop(scratch);
+    on.assert_code(0);
+    let scratch = Scratch::new("stats");
+    scratch.write("hot.py", HOT_LOOP);
+    let on = jitlens(&scratch.dir, &["run", "-X", "stats", "hot.py"]);
+    on.assert_code(0);
+    assert!(on.stderr.contains("BINARY_OP"), "{}", on.show());
+    let off = jitlens(
+        &scratch.dir,
+        &["run", "-X", "stats", "-X", "specialize=off", "hot.py"],
+    );
+    off.assert_code(0);
+    assert_eq!(on.stdout, off.stdout);
+    let line = off
+        .stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("BINARY_OP"))
+        .unwrap_or("");
+    let specialized: u64 = line
+        .split_whitespace()
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(u64::MAX);
+    assert_eq!(specialized, 0, "{}", off.show());
+}

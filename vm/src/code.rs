@@ -123,6 +123,79 @@ impl Code {
     }
 }
 
+impl Code {
+    /// The code's instructions as they are now (quickened forms included), with each
+    /// specializable instruction's adaptive counter, then the same for nested code objects.
+    pub fn dis_quickened(&self) -> String {
+        let mut out = String::new();
+        self.dis_into(&mut out);
+        out
+    }
+
+    fn dis_into(&self, out: &mut String) {
+        use std::fmt::Write;
+        let name = crate::runtime::str::as_str(&self.qualname).unwrap_or("?");
+        let _ = writeln!(
+            out,
+            "Disassembly of <code object {name} at \"{}\", line {}> (quickened):",
+            self.filename, self.first_line
+        );
+        let mut last_line = 0;
+        let mut ip = 0;
+        while ip < self.instrs.len() {
+            let (op, arg) = self.instr(ip);
+            let line = self.line_at(ip);
+            let line_col = if line != last_line {
+                last_line = line;
+                format!("{line:>4}")
+            } else {
+                "    ".to_string()
+            };
+            let adaptive = matches!(
+                op.family(),
+                Op::BINARY_OP | Op::COMPARE_OP | Op::FOR_ITER | Op::LOAD_ATTR | Op::STORE_ATTR
+            );
+            let state = if op.family() != op {
+                "specialized"
+            } else if adaptive {
+                "adaptive"
+            } else if op == Op::LOAD_GLOBAL {
+                "cached"
+            } else {
+                ""
+            };
+            let cache = if adaptive {
+                let w = self.instrs[ip + 1].get();
+                format!("counter={} backoff={}", (w >> 8) & 0xFFF, (w >> 20) & 0xF)
+            } else if op == Op::LOAD_GLOBAL {
+                let w = self.instrs[ip + 2].get();
+                match w {
+                    0 => "empty".to_string(),
+                    w => format!(
+                        "entry={} in {}",
+                        (w >> 1) - 1,
+                        if w & 1 == 1 { "builtins" } else { "globals" }
+                    ),
+                }
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "{line_col} {ip:>6} {:<28} {arg:>5}  {state:<11} {cache}",
+                op.name()
+            );
+            ip += 1 + op.cache_words() as usize;
+        }
+        out.push('\n');
+        for c in &self.consts {
+            if let Some(co) = c.downcast::<CodeObj>() {
+                co.code.dis_into(out);
+            }
+        }
+    }
+}
+
 fn load_const(c: &Const, filename: &Rc<str>) -> Value {
     match c {
         Const::None => Value::NONE,

@@ -84,6 +84,8 @@ pub struct Vm {
     pub(crate) repr_stack: Vec<u64>,
     /// `object.__init__`, skipped when instantiating.
     pub(crate) object_init: Value,
+    /// The `__main__` module's code, once loaded (for `dis --specialized`).
+    pub main_code: Option<std::rc::Rc<Code>>,
     /// Quickening on (the default) or off.
     pub specialize: bool,
     /// Quickening statistics.
@@ -130,6 +132,7 @@ impl Vm {
             classes: Vec::new(),
             cmp_depth: 0,
             specialize: true,
+            main_code: None,
             spec_stats: Default::default(),
             mcache: std::cell::UnsafeCell::new(crate::runtime::attr::new_mcache()),
             type_epoch: std::cell::Cell::new(1),
@@ -200,6 +203,7 @@ impl Vm {
         self.sources
             .push((std::rc::Rc::from(filename), source.to_string()));
         let code = Code::load(&unit);
+        self.main_code = Some(code.clone());
         let globals = object::alloc(&types().dict, DictObj::default());
         let g = globals.downcast::<DictObj>().unwrap();
         crate::runtime::attr::dict_set_str(g, "__builtins__", self.builtins.clone());
