@@ -284,6 +284,16 @@ pub fn effect(op: Op, arg: u32) -> (Option<i64>, Option<i64>) {
         | Op::COMPARE_OP_STR
         | Op::FOR_ITER_RANGE
         | Op::LOAD_ATTR_INSTANCE_VALUE
+        | Op::BINARY_SUBSCR_LIST_INT
+        | Op::BINARY_SUBSCR_TUPLE_INT
+        | Op::BINARY_SUBSCR_DICT
+        | Op::STORE_SUBSCR_LIST_INT
+        | Op::STORE_SUBSCR_DICT
+        | Op::UNPACK_SEQUENCE_TWO_TUPLE
+        | Op::UNPACK_SEQUENCE_TUPLE
+        | Op::UNPACK_SEQUENCE_LIST
+        | Op::CONTAINS_OP_DICT
+        | Op::CONTAINS_OP_SET
         | Op::STORE_ATTR_INSTANCE_VALUE
         | Op::FOR_ITER_LIST
         | Op::FOR_ITER_TUPLE => effect(op.family(), arg),

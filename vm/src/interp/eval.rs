@@ -681,7 +681,66 @@ impl Vm {
                     f.stack.push(Value::bool(a.is(&b) != (arg == 1)));
                     Ok(())
                 }
+                Op::CONTAINS_OP_DICT | Op::CONTAINS_OP_SET => {
+                    let n = f.stack.len();
+                    let t = types();
+                    let ok = if op == Op::CONTAINS_OP_DICT {
+                        specialize::is_exact(&f.stack[n - 1], object::Kind::Dict, &t.dict)
+                    } else {
+                        specialize::is_exact(&f.stack[n - 1], object::Kind::Set, &t.set)
+                            || specialize::is_exact(
+                                &f.stack[n - 1],
+                                object::Kind::Set,
+                                &t.frozenset,
+                            )
+                    };
+                    if ok {
+                        self.spec_stats.families[Op::CONTAINS_OP as usize].specialized += 1;
+                    } else {
+                        // SAFETY: CONTAINS_OP is followed by its cache word.
+                        let (ins, cache) =
+                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        specialize::miss(&mut self.spec_stats, ins, cache, op);
+                    }
+                    let b = pop!(f);
+                    let a = pop!(f);
+                    let r = if ok && op == Op::CONTAINS_OP_DICT {
+                        let d = b.downcast::<DictObj>().unwrap();
+                        self.dict_get(d, &a).map(|v| v.is_some())
+                    } else if ok {
+                        self.set_contains(&b, &a)
+                    } else {
+                        self.contains(&b, &a)
+                    };
+                    match r {
+                        Ok(r) => {
+                            f.stack.push(Value::bool(r != (arg == 1)));
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
                 Op::CONTAINS_OP => {
+                    self.spec_stats.families[Op::CONTAINS_OP as usize].generic += 1;
+                    if self.specialize {
+                        let n = f.stack.len();
+                        // SAFETY: CONTAINS_OP is followed by its cache word.
+                        let (ins, cache) =
+                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let c = &f.stack[n - 1];
+                        let t = types();
+                        specialize::adapt_by(&mut self.spec_stats, ins, cache, op, || {
+                            if specialize::is_exact(c, object::Kind::Dict, &t.dict) {
+                                Some(Op::CONTAINS_OP_DICT)
+                            } else if specialize::is_exact(c, object::Kind::Set, &t.set)
+                                || specialize::is_exact(c, object::Kind::Set, &t.frozenset)
+                            {
+                                Some(Op::CONTAINS_OP_SET)
+                            } else {
+                                None
+                            }
+                        });
+                    }
                     let b = pop!(f);
                     let a = pop!(f);
                     match self.contains(&b, &a) {
@@ -692,7 +751,84 @@ impl Vm {
                         Err(e) => Err(e),
                     }
                 }
+                Op::BINARY_SUBSCR_LIST_INT
+                | Op::BINARY_SUBSCR_TUPLE_INT
+                | Op::BINARY_SUBSCR_DICT => {
+                    let n = f.stack.len();
+                    let t = types();
+                    let (c, k) = (&f.stack[n - 2], &f.stack[n - 1]);
+                    let hit = match op {
+                        Op::BINARY_SUBSCR_LIST_INT
+                            if specialize::is_exact(c, object::Kind::List, &t.list) =>
+                        {
+                            k.as_small_int().and_then(|i| {
+                                let l = c.downcast::<ListObj>().unwrap();
+                                let j = if i < 0 { i + l.len() as i64 } else { i };
+                                if j >= 0 { l.get(j as usize) } else { None }
+                            })
+                        }
+                        Op::BINARY_SUBSCR_TUPLE_INT if c.kind() == Some(object::Kind::Tuple) => {
+                            k.as_small_int().and_then(|i| {
+                                let items = tuple::items(c).unwrap();
+                                let j = if i < 0 { i + items.len() as i64 } else { i };
+                                if j >= 0 {
+                                    items.get(j as usize).cloned()
+                                } else {
+                                    None
+                                }
+                            })
+                        }
+                        _ => None,
+                    };
+                    if let Some(v) = hit {
+                        self.spec_stats.families[Op::BINARY_SUBSCR as usize].specialized += 1;
+                        f.stack.pop();
+                        f.stack[n - 2] = v;
+                        continue;
+                    }
+                    let dict_ok = op == Op::BINARY_SUBSCR_DICT
+                        && specialize::is_exact(c, object::Kind::Dict, &t.dict);
+                    if dict_ok {
+                        self.spec_stats.families[Op::BINARY_SUBSCR as usize].specialized += 1;
+                    } else {
+                        // SAFETY: BINARY_SUBSCR is followed by its cache word.
+                        let (ins, cache) =
+                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        specialize::miss(&mut self.spec_stats, ins, cache, op);
+                    }
+                    let k = pop!(f);
+                    let c = pop!(f);
+                    match self.getitem(&c, &k) {
+                        Ok(v) => {
+                            f.stack.push(v);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
                 Op::BINARY_SUBSCR => {
+                    self.spec_stats.families[Op::BINARY_SUBSCR as usize].generic += 1;
+                    if self.specialize {
+                        let n = f.stack.len();
+                        // SAFETY: BINARY_SUBSCR is followed by its cache word.
+                        let (ins, cache) =
+                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let (c, k) = (&f.stack[n - 2], &f.stack[n - 1]);
+                        let t = types();
+                        specialize::adapt_by(&mut self.spec_stats, ins, cache, op, || {
+                            if specialize::is_exact(c, object::Kind::List, &t.list)
+                                && k.is_small_int()
+                            {
+                                Some(Op::BINARY_SUBSCR_LIST_INT)
+                            } else if c.kind() == Some(object::Kind::Tuple) && k.is_small_int() {
+                                Some(Op::BINARY_SUBSCR_TUPLE_INT)
+                            } else if specialize::is_exact(c, object::Kind::Dict, &t.dict) {
+                                Some(Op::BINARY_SUBSCR_DICT)
+                            } else {
+                                None
+                            }
+                        });
+                    }
                     let k = pop!(f);
                     let c = pop!(f);
                     if let Some(i) = k.as_small_int()
@@ -729,7 +865,68 @@ impl Vm {
                         Err(e) => Err(e),
                     }
                 }
+                Op::STORE_SUBSCR_LIST_INT | Op::STORE_SUBSCR_DICT => {
+                    let n = f.stack.len();
+                    let t = types();
+                    let (c, k) = (&f.stack[n - 2], &f.stack[n - 1]);
+                    let list_slot = if op == Op::STORE_SUBSCR_LIST_INT
+                        && specialize::is_exact(c, object::Kind::List, &t.list)
+                    {
+                        k.as_small_int().and_then(|i| {
+                            let len = c.downcast::<ListObj>().unwrap().len() as i64;
+                            let j = if i < 0 { i + len } else { i };
+                            if j >= 0 && j < len {
+                                Some(j as usize)
+                            } else {
+                                None
+                            }
+                        })
+                    } else {
+                        None
+                    };
+                    let dict_ok = op == Op::STORE_SUBSCR_DICT
+                        && specialize::is_exact(c, object::Kind::Dict, &t.dict);
+                    if list_slot.is_some() || dict_ok {
+                        self.spec_stats.families[Op::STORE_SUBSCR as usize].specialized += 1;
+                    } else {
+                        // SAFETY: STORE_SUBSCR is followed by its cache word.
+                        let (ins, cache) =
+                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        specialize::miss(&mut self.spec_stats, ins, cache, op);
+                    }
+                    let k = pop!(f);
+                    let c = pop!(f);
+                    let v = pop!(f);
+                    match list_slot {
+                        Some(j) => {
+                            c.downcast::<ListObj>().unwrap().set(j, v);
+                            Ok(())
+                        }
+                        None if dict_ok => self.dict_set(&c, k, v),
+                        None => self.setitem(&c, &k, v),
+                    }
+                }
                 Op::STORE_SUBSCR => {
+                    self.spec_stats.families[Op::STORE_SUBSCR as usize].generic += 1;
+                    if self.specialize {
+                        let n = f.stack.len();
+                        // SAFETY: STORE_SUBSCR is followed by its cache word.
+                        let (ins, cache) =
+                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let (c, k) = (&f.stack[n - 2], &f.stack[n - 1]);
+                        let t = types();
+                        specialize::adapt_by(&mut self.spec_stats, ins, cache, op, || {
+                            if specialize::is_exact(c, object::Kind::List, &t.list)
+                                && k.is_small_int()
+                            {
+                                Some(Op::STORE_SUBSCR_LIST_INT)
+                            } else if specialize::is_exact(c, object::Kind::Dict, &t.dict) {
+                                Some(Op::STORE_SUBSCR_DICT)
+                            } else {
+                                None
+                            }
+                        });
+                    }
                     let k = pop!(f);
                     let c = pop!(f);
                     let v = pop!(f);
@@ -871,7 +1068,67 @@ impl Vm {
                         Err(e) => Err(e),
                     }
                 }
+                Op::UNPACK_SEQUENCE_TWO_TUPLE
+                | Op::UNPACK_SEQUENCE_TUPLE
+                | Op::UNPACK_SEQUENCE_LIST => {
+                    let seq = pop!(f);
+                    let done = match op {
+                        Op::UNPACK_SEQUENCE_LIST => match seq.downcast::<ListObj>() {
+                            Some(l)
+                                if l.len() == arg as usize
+                                    && specialize::is_exact(
+                                        &seq,
+                                        object::Kind::List,
+                                        &types().list,
+                                    ) =>
+                            {
+                                l.with(|v| f.stack.extend(v.iter().rev().cloned()));
+                                true
+                            }
+                            _ => false,
+                        },
+                        _ => match tuple::items(&seq) {
+                            Some(items) if items.len() == arg as usize => {
+                                f.stack.extend(items.iter().rev().cloned());
+                                true
+                            }
+                            _ => false,
+                        },
+                    };
+                    if done {
+                        self.spec_stats.families[Op::UNPACK_SEQUENCE as usize].specialized += 1;
+                        continue;
+                    }
+                    // SAFETY: UNPACK_SEQUENCE is followed by its cache word.
+                    let (ins, cache) =
+                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    specialize::miss(&mut self.spec_stats, ins, cache, op);
+                    match self.unpack(&seq, arg as usize) {
+                        Ok(items) => {
+                            f.stack.extend(items.into_iter().rev());
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
                 Op::UNPACK_SEQUENCE => {
+                    self.spec_stats.families[Op::UNPACK_SEQUENCE as usize].generic += 1;
+                    if self.specialize {
+                        // SAFETY: UNPACK_SEQUENCE is followed by its cache word.
+                        let (ins, cache) =
+                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let s = top!(f);
+                        specialize::adapt_by(&mut self.spec_stats, ins, cache, op, || {
+                            match s.kind() {
+                                Some(object::Kind::Tuple) if arg == 2 => {
+                                    Some(Op::UNPACK_SEQUENCE_TWO_TUPLE)
+                                }
+                                Some(object::Kind::Tuple) => Some(Op::UNPACK_SEQUENCE_TUPLE),
+                                Some(object::Kind::List) => Some(Op::UNPACK_SEQUENCE_LIST),
+                                _ => None,
+                            }
+                        });
+                    }
                     let seq = pop!(f);
                     if let Some(items) = tuple::items(&seq)
                         && items.len() == arg as usize
@@ -881,6 +1138,7 @@ impl Vm {
                     }
                     if let Some(l) = seq.downcast::<ListObj>()
                         && l.len() == arg as usize
+                        && specialize::is_exact(&seq, object::Kind::List, &types().list)
                     {
                         l.with(|v| f.stack.extend(v.iter().rev().cloned()));
                         continue;
@@ -1745,7 +2003,9 @@ impl Vm {
             }
             return Err(unpack_count_error(items.len(), n));
         }
-        if let Some(l) = seq.downcast::<ListObj>() {
+        if let Some(l) = seq.downcast::<ListObj>()
+            && specialize::is_exact(seq, object::Kind::List, &types().list)
+        {
             let items = l.snapshot();
             if items.len() == n {
                 return Ok(items);

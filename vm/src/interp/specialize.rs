@@ -310,6 +310,44 @@ pub fn adapt_attr(
     }
 }
 
+/// True if `v` is exactly an instance of the builtin class `cls` (no subclass).
+#[inline(always)]
+pub fn is_exact(v: &Value, kind: crate::object::Kind, cls: &Value) -> bool {
+    match v.header() {
+        Some(h) => h.kind == kind && crate::runtime::class_ref(h).is(cls),
+        None => false,
+    }
+}
+
+/// [`adapt`] for families whose forms are chosen by a type test alone: counts, and after
+/// the warm-up asks `form` for the specialized op.
+#[inline]
+pub fn adapt_by(
+    stats: &mut SpecStats,
+    instr: &Cell<u32>,
+    cache: &Cell<u32>,
+    op: Op,
+    form: impl FnOnce() -> Option<Op>,
+) {
+    let w = cache.get();
+    let c = counter(w) + 1;
+    let bo = backoff(w);
+    if c < (WARMUP << bo) {
+        cache.set(word(c, bo));
+        return;
+    }
+    let fam = stats.family(op);
+    fam.attempts += 1;
+    match form() {
+        Some(s) => {
+            fam.successes += 1;
+            instr.set((instr.get() & !0xFF) | s as u32);
+            cache.set(word(0, bo));
+        }
+        None => cache.set(word(0, (bo + 1).min(MAX_BACKOFF))),
+    }
+}
+
 /// Called by a specialized op whose guard failed: counts the miss and, past the limit,
 /// rewrites the instruction back to its generic form with a longer backoff.
 #[cold]
