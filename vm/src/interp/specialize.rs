@@ -273,7 +273,7 @@ pub fn plain_instance_dict(
 
 /// LOAD_ATTR / STORE_ATTR's counterpart of [`adapt`]: specializes when `name` sits in the
 /// instance dict of a plain instance, recording its entry index in the second cache word.
-#[inline]
+#[inline(always)]
 pub fn adapt_attr(
     stats: &mut SpecStats,
     instrs: (&Cell<u32>, &Cell<u32>, &Cell<u32>),
@@ -282,14 +282,28 @@ pub fn adapt_attr(
     name: &Value,
     late: bool,
 ) {
-    let (instr, cache, index) = instrs;
-    let w = cache.get();
+    let w = instrs.1.get();
     let c = counter(w) + 1;
     let bo = backoff(w);
     if c < (WARMUP << bo) {
-        cache.set(word(c, bo));
+        instrs.1.set(word(c, bo));
         return;
     }
+    attempt_attr(stats, instrs, op, obj, name, late, bo);
+}
+
+#[cold]
+#[inline(never)]
+fn attempt_attr(
+    stats: &mut SpecStats,
+    instrs: (&Cell<u32>, &Cell<u32>, &Cell<u32>),
+    op: Op,
+    obj: &Value,
+    name: &Value,
+    late: bool,
+    bo: u32,
+) {
+    let (instr, cache, index) = instrs;
     let fam = stats.family(op);
     fam.attempts += 1;
     let found = plain_instance_dict(obj, late, op == Op::STORE_ATTR)
