@@ -342,6 +342,58 @@ impl Vm {
                         ))),
                     }
                 }
+                Op::LOAD_ATTR_SLOT | Op::STORE_ATTR_SLOT => {
+                    // SAFETY: LOAD_ATTR / STORE_ATTR are followed by two cache words.
+                    let idx = unsafe { (*instrs.add(f.lasti + 2)).get() >> 8 } as usize;
+                    let name = &code.names[arg as usize];
+                    let n = f.stack.len();
+                    let obj = &f.stack[n - 1];
+                    // Guard: the class's attribute `name` is still the slot member at `idx`.
+                    let ok = obj.header().is_some_and(|h| {
+                        h.kind == object::Kind::Instance
+                            && self
+                                .class_lookup(&crate::runtime::class_ref(h), name)
+                                .is_some_and(|d| {
+                                    d.downcast::<object::SlotDescrObj>()
+                                        .is_some_and(|s| s.index == idx)
+                                })
+                    });
+                    if ok {
+                        let inst = obj.downcast::<object::InstanceObj>().unwrap();
+                        if op == Op::LOAD_ATTR_SLOT {
+                            let v = inst.slots.get(idx).map(|s| s.get()).unwrap_or(Value::UNDEF);
+                            if !v.is_undef() {
+                                self.spec_stats.families[Op::LOAD_ATTR as usize].specialized += 1;
+                                *f.stack.last_mut().unwrap() = v;
+                                continue;
+                            }
+                        } else if idx < inst.slots.len() {
+                            self.spec_stats.families[Op::STORE_ATTR as usize].specialized += 1;
+                            let obj = pop!(f);
+                            let v = pop!(f);
+                            obj.downcast::<object::InstanceObj>().unwrap().slots[idx].set(v);
+                            continue;
+                        }
+                    } else {
+                        // SAFETY: as above.
+                        let (ins, cache) =
+                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        specialize::miss(&mut self.spec_stats, ins, cache, op);
+                    }
+                    let obj = pop!(f);
+                    if op == Op::LOAD_ATTR_SLOT {
+                        match self.getattr(&obj, name) {
+                            Ok(v) => {
+                                f.stack.push(v);
+                                Ok(())
+                            }
+                            Err(e) => Err(e),
+                        }
+                    } else {
+                        let v = pop!(f);
+                        self.setattr(&obj, name, v)
+                    }
+                }
                 Op::LOAD_ATTR_INSTANCE_VALUE => {
                     // SAFETY: LOAD_ATTR is followed by its two cache words.
                     let idx = unsafe { (*instrs.add(f.lasti + 2)).get() >> 8 } as usize;

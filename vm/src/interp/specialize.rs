@@ -271,6 +271,23 @@ pub fn plain_instance_dict(
     }
 }
 
+/// The index of `name` among the `__slots__` of `obj`'s class, if it is a slot member.
+pub fn slot_index(obj: &Value, name: &Value) -> Option<usize> {
+    let h = obj.header()?;
+    if h.kind != crate::object::Kind::Instance {
+        return None;
+    }
+    let cls = crate::runtime::class_ref(h);
+    let d = crate::runtime::attr::lookup_in_mro(&cls, name)?;
+    let s = d.downcast::<crate::object::SlotDescrObj>()?;
+    let inst = obj.downcast::<crate::object::InstanceObj>()?;
+    if s.index < inst.slots.len() {
+        Some(s.index)
+    } else {
+        None
+    }
+}
+
 /// LOAD_ATTR / STORE_ATTR's counterpart of [`adapt`]: specializes when `name` sits in the
 /// instance dict of a plain instance, recording its entry index in the second cache word.
 #[inline(always)]
@@ -306,6 +323,19 @@ fn attempt_attr(
     let (instr, cache, index) = instrs;
     let fam = stats.family(op);
     fam.attempts += 1;
+    // A `__slots__` member: remember its index.
+    if let Some(i) = slot_index(obj, name) {
+        fam.successes += 1;
+        let form = if op == Op::LOAD_ATTR {
+            Op::LOAD_ATTR_SLOT
+        } else {
+            Op::STORE_ATTR_SLOT
+        };
+        instr.set((instr.get() & !0xFF) | form as u32);
+        cache.set(word(0, bo));
+        index.set(Op::CACHE as u32 | ((i as u32) << 8));
+        return;
+    }
     let found = plain_instance_dict(obj, late, op == Op::STORE_ATTR)
         .and_then(|d| d.with(|t| t.entries().iter().position(|e| e.key.is(name))));
     match found {
@@ -449,6 +479,14 @@ mod tests {
     fn globals_and_builtins_rebound_mid_loop() {
         let src = "def f():\n    out = []\n    for i in range(100):\n        out.append(len([1]) + K)\n        if i == 50:\n            globals()['K'] = 10\n            import builtins\n            builtins.len = lambda x: 100\n    return out\nK = 1\nr = f()\nassert r[50] == 2 and r[51] == 110, r[49:53]\n";
         run(src, false);
+    }
+
+    #[test]
+    fn slot_attributes_specialize_and_stay_correct() {
+        let src = "class P:\n    __slots__ = ('x', 'y')\n    def __init__(self, x):\n        self.x = x\n        self.y = x * 2\n\ndef get(p):\n    return p.x + p.y\n\nps = [P(i) for i in range(100)]\nassert sum(get(p) for p in ps) == 3 * sum(range(100))\ndel ps[0].y\ntry:\n    get(ps[0])\n    raise SystemExit(2)\nexcept AttributeError:\n    pass\nps[0].y = 5\nassert get(ps[0]) == 5\n";
+        let vm = run(src, false);
+        let l = vm.spec_stats.families[Op::LOAD_ATTR as usize];
+        assert!(l.successes >= 1 && l.specialized > 100, "{l:?}");
     }
 
     #[test]

@@ -33,6 +33,24 @@ pub fn new_mcache() -> Box<[McEntry]> {
     (0..MCACHE_SIZE).map(|_| McEntry::default()).collect()
 }
 
+/// `name` looked up along the MRO of class `cls` (the class itself first), without the
+/// method cache.
+pub fn lookup_in_mro(cls: &Value, name: &Value) -> Option<Value> {
+    let c = cls.downcast::<ClassObj>()?;
+    let h = hash_of(name);
+    if let Some(v) = c.dict.downcast::<DictObj>()?.get_str(name, h) {
+        return Some(v);
+    }
+    c.with_mro(|mro| {
+        mro.iter().find_map(|b| {
+            b.downcast::<ClassObj>()?
+                .dict
+                .downcast::<DictObj>()?
+                .get_str(name, h)
+        })
+    })
+}
+
 /// Sets `d[name] = v` for a str key.
 pub fn dict_set_str(d: &DictObj, name: &str, v: Value) {
     let k = intern(name);
