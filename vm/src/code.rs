@@ -167,7 +167,7 @@ impl Code {
             let cache = if adaptive {
                 let w = self.instrs[ip + 1].get();
                 format!("counter={} backoff={}", (w >> 8) & 0xFFF, (w >> 20) & 0xF)
-            } else if op == Op::LOAD_GLOBAL {
+            } else if op.family() == Op::LOAD_GLOBAL {
                 let w = self.instrs[ip + 2].get();
                 match w {
                     0 => "empty".to_string(),

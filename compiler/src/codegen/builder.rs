@@ -284,6 +284,8 @@ pub fn effect(op: Op, arg: u32) -> (Option<i64>, Option<i64>) {
         | Op::COMPARE_OP_STR
         | Op::FOR_ITER_RANGE
         | Op::LOAD_ATTR_INSTANCE_VALUE
+        | Op::LOAD_GLOBAL_MODULE
+        | Op::LOAD_GLOBAL_BUILTIN
         | Op::LOAD_ATTR_SLOT
         | Op::STORE_ATTR_SLOT
         | Op::BINARY_SUBSCR_LIST_INT

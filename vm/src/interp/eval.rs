@@ -248,12 +248,38 @@ impl Vm {
                     f.stack.push(v);
                     Ok(())
                 }
-                Op::LOAD_GLOBAL => {
+                Op::LOAD_GLOBAL | Op::LOAD_GLOBAL_MODULE | Op::LOAD_GLOBAL_BUILTIN => {
                     let name = &code.names[arg as usize];
                     // SAFETY: LOAD_GLOBAL is followed by its two cache words (the compiler
                     // guarantees it; `verify` checks it), so `lasti + 2 < ninstrs`.
                     let cache = unsafe { (&*instrs.add(f.lasti + 1), &*instrs.add(f.lasti + 2)) };
+                    if op == Op::LOAD_GLOBAL {
+                        self.spec_stats.families[Op::LOAD_GLOBAL as usize].generic += 1;
+                    } else if let Some(v) = self.global_cache_hit(&f.globals, name, cache) {
+                        self.spec_stats.families[Op::LOAD_GLOBAL as usize].specialized += 1;
+                        f.stack.push(v);
+                        continue;
+                    } else {
+                        self.spec_stats.families[Op::LOAD_GLOBAL as usize].misses += 1;
+                    }
                     if let Some(v) = self.load_global_cached(&f.globals, name, cache) {
+                        if self.specialize {
+                            // The cache is filled: the instruction becomes the form for where
+                            // the name was found (its counter lives in the globals version).
+                            let form = if cache.1.get() & 1 == 1 {
+                                Op::LOAD_GLOBAL_BUILTIN
+                            } else {
+                                Op::LOAD_GLOBAL_MODULE
+                            };
+                            if form != op {
+                                // SAFETY: `lasti` is this instruction.
+                                let ins = unsafe { &*instrs.add(f.lasti) };
+                                ins.set((ins.get() & !0xFF) | form as u32);
+                                let fam = &mut self.spec_stats.families[Op::LOAD_GLOBAL as usize];
+                                fam.attempts += 1;
+                                fam.successes += 1;
+                            }
+                        }
                         f.stack.push(v);
                         continue;
                     }
@@ -1687,6 +1713,40 @@ impl Vm {
         }
         f.stack.push(v);
         Ok(())
+    }
+
+    /// The cached LOAD_GLOBAL value when the cache is still valid (see `load_global_cached`).
+    #[inline]
+    fn global_cache_hit(
+        &self,
+        globals: &Value,
+        name: &Value,
+        cache: (&std::cell::Cell<u32>, &std::cell::Cell<u32>),
+    ) -> Option<Value> {
+        let g = globals.downcast::<DictObj>()?;
+        let w = cache.1.get();
+        if w == 0 {
+            return None;
+        }
+        let idx = ((w >> 1) - 1) as usize;
+        if w & 1 == 0 {
+            g.with(|t| {
+                t.entries()
+                    .get(idx)
+                    .filter(|e| e.key.is(name))
+                    .map(|e| e.value.clone())
+            })
+        } else if g.with(|t| t.version) == cache.0.get() {
+            let b = self.builtins.downcast::<DictObj>()?;
+            b.with(|t| {
+                t.entries()
+                    .get(idx)
+                    .filter(|e| e.key.is(name))
+                    .map(|e| e.value.clone())
+            })
+        } else {
+            None
+        }
     }
 
     /// LOAD_GLOBAL through its inline cache: word 1 is the globals dict's version when the
