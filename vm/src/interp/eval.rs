@@ -80,6 +80,7 @@ impl Vm {
     }
 
     /// The generic BINARY_OP on the top two stack values.
+    #[inline(always)]
     fn exec_binary(&mut self, f: &mut Frame, arg: u32) -> PyResult<()> {
         let b = pop!(f);
         let a = pop!(f);
@@ -92,6 +93,7 @@ impl Vm {
     }
 
     /// The generic COMPARE_OP on the top two stack values.
+    #[inline(always)]
     fn exec_compare(&mut self, f: &mut Frame, arg: u32) -> PyResult<()> {
         let b = pop!(f);
         let a = pop!(f);
@@ -143,6 +145,15 @@ impl Vm {
             () => {
                 reload_code!();
                 ip = f.ip;
+            };
+        }
+        // The running instruction word and its first inline cache word, for ops that have
+        // cache words (the op table says which; the compiler's `verify` checks the layout).
+        macro_rules! cells {
+            () => {
+                // SAFETY: the running instruction is followed by at least one cache word, so
+                // `lasti + 1 < ninstrs`, and `instrs` points at `code.instrs`, kept alive by `code`.
+                unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) }
             };
         }
         self.publish(&f);
@@ -274,7 +285,7 @@ impl Vm {
                             if form != op {
                                 // SAFETY: `lasti` is this instruction.
                                 let ins = unsafe { &*instrs.add(f.lasti) };
-                                ins.set((ins.get() & !0xFF) | form as u32);
+                                specialize::set_op(ins, form);
                                 let fam = &mut self.spec_stats.families[Op::LOAD_GLOBAL as usize];
                                 fam.attempts += 1;
                                 fam.successes += 1;
@@ -401,20 +412,12 @@ impl Vm {
                             continue;
                         }
                     } else {
-                        // SAFETY: as above.
-                        let (ins, cache) =
-                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let (ins, cache) = cells!();
                         specialize::miss(&mut self.spec_stats, ins, cache, op);
                     }
                     let obj = pop!(f);
                     if op == Op::LOAD_ATTR_SLOT {
-                        match self.getattr(&obj, name) {
-                            Ok(v) => {
-                                f.stack.push(v);
-                                Ok(())
-                            }
-                            Err(e) => Err(e),
-                        }
+                        self.getattr(&obj, name).map(|v| f.stack.push(v))
                     } else {
                         let v = pop!(f);
                         self.setattr(&obj, name, v)
@@ -439,18 +442,10 @@ impl Vm {
                         *f.stack.last_mut().unwrap() = v;
                         continue;
                     }
-                    // SAFETY: as above.
-                    let (ins, cache) =
-                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    let (ins, cache) = cells!();
                     specialize::miss(&mut self.spec_stats, ins, cache, op);
                     let obj = pop!(f);
-                    match self.getattr(&obj, name) {
-                        Ok(v) => {
-                            f.stack.push(v);
-                            Ok(())
-                        }
-                        Err(e) => Err(e),
-                    }
+                    self.getattr(&obj, name).map(|v| f.stack.push(v))
                 }
                 Op::STORE_ATTR_INSTANCE_VALUE => {
                     // SAFETY: STORE_ATTR is followed by its two cache words.
@@ -475,9 +470,7 @@ impl Vm {
                         drop(old);
                         continue;
                     }
-                    // SAFETY: as above.
-                    let (ins, cache) =
-                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    let (ins, cache) = cells!();
                     specialize::miss(&mut self.spec_stats, ins, cache, op);
                     let obj = pop!(f);
                     let v = pop!(f);
@@ -508,13 +501,8 @@ impl Vm {
                         f.stack.push(v);
                         continue;
                     }
-                    match self.getattr(&obj, &code.names[arg as usize]) {
-                        Ok(v) => {
-                            f.stack.push(v);
-                            Ok(())
-                        }
-                        Err(e) => Err(e),
-                    }
+                    self.getattr(&obj, &code.names[arg as usize])
+                        .map(|v| f.stack.push(v))
                 }
                 Op::LOAD_METHOD => {
                     let obj = pop!(f);
@@ -563,9 +551,7 @@ impl Vm {
                     self.spec_stats.families[Op::BINARY_OP as usize].generic += 1;
                     if self.specialize {
                         let n = f.stack.len();
-                        // SAFETY: BINARY_OP is followed by its cache word (checked by `verify`).
-                        let (ins, cache) =
-                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let (ins, cache) = cells!();
                         specialize::adapt(
                             &mut self.spec_stats,
                             ins,
@@ -576,29 +562,11 @@ impl Vm {
                             arg,
                         );
                     }
-                    let b = pop!(f);
-                    let a = pop!(f);
-                    if let Some(v) = fast_binop(&a, &b, arg) {
-                        f.stack.push(v);
-                        continue;
-                    }
-                    match self.binary_op(&a, &b, arg) {
-                        Ok(v) => {
-                            f.stack.push(v);
-                            Ok(())
-                        }
-                        Err(e) => Err(e),
-                    }
+                    self.exec_binary(&mut f, arg)
                 }
                 Op::UNARY_NEGATIVE | Op::UNARY_POSITIVE | Op::UNARY_INVERT => {
                     let a = pop!(f);
-                    match self.unary_op(&a, op) {
-                        Ok(v) => {
-                            f.stack.push(v);
-                            Ok(())
-                        }
-                        Err(e) => Err(e),
-                    }
+                    self.unary_op(&a, op).map(|v| f.stack.push(v))
                 }
                 Op::UNARY_NOT => {
                     let a = pop!(f);
@@ -639,9 +607,7 @@ impl Vm {
                         f.stack[n - 2] = Value::small_int(r);
                         continue;
                     }
-                    // SAFETY: as for BINARY_OP.
-                    let (ins, cache) =
-                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    let (ins, cache) = cells!();
                     specialize::miss(&mut self.spec_stats, ins, cache, op);
                     self.exec_binary(&mut f, arg)
                 }
@@ -666,9 +632,7 @@ impl Vm {
                         f.stack[n - 2] = Value::float(r);
                         continue;
                     }
-                    // SAFETY: as for BINARY_OP.
-                    let (ins, cache) =
-                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    let (ins, cache) = cells!();
                     specialize::miss(&mut self.spec_stats, ins, cache, op);
                     self.exec_binary(&mut f, arg)
                 }
@@ -687,9 +651,7 @@ impl Vm {
                         f.stack.push(crate::runtime::str::from_string(s));
                         continue;
                     }
-                    // SAFETY: as for BINARY_OP.
-                    let (ins, cache) =
-                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    let (ins, cache) = cells!();
                     specialize::miss(&mut self.spec_stats, ins, cache, op);
                     self.exec_binary(&mut f, arg)
                 }
@@ -716,9 +678,7 @@ impl Vm {
                         f.stack[n - 2] = Value::bool(r);
                         continue;
                     }
-                    // SAFETY: COMPARE_OP is followed by its cache word.
-                    let (ins, cache) =
-                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    let (ins, cache) = cells!();
                     specialize::miss(&mut self.spec_stats, ins, cache, op);
                     self.exec_compare(&mut f, arg)
                 }
@@ -726,9 +686,7 @@ impl Vm {
                     self.spec_stats.families[Op::COMPARE_OP as usize].generic += 1;
                     if self.specialize {
                         let n = f.stack.len();
-                        // SAFETY: COMPARE_OP is followed by its cache word.
-                        let (ins, cache) =
-                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let (ins, cache) = cells!();
                         specialize::adapt(
                             &mut self.spec_stats,
                             ins,
@@ -739,19 +697,7 @@ impl Vm {
                             arg,
                         );
                     }
-                    let b = pop!(f);
-                    let a = pop!(f);
-                    if let Some(r) = fast_compare(&a, &b, arg) {
-                        f.stack.push(Value::bool(r));
-                        continue;
-                    }
-                    match self.compare(&a, &b, arg) {
-                        Ok(v) => {
-                            f.stack.push(v);
-                            Ok(())
-                        }
-                        Err(e) => Err(e),
-                    }
+                    self.exec_compare(&mut f, arg)
                 }
                 Op::IS_OP => {
                     let b = pop!(f);
@@ -775,9 +721,7 @@ impl Vm {
                     if ok {
                         self.spec_stats.families[Op::CONTAINS_OP as usize].specialized += 1;
                     } else {
-                        // SAFETY: CONTAINS_OP is followed by its cache word.
-                        let (ins, cache) =
-                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let (ins, cache) = cells!();
                         specialize::miss(&mut self.spec_stats, ins, cache, op);
                     }
                     let b = pop!(f);
@@ -802,9 +746,7 @@ impl Vm {
                     self.spec_stats.families[Op::CONTAINS_OP as usize].generic += 1;
                     if self.specialize {
                         let n = f.stack.len();
-                        // SAFETY: CONTAINS_OP is followed by its cache word.
-                        let (ins, cache) =
-                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let (ins, cache) = cells!();
                         let c = &f.stack[n - 1];
                         let t = types();
                         specialize::adapt_by(&mut self.spec_stats, ins, cache, op, || {
@@ -869,28 +811,18 @@ impl Vm {
                     if dict_ok {
                         self.spec_stats.families[Op::BINARY_SUBSCR as usize].specialized += 1;
                     } else {
-                        // SAFETY: BINARY_SUBSCR is followed by its cache word.
-                        let (ins, cache) =
-                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let (ins, cache) = cells!();
                         specialize::miss(&mut self.spec_stats, ins, cache, op);
                     }
                     let k = pop!(f);
                     let c = pop!(f);
-                    match self.getitem(&c, &k) {
-                        Ok(v) => {
-                            f.stack.push(v);
-                            Ok(())
-                        }
-                        Err(e) => Err(e),
-                    }
+                    self.getitem(&c, &k).map(|v| f.stack.push(v))
                 }
                 Op::BINARY_SUBSCR => {
                     self.spec_stats.families[Op::BINARY_SUBSCR as usize].generic += 1;
                     if self.specialize {
                         let n = f.stack.len();
-                        // SAFETY: BINARY_SUBSCR is followed by its cache word.
-                        let (ins, cache) =
-                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let (ins, cache) = cells!();
                         let (c, k) = (&f.stack[n - 2], &f.stack[n - 1]);
                         let t = types();
                         specialize::adapt_by(&mut self.spec_stats, ins, cache, op, || {
@@ -935,13 +867,7 @@ impl Vm {
                             continue;
                         }
                     }
-                    match self.getitem(&c, &k) {
-                        Ok(v) => {
-                            f.stack.push(v);
-                            Ok(())
-                        }
-                        Err(e) => Err(e),
-                    }
+                    self.getitem(&c, &k).map(|v| f.stack.push(v))
                 }
                 Op::STORE_SUBSCR_LIST_INT | Op::STORE_SUBSCR_DICT => {
                     let n = f.stack.len();
@@ -967,9 +893,7 @@ impl Vm {
                     if list_slot.is_some() || dict_ok {
                         self.spec_stats.families[Op::STORE_SUBSCR as usize].specialized += 1;
                     } else {
-                        // SAFETY: STORE_SUBSCR is followed by its cache word.
-                        let (ins, cache) =
-                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let (ins, cache) = cells!();
                         specialize::miss(&mut self.spec_stats, ins, cache, op);
                     }
                     let k = pop!(f);
@@ -988,9 +912,7 @@ impl Vm {
                     self.spec_stats.families[Op::STORE_SUBSCR as usize].generic += 1;
                     if self.specialize {
                         let n = f.stack.len();
-                        // SAFETY: STORE_SUBSCR is followed by its cache word.
-                        let (ins, cache) =
-                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let (ins, cache) = cells!();
                         let (c, k) = (&f.stack[n - 2], &f.stack[n - 1]);
                         let t = types();
                         specialize::adapt_by(&mut self.spec_stats, ins, cache, op, || {
@@ -1177,9 +1099,7 @@ impl Vm {
                         self.spec_stats.families[Op::UNPACK_SEQUENCE as usize].specialized += 1;
                         continue;
                     }
-                    // SAFETY: UNPACK_SEQUENCE is followed by its cache word.
-                    let (ins, cache) =
-                        unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                    let (ins, cache) = cells!();
                     specialize::miss(&mut self.spec_stats, ins, cache, op);
                     match self.unpack(&seq, arg as usize) {
                         Ok(items) => {
@@ -1192,9 +1112,7 @@ impl Vm {
                 Op::UNPACK_SEQUENCE => {
                     self.spec_stats.families[Op::UNPACK_SEQUENCE as usize].generic += 1;
                     if self.specialize {
-                        // SAFETY: UNPACK_SEQUENCE is followed by its cache word.
-                        let (ins, cache) =
-                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let (ins, cache) = cells!();
                         let s = top!(f);
                         specialize::adapt_by(&mut self.spec_stats, ins, cache, op, || {
                             match s.kind() {
@@ -1332,9 +1250,7 @@ impl Vm {
                             continue;
                         }
                         object::FastStep::NotThisKind => {
-                            // SAFETY: FOR_ITER is followed by its cache word.
-                            let (ins, cache) =
-                                unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                            let (ins, cache) = cells!();
                             specialize::miss(&mut self.spec_stats, ins, cache, op);
                             let it = top!(f).clone();
                             match self.next(&it) {
@@ -1355,9 +1271,7 @@ impl Vm {
                 Op::FOR_ITER => {
                     self.spec_stats.families[Op::FOR_ITER as usize].generic += 1;
                     if self.specialize {
-                        // SAFETY: FOR_ITER is followed by its cache word.
-                        let (ins, cache) =
-                            unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) };
+                        let (ins, cache) = cells!();
                         specialize::adapt_for_iter(&mut self.spec_stats, ins, cache, top!(f));
                     }
                     let it = top!(f).clone();
@@ -1411,13 +1325,8 @@ impl Vm {
                     let args = pop!(f);
                     let selfv = pop!(f);
                     let func = pop!(f);
-                    match self.call_ex(&func, selfv, &args, kw.as_ref()) {
-                        Ok(v) => {
-                            f.stack.push(v);
-                            Ok(())
-                        }
-                        Err(e) => Err(e),
-                    }
+                    self.call_ex(&func, selfv, &args, kw.as_ref())
+                        .map(|v| f.stack.push(v))
                 }
                 Op::RETURN_VALUE => 'ret: {
                     let mut v = pop!(f);
@@ -1523,13 +1432,7 @@ impl Vm {
                         }
                         _ => Value::NONE,
                     };
-                    match self.call(&exit, &[t, e, tb]) {
-                        Ok(v) => {
-                            f.stack.push(v);
-                            Ok(())
-                        }
-                        Err(e) => Err(e),
-                    }
+                    self.call(&exit, &[t, e, tb]).map(|v| f.stack.push(v))
                 }
                 Op::LOAD_BUILD_CLASS => {
                     let b = self.builtins.downcast::<DictObj>().unwrap();

@@ -99,6 +99,12 @@ impl SpecStats {
     }
 }
 
+/// Rewrites the op byte of an instruction word, keeping its argument.
+#[inline(always)]
+pub fn set_op(instr: &Cell<u32>, op: Op) {
+    instr.set((instr.get() & !0xFF) | op as u32);
+}
+
 #[inline(always)]
 fn counter(w: u32) -> u32 {
     (w >> 8) & 0xFFF
@@ -178,27 +184,10 @@ pub fn adapt(
     b: &Value,
     arg: u32,
 ) {
-    let w = cache.get();
-    let c = counter(w) + 1;
-    let bo = backoff(w);
-    if c < (WARMUP << bo) {
-        cache.set(word(c, bo));
-        return;
-    }
-    let fam = stats.family(op);
-    fam.attempts += 1;
-    let form = match op {
+    adapt_by(stats, instr, cache, op, || match op {
         Op::BINARY_OP => binop_form(a, b, arg),
         _ => compare_form(a, b),
-    };
-    match form {
-        Some(s) => {
-            fam.successes += 1;
-            instr.set((instr.get() & !0xFF) | s as u32);
-            cache.set(word(0, bo));
-        }
-        None => cache.set(word(0, (bo + 1).min(MAX_BACKOFF))),
-    }
+    });
 }
 
 /// The specialized FOR_ITER for this iterator, if one fits.
@@ -216,23 +205,7 @@ fn for_iter_form(it: &Value) -> Option<Op> {
 /// FOR_ITER's counterpart of [`adapt`].
 #[inline]
 pub fn adapt_for_iter(stats: &mut SpecStats, instr: &Cell<u32>, cache: &Cell<u32>, it: &Value) {
-    let w = cache.get();
-    let c = counter(w) + 1;
-    let bo = backoff(w);
-    if c < (WARMUP << bo) {
-        cache.set(word(c, bo));
-        return;
-    }
-    let fam = stats.family(Op::FOR_ITER);
-    fam.attempts += 1;
-    match for_iter_form(it) {
-        Some(s) => {
-            fam.successes += 1;
-            instr.set((instr.get() & !0xFF) | s as u32);
-            cache.set(word(0, bo));
-        }
-        None => cache.set(word(0, (bo + 1).min(MAX_BACKOFF))),
-    }
+    adapt_by(stats, instr, cache, Op::FOR_ITER, || for_iter_form(it));
 }
 
 /// The instance dict of `obj` when attribute access on it may go straight to that dict: a
@@ -331,7 +304,7 @@ fn attempt_attr(
         } else {
             Op::STORE_ATTR_SLOT
         };
-        instr.set((instr.get() & !0xFF) | form as u32);
+        set_op(instr, form);
         cache.set(word(0, bo));
         index.set(Op::CACHE as u32 | ((i as u32) << 8));
         return;
@@ -346,7 +319,7 @@ fn attempt_attr(
             } else {
                 Op::STORE_ATTR_INSTANCE_VALUE
             };
-            instr.set((instr.get() & !0xFF) | form as u32);
+            set_op(instr, form);
             cache.set(word(0, bo));
             index.set(Op::CACHE as u32 | ((i as u32) << 8));
         }
@@ -363,8 +336,8 @@ pub fn is_exact(v: &Value, kind: crate::object::Kind, cls: &Value) -> bool {
     }
 }
 
-/// [`adapt`] for families whose forms are chosen by a type test alone: counts, and after
-/// the warm-up asks `form` for the specialized op.
+/// The adaptive step shared by every family: counts, and after the warm-up asks `form` for
+/// the specialized op (rewriting the instruction) or backs off.
 #[inline]
 pub fn adapt_by(
     stats: &mut SpecStats,
@@ -385,7 +358,7 @@ pub fn adapt_by(
     match form() {
         Some(s) => {
             fam.successes += 1;
-            instr.set((instr.get() & !0xFF) | s as u32);
+            set_op(instr, s);
             cache.set(word(0, bo));
         }
         None => cache.set(word(0, (bo + 1).min(MAX_BACKOFF))),
@@ -403,7 +376,7 @@ pub fn miss(stats: &mut SpecStats, instr: &Cell<u32>, cache: &Cell<u32>, op: Op)
     let bo = backoff(w);
     if c >= MISS_LIMIT {
         fam.deopts += 1;
-        instr.set((instr.get() & !0xFF) | op.family() as u32);
+        set_op(instr, op.family());
         cache.set(word(0, (bo + 1).min(MAX_BACKOFF)));
     } else {
         cache.set(word(c, bo));
