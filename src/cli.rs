@@ -129,7 +129,7 @@ fn dis_specialized(file: PathBuf) -> i32 {
             vm.set_stack_size(jitlens_vm::STACK_SIZE);
             let status = vm.run_main(&source, &filename);
             if let Some(code) = vm.main_code.clone() {
-                print!("{}", code.dis_quickened());
+                print!("{}", vm.dis_quickened(&code));
             }
             std::mem::forget(vm);
             status

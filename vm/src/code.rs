@@ -53,9 +53,26 @@ pub struct Code {
     pub doc: Value,
     /// Number of parameter slots (positional + kw-only + `*args` + `**kwargs`).
     pub nparams: usize,
+    /// Executions per instruction word, allocated on first use by the `-X stats` loop.
+    exec_counts: std::cell::OnceCell<Box<[Cell<u64>]>>,
 }
 
 impl Code {
+    /// The per-instruction execution counters (allocated on first call).
+    #[inline]
+    pub(crate) fn execution_counts(&self) -> &[Cell<u64>] {
+        self.exec_counts
+            .get_or_init(|| (0..self.instrs.len()).map(|_| Cell::new(0)).collect())
+    }
+
+    /// Executions of instruction `ip` counted so far (0 when not counting).
+    pub fn executions_at(&self, ip: usize) -> u64 {
+        self.exec_counts
+            .get()
+            .and_then(|c| c.get(ip))
+            .map_or(0, Cell::get)
+    }
+
     /// Number of local slots: locals, cells, free variables.
     #[inline]
     pub fn nlocalsplus(&self) -> usize {
@@ -119,80 +136,8 @@ impl Code {
                 None => Value::NONE,
             },
             nparams,
+            exec_counts: Default::default(),
         })
-    }
-}
-
-impl Code {
-    /// The code's instructions as they are now (quickened forms included), with each
-    /// specializable instruction's adaptive counter, then the same for nested code objects.
-    pub fn dis_quickened(&self) -> String {
-        let mut out = String::new();
-        self.dis_into(&mut out);
-        out
-    }
-
-    fn dis_into(&self, out: &mut String) {
-        use std::fmt::Write;
-        let name = crate::runtime::str::as_str(&self.qualname).unwrap_or("?");
-        let _ = writeln!(
-            out,
-            "Disassembly of <code object {name} at \"{}\", line {}> (quickened):",
-            self.filename, self.first_line
-        );
-        let mut last_line = 0;
-        let mut ip = 0;
-        while ip < self.instrs.len() {
-            let (op, arg) = self.instr(ip);
-            let line = self.line_at(ip);
-            let line_col = if line != last_line {
-                last_line = line;
-                format!("{line:>4}")
-            } else {
-                "    ".to_string()
-            };
-            let adaptive = matches!(
-                op.family(),
-                Op::BINARY_OP | Op::COMPARE_OP | Op::FOR_ITER | Op::LOAD_ATTR | Op::STORE_ATTR
-            );
-            let state = if op.family() != op {
-                "specialized"
-            } else if adaptive {
-                "adaptive"
-            } else if op == Op::LOAD_GLOBAL {
-                "cached"
-            } else {
-                ""
-            };
-            let cache = if adaptive {
-                let w = self.instrs[ip + 1].get();
-                format!("counter={} backoff={}", (w >> 8) & 0xFFF, (w >> 20) & 0xF)
-            } else if op.family() == Op::LOAD_GLOBAL {
-                let w = self.instrs[ip + 2].get();
-                match w {
-                    0 => "empty".to_string(),
-                    w => format!(
-                        "entry={} in {}",
-                        (w >> 1) - 1,
-                        if w & 1 == 1 { "builtins" } else { "globals" }
-                    ),
-                }
-            } else {
-                String::new()
-            };
-            let _ = writeln!(
-                out,
-                "{line_col} {ip:>6} {:<28} {arg:>5}  {state:<11} {cache}",
-                op.name()
-            );
-            ip += 1 + op.cache_words() as usize;
-        }
-        out.push('\n');
-        for c in &self.consts {
-            if let Some(co) = c.downcast::<CodeObj>() {
-                co.code.dis_into(out);
-            }
-        }
     }
 }
 

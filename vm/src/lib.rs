@@ -12,6 +12,7 @@ pub mod builtins;
 pub mod code;
 pub mod fmt;
 pub mod interp;
+pub mod introspect;
 pub mod object;
 pub mod runtime;
 pub mod stdlib;

@@ -120,7 +120,7 @@ impl Vm {
             handled: Value::NONE,
             out: Vec::with_capacity(1 << 16),
             argv,
-            options,
+            options: options.clone(),
             state: Box::default(),
             stack_limit: sp.saturating_sub(crate::STACK_SIZE - (1 << 20)),
             sources: Vec::new(),
@@ -133,7 +133,7 @@ impl Vm {
             cmp_depth: 0,
             specialize: true,
             main_code: None,
-            spec_stats: Default::default(),
+            spec_stats: crate::interp::specialize::SpecStats::new(options.stats),
             mcache: std::cell::UnsafeCell::new(crate::runtime::attr::new_mcache()),
             type_epoch: std::cell::Cell::new(1),
             descr_added_late: false,
@@ -278,6 +278,8 @@ impl Vm {
         self.write_stderr(&text);
         let spec = self.spec_stats.report();
         self.write_stderr(&spec);
+        let sites = self.hot_sites_report(6, 6);
+        self.write_stderr(&sites);
     }
 
     /// The source line `line` of `filename`, if loaded.

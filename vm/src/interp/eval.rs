@@ -118,6 +118,19 @@ impl Vm {
     /// Runs `frame` until its entry frame returns, yields or raises. The frame comes back
     /// with the result (for generators to keep).
     pub fn run_frame(&mut self, frame: Box<Frame>) -> (PyResult<FrameExit>, Box<Frame>) {
+        if self.options.stats {
+            self.run_frame_impl::<true>(frame)
+        } else {
+            self.run_frame_impl::<false>(frame)
+        }
+    }
+
+    /// The loop itself. `STATS` builds the variant that counts every execution per family
+    /// and per instruction (`-X stats`); the plain variant counts nothing on the hot path.
+    fn run_frame_impl<const STATS: bool>(
+        &mut self,
+        frame: Box<Frame>,
+    ) -> (PyResult<FrameExit>, Box<Frame>) {
         if self.stack_exhausted() {
             return (
                 Err(exc::recursion_error("maximum recursion depth exceeded")),
@@ -165,11 +178,15 @@ impl Vm {
             }
             // SAFETY: `ip < ninstrs`, and `instrs` points at `code.instrs`, kept alive by `code`.
             let word = unsafe { (*instrs.add(ip)).get() };
-            let byte = (word & 0xFF) as usize;
-            let op = bc::OP_OF_BYTE[byte];
+            let Some(op) = Op::decode_fast(word as u8) else {
+                break Err(exc::runtime_error("jitlens: bad instruction byte"));
+            };
             let arg = word >> 8;
             f.lasti = ip;
-            ip += 1 + bc::CACHE_WORDS[byte] as usize;
+            if STATS {
+                self.spec_stats.count_execution(&code, ip, op);
+            }
+            ip += 1 + op.cache_words() as usize;
             let res: PyResult<()> = match op {
                 Op::NOP | Op::CACHE => Ok(()),
                 Op::SETUP_ANNOTATIONS => {
@@ -264,14 +281,14 @@ impl Vm {
                     // SAFETY: LOAD_GLOBAL is followed by its two cache words (the compiler
                     // guarantees it; `verify` checks it), so `lasti + 2 < ninstrs`.
                     let cache = unsafe { (&*instrs.add(f.lasti + 1), &*instrs.add(f.lasti + 2)) };
-                    if op == Op::LOAD_GLOBAL {
-                        self.spec_stats.families[Op::LOAD_GLOBAL as usize].generic += 1;
-                    } else if let Some(v) = self.global_cache_hit(&f.globals, name, cache) {
-                        self.spec_stats.families[Op::LOAD_GLOBAL as usize].specialized += 1;
-                        f.stack.push(v);
-                        continue;
-                    } else {
-                        self.spec_stats.families[Op::LOAD_GLOBAL as usize].misses += 1;
+                    if op != Op::LOAD_GLOBAL {
+                        if let Some(v) = self.global_cache_hit(&f.globals, name, cache) {
+                            f.stack.push(v);
+                            continue;
+                        }
+                        // SAFETY: `lasti` is this instruction.
+                        let ins = unsafe { &*instrs.add(f.lasti) };
+                        self.spec_stats.event(ins, op, specialize::Event::Miss);
                     }
                     if let Some(v) = self.load_global_cached(&f.globals, name, cache) {
                         if self.specialize {
@@ -286,9 +303,8 @@ impl Vm {
                                 // SAFETY: `lasti` is this instruction.
                                 let ins = unsafe { &*instrs.add(f.lasti) };
                                 specialize::set_op(ins, form);
-                                let fam = &mut self.spec_stats.families[Op::LOAD_GLOBAL as usize];
-                                fam.attempts += 1;
-                                fam.successes += 1;
+                                self.spec_stats.event(ins, op, specialize::Event::Attempt);
+                                self.spec_stats.event(ins, op, specialize::Event::Success);
                             }
                         }
                         f.stack.push(v);
@@ -400,12 +416,10 @@ impl Vm {
                         if op == Op::LOAD_ATTR_SLOT {
                             let v = inst.slots.get(idx).map(|s| s.get()).unwrap_or(Value::UNDEF);
                             if !v.is_undef() {
-                                self.spec_stats.families[Op::LOAD_ATTR as usize].specialized += 1;
                                 *f.stack.last_mut().unwrap() = v;
                                 continue;
                             }
                         } else if idx < inst.slots.len() {
-                            self.spec_stats.families[Op::STORE_ATTR as usize].specialized += 1;
                             let obj = pop!(f);
                             let v = pop!(f);
                             obj.downcast::<object::InstanceObj>().unwrap().slots[idx].set(v);
@@ -438,7 +452,6 @@ impl Vm {
                                 })
                             });
                     if let Some(v) = hit {
-                        self.spec_stats.families[Op::LOAD_ATTR as usize].specialized += 1;
                         *f.stack.last_mut().unwrap() = v;
                         continue;
                     }
@@ -461,7 +474,6 @@ impl Vm {
                         d.with(|t| t.entries().get(idx).is_some_and(|e| e.key.is(name)))
                     });
                     if hit {
-                        self.spec_stats.families[Op::STORE_ATTR as usize].specialized += 1;
                         let obj = pop!(f);
                         let v = pop!(f);
                         let d = specialize::plain_instance_dict(&obj, self.descr_added_late, true)
@@ -477,7 +489,6 @@ impl Vm {
                     self.setattr(&obj, name, v)
                 }
                 Op::LOAD_ATTR => {
-                    self.spec_stats.families[Op::LOAD_ATTR as usize].generic += 1;
                     if self.specialize {
                         // SAFETY: LOAD_ATTR is followed by its two cache words.
                         let cells = unsafe {
@@ -516,7 +527,6 @@ impl Vm {
                     }
                 }
                 Op::STORE_ATTR => {
-                    self.spec_stats.families[Op::STORE_ATTR as usize].generic += 1;
                     if self.specialize {
                         // SAFETY: STORE_ATTR is followed by its two cache words.
                         let cells = unsafe {
@@ -548,7 +558,6 @@ impl Vm {
                     self.delattr(&obj, &code.names[arg as usize])
                 }
                 Op::BINARY_OP => {
-                    self.spec_stats.families[Op::BINARY_OP as usize].generic += 1;
                     if self.specialize {
                         let n = f.stack.len();
                         let (ins, cache) = cells!();
@@ -602,7 +611,6 @@ impl Vm {
                         _ => None,
                     };
                     if let Some(r) = r {
-                        self.spec_stats.families[Op::BINARY_OP as usize].specialized += 1;
                         f.stack.pop();
                         f.stack[n - 2] = Value::small_int(r);
                         continue;
@@ -627,7 +635,6 @@ impl Vm {
                         _ => None,
                     };
                     if let Some(r) = r {
-                        self.spec_stats.families[Op::BINARY_OP as usize].specialized += 1;
                         f.stack.pop();
                         f.stack[n - 2] = Value::float(r);
                         continue;
@@ -641,7 +648,6 @@ impl Vm {
                     if specialize::is_exact_str(&f.stack[n - 2])
                         && specialize::is_exact_str(&f.stack[n - 1])
                     {
-                        self.spec_stats.families[Op::BINARY_OP as usize].specialized += 1;
                         let b = pop!(f);
                         let a = pop!(f);
                         let (x, y) = (as_str(&a).unwrap(), as_str(&b).unwrap());
@@ -673,7 +679,6 @@ impl Vm {
                         _ => None,
                     };
                     if let Some(r) = r {
-                        self.spec_stats.families[Op::COMPARE_OP as usize].specialized += 1;
                         f.stack.pop();
                         f.stack[n - 2] = Value::bool(r);
                         continue;
@@ -683,7 +688,6 @@ impl Vm {
                     self.exec_compare(&mut f, arg)
                 }
                 Op::COMPARE_OP => {
-                    self.spec_stats.families[Op::COMPARE_OP as usize].generic += 1;
                     if self.specialize {
                         let n = f.stack.len();
                         let (ins, cache) = cells!();
@@ -719,7 +723,6 @@ impl Vm {
                             )
                     };
                     if ok {
-                        self.spec_stats.families[Op::CONTAINS_OP as usize].specialized += 1;
                     } else {
                         let (ins, cache) = cells!();
                         specialize::miss(&mut self.spec_stats, ins, cache, op);
@@ -743,7 +746,6 @@ impl Vm {
                     }
                 }
                 Op::CONTAINS_OP => {
-                    self.spec_stats.families[Op::CONTAINS_OP as usize].generic += 1;
                     if self.specialize {
                         let n = f.stack.len();
                         let (ins, cache) = cells!();
@@ -801,7 +803,6 @@ impl Vm {
                         _ => None,
                     };
                     if let Some(v) = hit {
-                        self.spec_stats.families[Op::BINARY_SUBSCR as usize].specialized += 1;
                         f.stack.pop();
                         f.stack[n - 2] = v;
                         continue;
@@ -809,7 +810,6 @@ impl Vm {
                     let dict_ok = op == Op::BINARY_SUBSCR_DICT
                         && specialize::is_exact(c, object::Kind::Dict, &t.dict);
                     if dict_ok {
-                        self.spec_stats.families[Op::BINARY_SUBSCR as usize].specialized += 1;
                     } else {
                         let (ins, cache) = cells!();
                         specialize::miss(&mut self.spec_stats, ins, cache, op);
@@ -819,7 +819,6 @@ impl Vm {
                     self.getitem(&c, &k).map(|v| f.stack.push(v))
                 }
                 Op::BINARY_SUBSCR => {
-                    self.spec_stats.families[Op::BINARY_SUBSCR as usize].generic += 1;
                     if self.specialize {
                         let n = f.stack.len();
                         let (ins, cache) = cells!();
@@ -891,7 +890,6 @@ impl Vm {
                     let dict_ok = op == Op::STORE_SUBSCR_DICT
                         && specialize::is_exact(c, object::Kind::Dict, &t.dict);
                     if list_slot.is_some() || dict_ok {
-                        self.spec_stats.families[Op::STORE_SUBSCR as usize].specialized += 1;
                     } else {
                         let (ins, cache) = cells!();
                         specialize::miss(&mut self.spec_stats, ins, cache, op);
@@ -909,7 +907,6 @@ impl Vm {
                     }
                 }
                 Op::STORE_SUBSCR => {
-                    self.spec_stats.families[Op::STORE_SUBSCR as usize].generic += 1;
                     if self.specialize {
                         let n = f.stack.len();
                         let (ins, cache) = cells!();
@@ -1096,7 +1093,6 @@ impl Vm {
                         },
                     };
                     if done {
-                        self.spec_stats.families[Op::UNPACK_SEQUENCE as usize].specialized += 1;
                         continue;
                     }
                     let (ins, cache) = cells!();
@@ -1110,7 +1106,6 @@ impl Vm {
                     }
                 }
                 Op::UNPACK_SEQUENCE => {
-                    self.spec_stats.families[Op::UNPACK_SEQUENCE as usize].generic += 1;
                     if self.specialize {
                         let (ins, cache) = cells!();
                         let s = top!(f);
@@ -1239,12 +1234,10 @@ impl Vm {
                     };
                     match step {
                         object::FastStep::Item(v) => {
-                            self.spec_stats.families[Op::FOR_ITER as usize].specialized += 1;
                             f.stack.push(v);
                             continue;
                         }
                         object::FastStep::Done => {
-                            self.spec_stats.families[Op::FOR_ITER as usize].specialized += 1;
                             pop!(f);
                             ip = arg as usize;
                             continue;
@@ -1269,7 +1262,6 @@ impl Vm {
                     }
                 }
                 Op::FOR_ITER => {
-                    self.spec_stats.families[Op::FOR_ITER as usize].generic += 1;
                     if self.specialize {
                         let (ins, cache) = cells!();
                         specialize::adapt_for_iter(&mut self.spec_stats, ins, cache, top!(f));

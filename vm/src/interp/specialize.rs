@@ -37,26 +37,114 @@ pub struct FamilyStats {
     pub deopts: u64,
 }
 
-/// Quickening statistics, per op family.
+/// One quickening event at an instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A specialization attempt (the warm-up ended).
+    Attempt,
+    /// The attempt rewrote the instruction into a specialized form.
+    Success,
+    /// A specialized form's guard failed.
+    Miss,
+    /// The instruction went back to its generic form.
+    Deopt,
+}
+
+/// Quickening counters of one instruction (`-X stats` only).
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct SiteStats {
+    /// Executions, in any form.
+    pub executions: u64,
+    /// Specialization attempts.
+    pub attempts: u64,
+    /// Successful specializations.
+    pub successes: u64,
+    /// Guard failures in specialized forms.
+    pub misses: u64,
+    /// Rewrites back to the generic form.
+    pub deopts: u64,
+}
+
+/// Quickening statistics, per op family and (with `-X stats`) per instruction.
 #[derive(Clone, Debug)]
 pub struct SpecStats {
-    /// Indexed by `Op as usize` of the family's generic op.
+    /// Indexed by `Op as usize` of the family's generic op. Attempts, successes, misses and
+    /// deopts are always counted (they are rare); executions only with `-X stats`.
     pub families: Vec<FamilyStats>,
+    /// Events per instruction, keyed by the address of the instruction word (which the
+    /// code object owns for the whole run). Filled only when `per_site` is set.
+    sites: std::collections::HashMap<usize, SiteStats>,
+    /// Count per-instruction events (set with `-X stats`).
+    pub per_site: bool,
 }
 
 impl Default for SpecStats {
     fn default() -> SpecStats {
-        SpecStats {
-            families: vec![FamilyStats::default(); ALL_OPS.len()],
-        }
+        SpecStats::new(false)
     }
 }
 
 impl SpecStats {
+    /// Empty counters; `per_site` also keeps events per instruction.
+    pub fn new(per_site: bool) -> SpecStats {
+        SpecStats {
+            families: vec![FamilyStats::default(); ALL_OPS.len()],
+            sites: Default::default(),
+            per_site,
+        }
+    }
+
     /// The counters of `op`'s family.
     #[inline(always)]
     pub fn family(&mut self, op: Op) -> &mut FamilyStats {
         &mut self.families[op.family() as usize]
+    }
+
+    /// Records `event` for the instruction whose word is `instr`.
+    pub fn event(&mut self, instr: &Cell<u32>, op: Op, event: Event) {
+        let fam = self.family(op);
+        match event {
+            Event::Attempt => fam.attempts += 1,
+            Event::Success => fam.successes += 1,
+            Event::Miss => fam.misses += 1,
+            Event::Deopt => fam.deopts += 1,
+        }
+        if self.per_site {
+            let s = self
+                .sites
+                .entry(instr as *const Cell<u32> as usize)
+                .or_default();
+            match event {
+                Event::Attempt => s.attempts += 1,
+                Event::Success => s.successes += 1,
+                Event::Miss => s.misses += 1,
+                Event::Deopt => s.deopts += 1,
+            }
+        }
+    }
+
+    /// Counts one execution of `op` at instruction `ip` of `code` (the `-X stats` loop).
+    #[inline]
+    pub fn count_execution(&mut self, code: &crate::code::Code, ip: usize, op: Op) {
+        let fam = self.family(op);
+        if op.family() == op {
+            fam.generic += 1;
+        } else {
+            fam.specialized += 1;
+        }
+        let counts = code.execution_counts();
+        counts[ip].set(counts[ip].get() + 1);
+    }
+
+    /// The counters of instruction `ip` of `code`: executions (if counted) and events.
+    pub fn site(&self, code: &crate::code::Code, ip: usize) -> SiteStats {
+        let mut s = self
+            .sites
+            .get(&(&code.instrs[ip] as *const Cell<u32> as usize))
+            .copied()
+            .unwrap_or_default();
+        s.executions = code.executions_at(ip);
+        s
     }
 
     /// The report `-X stats` prints.
@@ -75,7 +163,7 @@ impl SpecStats {
         ));
         for (i, f) in self.families.iter().enumerate().take(ALL_OPS.len()) {
             let total = f.generic + f.specialized;
-            if total == 0 && f.attempts == 0 {
+            if (total == 0 && f.attempts == 0) || !crate::introspect::specializes(ALL_OPS[i]) {
                 continue;
             }
             let pct = if total == 0 {
@@ -294,11 +382,10 @@ fn attempt_attr(
     bo: u32,
 ) {
     let (instr, cache, index) = instrs;
-    let fam = stats.family(op);
-    fam.attempts += 1;
+    stats.event(instr, op, Event::Attempt);
     // A `__slots__` member: remember its index.
     if let Some(i) = slot_index(obj, name) {
-        fam.successes += 1;
+        stats.event(instr, op, Event::Success);
         let form = if op == Op::LOAD_ATTR {
             Op::LOAD_ATTR_SLOT
         } else {
@@ -313,7 +400,7 @@ fn attempt_attr(
         .and_then(|d| d.with(|t| t.entries().iter().position(|e| e.key.is(name))));
     match found {
         Some(i) if i < 0xFF_FFFF => {
-            fam.successes += 1;
+            stats.event(instr, op, Event::Success);
             let form = if op == Op::LOAD_ATTR {
                 Op::LOAD_ATTR_INSTANCE_VALUE
             } else {
@@ -353,11 +440,10 @@ pub fn adapt_by(
         cache.set(word(c, bo));
         return;
     }
-    let fam = stats.family(op);
-    fam.attempts += 1;
+    stats.event(instr, op, Event::Attempt);
     match form() {
         Some(s) => {
-            fam.successes += 1;
+            stats.event(instr, op, Event::Success);
             set_op(instr, s);
             cache.set(word(0, bo));
         }
@@ -369,13 +455,12 @@ pub fn adapt_by(
 /// rewrites the instruction back to its generic form with a longer backoff.
 #[cold]
 pub fn miss(stats: &mut SpecStats, instr: &Cell<u32>, cache: &Cell<u32>, op: Op) {
-    let fam = stats.family(op);
-    fam.misses += 1;
+    stats.event(instr, op, Event::Miss);
     let w = cache.get();
     let c = counter(w) + 1;
     let bo = backoff(w);
     if c >= MISS_LIMIT {
-        fam.deopts += 1;
+        stats.event(instr, op, Event::Deopt);
         set_op(instr, op.family());
         cache.set(word(0, (bo + 1).min(MAX_BACKOFF)));
     } else {
@@ -405,7 +490,7 @@ mod tests {
         let mut vm = Vm::new(
             vec!["t.py".into()],
             Options {
-                stats: false,
+                stats: true,
                 no_specialize,
             },
         );
