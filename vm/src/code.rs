@@ -53,11 +53,48 @@ pub struct Code {
     pub doc: Value,
     /// Number of parameter slots (positional + kw-only + `*args` + `**kwargs`).
     pub nparams: usize,
+    /// True when a call with exactly `argcount` positional arguments needs no binding work:
+    /// no `*args`/`**kwargs`, no keyword-only parameters, no cells, not a generator. The
+    /// guard of `CALL_PY_EXACT_ARGS` and friends.
+    pub simple_args: bool,
+    /// Object caches of the instructions whose inline cache words cannot hold a pointer
+    /// (LOAD_ATTR, LOAD_METHOD, CALL); the instruction's last cache word holds its index.
+    pub ext: Box<[ExtCache]>,
     /// Executions per instruction word, allocated on first use by the `-X stats` loop.
     exec_counts: std::cell::OnceCell<Box<[Cell<u64>]>>,
 }
 
+/// A specialized instruction's guard key and cached object (method, `__init__`, class
+/// attribute, module). The key is a class or module's address and `epoch` the VM's type
+/// epoch when it was filled: a new class, or a change to any class namespace, bumps the
+/// epoch, so an address reused by another class can never match a stale entry.
+#[derive(Default)]
+pub struct ExtCache {
+    /// Address bits of the guarded class or module.
+    pub key: Cell<u64>,
+    /// Type epoch at fill time.
+    pub epoch: Cell<u32>,
+    /// The cached object.
+    pub value: object::Slot,
+}
+
+/// Ops with an [`ExtCache`], and the cache word (1-based) that holds its index.
+pub fn ext_word(op: Op) -> Option<usize> {
+    match op.family() {
+        Op::LOAD_ATTR => Some(3),
+        Op::LOAD_METHOD | Op::CALL => Some(2),
+        _ => None,
+    }
+}
+
 impl Code {
+    /// The object cache of the instruction at `ip` (whose op is `op`'s family).
+    #[inline(always)]
+    pub fn ext_at(&self, ip: usize, op: Op) -> &ExtCache {
+        let k = ext_word(op).expect("op has an object cache");
+        &self.ext[(self.instrs[ip + k].get() >> 8) as usize]
+    }
+
     /// The per-instruction execution counters (allocated on first call).
     #[inline]
     pub(crate) fn execution_counts(&self) -> &[Cell<u64>] {
@@ -112,6 +149,26 @@ impl Code {
         let nparams = (unit.argcount + unit.kwonlyargcount) as usize
             + usize::from(flags & jitlens_compiler::bytecode::CO_VARARGS != 0)
             + usize::from(flags & jitlens_compiler::bytecode::CO_VARKEYWORDS != 0);
+        // Give each instruction that needs one its object cache.
+        let instrs: Box<[Cell<u32>]> = unit.instrs.iter().map(|&w| Cell::new(w)).collect();
+        let mut next_ext = 0u32;
+        let mut ip = 0;
+        while ip < instrs.len() {
+            let op = Op::from_u8(decode(instrs[ip].get()).0).unwrap_or(Op::NOP);
+            if let Some(k) = ext_word(op) {
+                instrs[ip + k].set(Op::CACHE as u32 | (next_ext << 8));
+                next_ext += 1;
+            }
+            ip += 1 + op.cache_words() as usize;
+        }
+        let simple_args = flags
+            & (jitlens_compiler::bytecode::CO_VARARGS
+                | jitlens_compiler::bytecode::CO_VARKEYWORDS
+                | jitlens_compiler::bytecode::CO_GENERATOR)
+            == 0
+            && unit.kwonlyargcount == 0
+            && unit.cellvars.is_empty()
+            && unit.freevars.is_empty();
         Rc::new(Code {
             name: intern(&unit.name),
             qualname: intern(&unit.qualname),
@@ -127,7 +184,7 @@ impl Code {
             cell2arg: unit.cell2arg.clone(),
             consts,
             names: names(&unit.names),
-            instrs: unit.instrs.iter().map(|&w| Cell::new(w)).collect(),
+            instrs,
             positions: unit.positions.clone(),
             exc_table: unit.exc_table.clone(),
             max_stack: unit.max_stack,
@@ -136,6 +193,8 @@ impl Code {
                 None => Value::NONE,
             },
             nparams,
+            simple_args,
+            ext: (0..next_ext).map(|_| ExtCache::default()).collect(),
             exec_counts: Default::default(),
         })
     }

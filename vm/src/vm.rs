@@ -101,6 +101,10 @@ pub struct Vm {
     /// Set once a data descriptor is added to an existing class: class flags about
     /// descriptors are then no longer trusted.
     pub(crate) descr_added_late: bool,
+    /// The builtin `len` (the guard of CALL_LEN compares against it).
+    pub(crate) builtin_len: Value,
+    /// The builtin `isinstance` (for CALL_ISINSTANCE).
+    pub(crate) builtin_isinstance: Value,
 }
 
 impl Vm {
@@ -137,9 +141,15 @@ impl Vm {
             mcache: std::cell::UnsafeCell::new(crate::runtime::attr::new_mcache()),
             type_epoch: std::cell::Cell::new(1),
             descr_added_late: false,
+            builtin_len: Value::UNDEF,
+            builtin_isinstance: Value::UNDEF,
         };
         vm.specialize = !vm.options.no_specialize;
         crate::builtins::init(&mut vm);
+        let b = vm.builtins.downcast::<DictObj>().unwrap();
+        vm.builtin_len = crate::runtime::attr::dict_get_str(b, "len").unwrap_or(Value::UNDEF);
+        vm.builtin_isinstance =
+            crate::runtime::attr::dict_get_str(b, "isinstance").unwrap_or(Value::UNDEF);
         vm
     }
 

@@ -68,37 +68,8 @@ impl Vm {
             // from the caller's stack into the callee's locals.
             let code = &pf.code;
             let nargs = (n - start) + bound_self.is_some() as usize;
-            if kwn.is_empty()
-                && nargs == code.argcount as usize
-                && code.flags & (CO_VARARGS | CO_VARKEYWORDS) == 0
-                && code.kwonlyargcount == 0
-                && code.cellvars.is_empty()
-                && code.freevars.is_empty()
-            {
-                let mut frame = match self.pool.pop() {
-                    Some(fr) => fr,
-                    None => Box::new(Frame::new(
-                        code.clone(),
-                        Value::UNDEF,
-                        Value::UNDEF,
-                        Value::UNDEF,
-                    )),
-                };
-                frame.code = code.clone();
-                frame.globals = pf.globals.clone();
-                frame.func = func.clone();
-                frame.locals = Value::UNDEF;
-                frame.ip = 0;
-                frame.lasti = 0;
-                frame.init_self = Value::UNDEF;
-                frame.fast.clear();
-                if let Some(s) = bound_self {
-                    frame.fast.push(s);
-                }
-                frame.fast.extend(f.stack.drain(start..));
-                frame.fast.resize_with(code.varnames.len(), Value::default);
-                frame.stack.clear();
-                frame.stack.reserve(code.max_stack as usize + 1);
+            if kwn.is_empty() && nargs == code.argcount as usize && code.simple_args {
+                let frame = self.exact_frame(f, &func, bound_self, n - start);
                 f.stack.truncate(n - argc - 2);
                 return Ok(CallDone::Frame(frame));
             }

@@ -7,6 +7,7 @@
 
 use crate::interp::frame::Frame;
 use crate::interp::specialize;
+use crate::interp::specialize_attr::MethodHit;
 use crate::object::{
     self, CellObj, ClassObj, DictObj, ExcObj, FuncObj, GenObj, ListObj, SetObj, Slot, TbEntry,
 };
@@ -490,22 +491,27 @@ impl Vm {
                 }
                 Op::LOAD_ATTR => {
                     if self.specialize {
-                        // SAFETY: LOAD_ATTR is followed by its two cache words.
-                        let cells = unsafe {
+                        // SAFETY: LOAD_ATTR is followed by its three cache words.
+                        let (ins, cache, index) = unsafe {
                             (
                                 &*instrs.add(f.lasti),
                                 &*instrs.add(f.lasti + 1),
                                 &*instrs.add(f.lasti + 2),
                             )
                         };
-                        specialize::adapt_attr(
-                            &mut self.spec_stats,
-                            cells,
-                            op,
-                            top!(f),
-                            &code.names[arg as usize],
-                            self.descr_added_late,
-                        );
+                        if let Some(bo) = specialize::warm(cache) {
+                            self.spec_stats.event(ins, op, specialize::Event::Attempt);
+                            let (obj, name) = (top!(f), &code.names[arg as usize]);
+                            let form = specialize::instance_attr_form(
+                                index,
+                                op,
+                                obj,
+                                name,
+                                self.descr_added_late,
+                            )
+                            .or_else(|| self.load_attr_form(&code, f.lasti, obj, name));
+                            specialize::install(&mut self.spec_stats, ins, cache, op, form, bo);
+                        }
                     }
                     let obj = pop!(f);
                     if let Some(v) = self.getattr_fast(&obj, &code.names[arg as usize]) {
@@ -515,7 +521,58 @@ impl Vm {
                     self.getattr(&obj, &code.names[arg as usize])
                         .map(|v| f.stack.push(v))
                 }
+                Op::LOAD_ATTR_CLASS | Op::LOAD_ATTR_MODULE => {
+                    let name = &code.names[arg as usize];
+                    if let Some(v) = self.load_attr_cached(&code, f.lasti, op, top!(f), name) {
+                        *f.stack.last_mut().unwrap() = v;
+                        continue;
+                    }
+                    let (ins, cache) = cells!();
+                    specialize::miss(&mut self.spec_stats, ins, cache, op);
+                    let obj = pop!(f);
+                    self.getattr(&obj, name).map(|v| f.stack.push(v))
+                }
+                Op::LOAD_METHOD_WITH_VALUES
+                | Op::LOAD_METHOD_NO_DICT
+                | Op::LOAD_METHOD_MODULE
+                | Op::LOAD_METHOD_CLASS => {
+                    let name = &code.names[arg as usize];
+                    match self.load_method_cached(&code, f.lasti, op, top!(f), name) {
+                        Some(MethodHit::Bound(m)) => {
+                            let obj = pop!(f);
+                            f.stack.push(m);
+                            f.stack.push(obj);
+                            continue;
+                        }
+                        Some(MethodHit::Plain(v)) => {
+                            *f.stack.last_mut().unwrap() = v;
+                            f.stack.push(Value::UNDEF);
+                            continue;
+                        }
+                        None => {}
+                    }
+                    let (ins, cache) = cells!();
+                    specialize::miss(&mut self.spec_stats, ins, cache, op);
+                    let obj = pop!(f);
+                    match self.load_method(obj, name) {
+                        Ok((m, s)) => {
+                            f.stack.push(m);
+                            f.stack.push(s);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
                 Op::LOAD_METHOD => {
+                    if self.specialize {
+                        let (ins, cache) = cells!();
+                        if let Some(bo) = specialize::warm(cache) {
+                            self.spec_stats.event(ins, op, specialize::Event::Attempt);
+                            let name = &code.names[arg as usize];
+                            let form = self.load_method_form(&code, f.lasti, top!(f), name);
+                            specialize::install(&mut self.spec_stats, ins, cache, op, form, bo);
+                        }
+                    }
                     let obj = pop!(f);
                     match self.load_method(obj, &code.names[arg as usize]) {
                         Ok((m, s)) => {
@@ -1284,13 +1341,38 @@ impl Vm {
                     self.op_make_function(&mut f, arg);
                     Ok(())
                 }
-                Op::CALL | Op::CALL_KW => {
-                    let kwnames = if op == Op::CALL_KW {
-                        Some(pop!(f))
+                Op::CALL
+                | Op::CALL_KW
+                | Op::CALL_PY_EXACT_ARGS
+                | Op::CALL_BOUND_METHOD_EXACT_ARGS
+                | Op::CALL_BUILTIN_FAST
+                | Op::CALL_LEN
+                | Op::CALL_ISINSTANCE
+                | Op::CALL_ALLOC_AND_ENTER_INIT => {
+                    let done = if op == Op::CALL_KW {
+                        let kwnames = pop!(f);
+                        self.op_call(&mut f, arg as usize, Some(kwnames))
+                    } else if op == Op::CALL {
+                        if self.specialize {
+                            let (ins, cache) = cells!();
+                            if let Some(bo) = specialize::warm(cache) {
+                                self.spec_stats.event(ins, op, specialize::Event::Attempt);
+                                let form = self.call_form(&code, f.lasti, &f, arg as usize);
+                                specialize::install(&mut self.spec_stats, ins, cache, op, form, bo);
+                            }
+                        }
+                        self.op_call(&mut f, arg as usize, None)
                     } else {
-                        None
+                        match self.call_specialized(&code, f.lasti, op, &mut f, arg as usize) {
+                            Some(done) => done,
+                            None => {
+                                let (ins, cache) = cells!();
+                                specialize::miss(&mut self.spec_stats, ins, cache, op);
+                                self.op_call(&mut f, arg as usize, None)
+                            }
+                        }
                     };
-                    match self.op_call(&mut f, arg as usize, kwnames) {
+                    match done {
                         Ok(CallDone::Value(v)) => {
                             f.stack.push(v);
                             Ok(())

@@ -119,6 +119,25 @@ impl ValueStack {
         self.0.pop()
     }
 
+    /// Moves the top `n` values, in order, to the end of `dst` (which must be empty-capacity
+    /// checked by the caller or not: it is reserved here), leaving the stack `n` shorter.
+    #[inline(always)]
+    pub fn move_top_into(&mut self, n: usize, dst: &mut Vec<Value>) {
+        let len = self.0.len();
+        assert!(n <= len, "value stack underflow");
+        dst.reserve(n);
+        // SAFETY: the top `n` slots `len - n .. len` are initialised; `set_len(len - n)` first
+        // makes the stack forget them, and the bitwise copy into `dst`'s reserved, unused
+        // tail transfers their ownership exactly once (`dst.set_len` then covers them).
+        unsafe {
+            self.0.set_len(len - n);
+            let src = self.0.as_ptr().add(len - n);
+            let d = dst.len();
+            std::ptr::copy_nonoverlapping(src, dst.as_mut_ptr().add(d), n);
+            dst.set_len(d + n);
+        }
+    }
+
     /// Drops values above `len`.
     #[inline]
     pub fn truncate(&mut self, len: usize) {

@@ -5,3 +5,5 @@ pub mod call;
 pub mod eval;
 pub mod frame;
 pub mod specialize;
+pub(crate) mod specialize_attr;
+pub(crate) mod specialize_call;

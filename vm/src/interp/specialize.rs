@@ -349,8 +349,8 @@ pub fn slot_index(obj: &Value, name: &Value) -> Option<usize> {
     }
 }
 
-/// LOAD_ATTR / STORE_ATTR's counterpart of [`adapt`]: specializes when `name` sits in the
-/// instance dict of a plain instance, recording its entry index in the second cache word.
+/// STORE_ATTR's counterpart of [`adapt`]: specializes when `name` is a slot member or sits
+/// in the instance dict of a plain instance (see [`instance_attr_form`]).
 #[inline(always)]
 pub fn adapt_attr(
     stats: &mut SpecStats,
@@ -360,58 +360,41 @@ pub fn adapt_attr(
     name: &Value,
     late: bool,
 ) {
-    let w = instrs.1.get();
-    let c = counter(w) + 1;
-    let bo = backoff(w);
-    if c < (WARMUP << bo) {
-        instrs.1.set(word(c, bo));
-        return;
+    if let Some(bo) = warm(instrs.1) {
+        stats.event(instrs.0, op, Event::Attempt);
+        let form = instance_attr_form(instrs.2, op, obj, name, late);
+        install(stats, instrs.0, instrs.1, op, form, bo);
     }
-    attempt_attr(stats, instrs, op, obj, name, late, bo);
 }
 
-#[cold]
-#[inline(never)]
-fn attempt_attr(
-    stats: &mut SpecStats,
-    instrs: (&Cell<u32>, &Cell<u32>, &Cell<u32>),
+/// The LOAD_ATTR / STORE_ATTR form that reads or writes `name` on the instance `obj`
+/// itself, if one fits: a `__slots__` member (`*_ATTR_SLOT`) or an entry of a plain
+/// instance's dict (`*_ATTR_INSTANCE_VALUE`). Records the slot or entry index in `index`.
+pub fn instance_attr_form(
+    index: &Cell<u32>,
     op: Op,
     obj: &Value,
     name: &Value,
     late: bool,
-    bo: u32,
-) {
-    let (instr, cache, index) = instrs;
-    stats.event(instr, op, Event::Attempt);
-    // A `__slots__` member: remember its index.
+) -> Option<Op> {
+    let load = op == Op::LOAD_ATTR;
     if let Some(i) = slot_index(obj, name) {
-        stats.event(instr, op, Event::Success);
-        let form = if op == Op::LOAD_ATTR {
+        index.set(Op::CACHE as u32 | ((i as u32) << 8));
+        return Some(if load {
             Op::LOAD_ATTR_SLOT
         } else {
             Op::STORE_ATTR_SLOT
-        };
-        set_op(instr, form);
-        cache.set(word(0, bo));
-        index.set(Op::CACHE as u32 | ((i as u32) << 8));
-        return;
+        });
     }
-    let found = plain_instance_dict(obj, late, op == Op::STORE_ATTR)
-        .and_then(|d| d.with(|t| t.entries().iter().position(|e| e.key.is(name))));
-    match found {
-        Some(i) if i < 0xFF_FFFF => {
-            stats.event(instr, op, Event::Success);
-            let form = if op == Op::LOAD_ATTR {
-                Op::LOAD_ATTR_INSTANCE_VALUE
-            } else {
-                Op::STORE_ATTR_INSTANCE_VALUE
-            };
-            set_op(instr, form);
-            cache.set(word(0, bo));
-            index.set(Op::CACHE as u32 | ((i as u32) << 8));
-        }
-        _ => cache.set(word(0, (bo + 1).min(MAX_BACKOFF))),
-    }
+    let i = plain_instance_dict(obj, late, !load)
+        .and_then(|d| d.with(|t| t.entries().iter().position(|e| e.key.is(name))))
+        .filter(|&i| i < 0xFF_FFFF)?;
+    index.set(Op::CACHE as u32 | ((i as u32) << 8));
+    Some(if load {
+        Op::LOAD_ATTR_INSTANCE_VALUE
+    } else {
+        Op::STORE_ATTR_INSTANCE_VALUE
+    })
 }
 
 /// True if `v` is exactly an instance of the builtin class `cls` (no subclass).
@@ -433,15 +416,37 @@ pub fn adapt_by(
     op: Op,
     form: impl FnOnce() -> Option<Op>,
 ) {
+    if let Some(bo) = warm(cache) {
+        stats.event(instr, op, Event::Attempt);
+        install(stats, instr, cache, op, form(), bo);
+    }
+}
+
+/// The warm-up half of [`adapt_by`]: counts one execution; when the warm-up is over,
+/// returns the backoff exponent for [`install`] (the caller then records an attempt and
+/// looks for a form).
+#[inline(always)]
+pub fn warm(cache: &Cell<u32>) -> Option<u32> {
     let w = cache.get();
     let c = counter(w) + 1;
     let bo = backoff(w);
     if c < (WARMUP << bo) {
         cache.set(word(c, bo));
-        return;
+        return None;
     }
-    stats.event(instr, op, Event::Attempt);
-    match form() {
+    Some(bo)
+}
+
+/// The other half: rewrites the instruction to `form`, or backs off when there is none.
+pub fn install(
+    stats: &mut SpecStats,
+    instr: &Cell<u32>,
+    cache: &Cell<u32>,
+    op: Op,
+    form: Option<Op>,
+    bo: u32,
+) {
+    match form {
         Some(s) => {
             stats.event(instr, op, Event::Success);
             set_op(instr, s);
@@ -553,5 +558,72 @@ mod tests {
         let b = vm.spec_stats.families[Op::BINARY_OP as usize];
         assert_eq!(b.specialized, 0);
         assert_eq!(b.attempts, 0);
+    }
+
+    /// Every op now in the program's bytecode (after quickening).
+    fn ops_now(vm: &Vm) -> std::collections::HashSet<Op> {
+        vm.code_objects()
+            .iter()
+            .flat_map(|c| vm.instructions(c))
+            .map(|i| i.op)
+            .collect()
+    }
+
+    #[test]
+    fn method_forms_specialize_and_respect_monkeypatching_and_class_changes() {
+        let src = "class A:\n    def m(self):\n        return 'A'\nclass B:\n    def m(self):\n        return 'B'\n\ndef call(o):\n    return o.m()\n\ndef app(l):\n    l.append(1)\n\na = A()\nr = [call(a) for _ in range(50)]\nA.m = lambda self: 'patched'\nr.append(call(a))\na.__class__ = B\nr.append(call(a))\na.m = lambda: 'own'\nr.append(call(a))\nassert r[0] == 'A' and r[-3:] == ['patched', 'B', 'own'], r[-3:]\nl = []\nfor _ in range(50):\n    app(l)\nassert len(l) == 50\n";
+        let vm = run(src, false);
+        let m = vm.spec_stats.families[Op::LOAD_METHOD as usize];
+        assert!(m.successes >= 2 && m.misses >= 1, "{m:?}");
+        let ops = ops_now(&vm);
+        assert!(ops.contains(&Op::LOAD_METHOD_NO_DICT), "{ops:?}");
+    }
+
+    #[test]
+    fn module_and_class_attributes_specialize_and_see_rebinding() {
+        let src = "import math\nclass C:\n    k = 1\n    def f():\n        return 2\n\ndef get():\n    return math.pi + C.k + C.f() + math.floor(1.5)\n\nr = [get() for _ in range(50)]\nC.k = 10\nmath.pi = 0.0\nr.append(get())\nassert r[0] == 3.141592653589793 + 4 and r[-1] == 13.0, r[-1]\n";
+        let vm = run(src, false);
+        let ops = ops_now(&vm);
+        for op in [
+            Op::LOAD_ATTR_MODULE,
+            Op::LOAD_ATTR_CLASS,
+            Op::LOAD_METHOD_CLASS,
+            Op::LOAD_METHOD_MODULE,
+        ] {
+            assert!(ops.contains(&op), "{op:?} missing: {ops:?}");
+        }
+        let l = vm.spec_stats.families[Op::LOAD_ATTR as usize];
+        assert!(l.misses >= 1, "{l:?}");
+    }
+
+    #[test]
+    fn call_forms_specialize() {
+        let src = "class P:\n    def __init__(self, x):\n        self.x = x\n    def get(self):\n        return self.x\n\ndef add(a, b):\n    return a + b\n\ndef run():\n    t = 0\n    p = P(1)\n    g = p.get\n    for i in range(100):\n        t = add(t, 1)\n        t += len([i])\n        t += isinstance(i, int)\n        t += abs(-1)\n        t += P(i).x - i\n        t += g()\n        t += p.get()\n    return t\n\nassert run() == 600\n";
+        let vm = run(src, false);
+        let ops = ops_now(&vm);
+        for op in [
+            Op::CALL_PY_EXACT_ARGS,
+            Op::CALL_BOUND_METHOD_EXACT_ARGS,
+            Op::CALL_LEN,
+            Op::CALL_ISINSTANCE,
+            Op::CALL_BUILTIN_FAST,
+            Op::CALL_ALLOC_AND_ENTER_INIT,
+            Op::LOAD_METHOD_WITH_VALUES,
+        ] {
+            assert!(ops.contains(&op), "{op:?} missing: {ops:?}");
+        }
+    }
+
+    #[test]
+    fn call_sites_deopt_on_a_new_callee_and_back_off() {
+        // One site calls a Python function, then builtins, then a class, then a shadowed len.
+        let src = "def f(x):\n    return x\nclass K:\n    def __init__(self, x):\n        self.x = x\ndef call(g, x):\n    return g(x)\nfor i in range(100):\n    assert call(f, i) == i\nfor i in range(100):\n    assert call(abs, -i) == i\nfor i in range(100):\n    assert call(K, i).x == i\nimport builtins\ndef n(s):\n    return len(s)\nfor i in range(50):\n    assert n('ab') == 2\nbuiltins.len = lambda s: 7\nassert n('ab') == 7\n";
+        let vm = run(src, false);
+        let c = vm.spec_stats.families[Op::CALL as usize];
+        assert!(
+            c.deopts >= 2 && c.misses >= super::MISS_LIMIT as u64,
+            "{c:?}"
+        );
+        assert!(c.successes >= 3, "{c:?}");
     }
 }

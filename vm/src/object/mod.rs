@@ -121,7 +121,19 @@ pub(crate) fn decref(p: *const Header) {
     }
 }
 
-/// Allocates an object of class `cls` and returns the owning value.
+/// Makes `cls` the class of the heap object `obj` (`obj.__class__ = cls`; the caller
+/// checked that the layouts agree). The header's reference moves to the new class.
+pub fn set_class(obj: &Value, cls: &Value) {
+    let (Some(h), true) = (obj.header(), cls.is_obj()) else {
+        return;
+    };
+    let new = cls.header_ptr();
+    incref(new);
+    let old = h.cls.replace(new);
+    decref(old);
+}
+
+/// Allocates a heap object of class `cls` holding `data`.
 pub fn alloc<T: ObjData>(cls: &Value, data: T) -> Value {
     debug_assert!(cls.is_obj());
     incref(cls.header_ptr());

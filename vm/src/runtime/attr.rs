@@ -76,6 +76,14 @@ pub fn instance_dict(obj: &Value) -> Option<Value> {
         Kind::Class => return Some(obj.downcast::<ClassObj>().unwrap().dict.clone()),
         _ => return None,
     };
+    // Exact lists and dicts have no attribute dict (their subclasses' instances do).
+    if matches!(obj.kind(), Some(Kind::List | Kind::Dict))
+        && class_of(obj)
+            .downcast::<ClassObj>()
+            .is_some_and(|c| c.has(object::CLS_BUILTIN))
+    {
+        return None;
+    }
     if slot.is_undef() {
         if obj.kind() == Some(Kind::Instance)
             && class_of(obj)
@@ -88,6 +96,26 @@ pub fn instance_dict(obj: &Value) -> Option<Value> {
         slot.set(object::alloc(&types().dict, DictObj::default()));
     }
     Some(slot.get())
+}
+
+/// True for the object kinds that can carry an attribute dict (lists and dicts only as
+/// instances of subclasses).
+pub(crate) fn kind_has_dict(k: Kind) -> bool {
+    matches!(
+        k,
+        Kind::Instance
+            | Kind::List
+            | Kind::Dict
+            | Kind::Exception
+            | Kind::Function
+            | Kind::Module
+            | Kind::Class
+    )
+}
+
+/// The attribute dict `obj` already has, if any (never creates one).
+pub(crate) fn existing_dict(obj: &Value) -> Option<Value> {
+    existing_instance_dict(obj)
 }
 
 fn existing_instance_dict(obj: &Value) -> Option<Value> {
@@ -304,6 +332,10 @@ impl Vm {
         let cls = crate::runtime::class_ref(h);
         let c = cls.downcast::<ClassObj>().unwrap();
         if c.has(object::CLS_SETATTR) || c.has(object::CLS_NO_DICT) {
+            return Err(v);
+        }
+        // `__class__` is a data descriptor of `object` (see `set_class_attr`).
+        if as_str(name) == Some("__class__") {
             return Err(v);
         }
         if let Some(d) = self.class_lookup(&cls, name)
@@ -849,9 +881,38 @@ impl Vm {
         self.generic_setattr(obj, name, v)
     }
 
+    /// `obj.__class__ = new`, for instances of user classes with the same layout.
+    fn set_class_attr(&mut self, obj: &Value, cls: &Value, new: &Value) -> PyResult<()> {
+        let Some(nc) = new.downcast::<ClassObj>() else {
+            return Err(exc::type_error(format!(
+                "__class__ must be set to a class, not '{}' object",
+                type_name(new)
+            )));
+        };
+        let oc = cls.downcast::<ClassObj>().unwrap();
+        if obj.kind() != Some(Kind::Instance) || nc.has(object::CLS_BUILTIN) {
+            return Err(exc::type_error(
+                "__class__ assignment only supported for mutable types or ModuleType subclasses",
+            ));
+        }
+        let slots = |c: &ClassObj| (c.layout.get(), c.has(object::CLS_NO_DICT), c.nslots.get());
+        if slots(nc) != slots(oc) {
+            return Err(exc::type_error(format!(
+                "__class__ assignment: '{}' object layout differs from '{}'",
+                class_name(nc),
+                class_name(oc)
+            )));
+        }
+        object::set_class(obj, new);
+        Ok(())
+    }
+
     /// `object.__setattr__`: data descriptors, then the instance dict.
     pub fn generic_setattr(&mut self, obj: &Value, name: &Value, v: Value) -> PyResult<()> {
         let cls = class_of(obj);
+        if as_str(name) == Some("__class__") {
+            return self.set_class_attr(obj, &cls, &v);
+        }
         if let Some(d) = self.class_lookup(&cls, name) {
             match d.kind() {
                 Some(Kind::Property) => {
