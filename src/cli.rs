@@ -32,6 +32,22 @@ enum Command {
         /// The program.
         file: PathBuf,
     },
+    /// List the JIT's stencils: per op, its machine-code size and its holes.
+    #[command(
+        long_about = "List the copy-and-patch JIT's stencils: for each op, the size of \
+its machine code, the length of the trailing `jmp JIT_CONTINUE` (left out when the next \
+stencil follows directly), and each hole the JIT patches: its offset in the code, the symbol \
+it stands for (JIT_OPARG, JIT_OPERAND, JIT_IP, JIT_NEXT_IP, JIT_CONTINUE, JIT_TARGET, \
+JIT_EXIT, jit_dealloc, jit_tier0_step), its relocation kind and addend.\n\n\
+The stencils are built from vm/stencils/ by vm/build.rs; see vm/stencils/README.md."
+    )]
+    Stencils {
+        /// Only the stencils whose name contains this text (case-insensitive), e.g. FLOAT.
+        filter: Option<String>,
+        /// Also dump each stencil's code bytes in hex (holes are zero).
+        #[arg(long)]
+        bytes: bool,
+    },
 }
 
 fn read_source(file: &PathBuf) -> Result<String, i32> {
@@ -160,6 +176,78 @@ fn dis(file: PathBuf) -> i32 {
     }
 }
 
+fn stencils(filter: Option<String>, bytes: bool) -> i32 {
+    use jitlens_vm::jit::stencils;
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    let all = stencils::all();
+    let wanted = |name: &str| match &filter {
+        Some(f) => name.to_ascii_lowercase().contains(&f.to_ascii_lowercase()),
+        None => true,
+    };
+    let shown: Vec<_> = all.iter().filter(|s| wanted(s.name)).collect();
+    if shown.is_empty() {
+        eprintln!(
+            "jitlens: no stencil matches '{}'",
+            filter.unwrap_or_default()
+        );
+        return 1;
+    }
+    // Writing to a String cannot fail.
+    let mut out = String::new();
+    let total: usize = all.iter().map(|s| s.code.len()).sum();
+    let _ = writeln!(
+        out,
+        "{} stencils, {total} bytes of x86-64 code (rustc {})",
+        all.len(),
+        stencils::RUSTC_FLAGS
+    );
+    for s in shown {
+        let _ = writeln!(
+            out,
+            "\n{:<28} {:>4} bytes  trailing jump {} bytes  {} hole{}",
+            s.name,
+            s.code.len(),
+            s.trailing_jump,
+            s.holes.len(),
+            if s.holes.len() == 1 { "" } else { "s" }
+        );
+        for h in s.holes {
+            let _ = writeln!(
+                out,
+                "    +{:#06x}  {:<16} {:<16} {:+}",
+                h.offset,
+                h.kind.symbol(),
+                h.reloc.elf_name(),
+                h.addend
+            );
+        }
+        if !s.data.is_empty() {
+            let _ = writeln!(
+                out,
+                "    data: {} bytes, align {}",
+                s.data.len(),
+                s.data_align
+            );
+        }
+        if bytes {
+            for (i, chunk) in s.code.chunks(16).enumerate() {
+                let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+                let _ = writeln!(out, "    {:04x}: {}", i * 16, hex.join(" "));
+            }
+        }
+    }
+    match std::io::stdout().lock().write_all(out.as_bytes()) {
+        Ok(()) => 0,
+        // `jitlens stencils | head`: the reader has all it wanted.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("jitlens: cannot write the stencil list: {e}");
+            1
+        }
+    }
+}
+
 /// Parses the command line and runs the subcommand; returns the exit code.
 pub fn main() -> i32 {
     // A panic is a jitlens bug: say so in one line, without a Rust backtrace.
@@ -193,5 +281,6 @@ pub fn main() -> i32 {
             file,
             specialized: true,
         } => dis_specialized(file),
+        Command::Stencils { filter, bytes } => stencils(filter, bytes),
     }
 }

@@ -1262,3 +1262,42 @@ fn stats_report_specialization_and_off_turns_it_off() {
         .unwrap_or(u64::MAX);
     assert_eq!(specialized, 0, "{}", off.show());
 }
+
+#[test]
+fn stencils_lists_the_jit_stencils_with_their_holes() {
+    let scratch = Scratch::new("stencils");
+    let out = jitlens(&scratch.dir, &["stencils"]);
+    out.assert_code(0);
+    for needle in [
+        "TIER0",
+        "EXIT",
+        "LOAD_FAST",
+        "BINARY_OP_ADD_INT",
+        "COMPARE_OP_FLOAT",
+        "RETURN_VALUE",
+        "JIT_CONTINUE",
+        "R_X86_64_PLT32",
+        "jit_tier0_step",
+    ] {
+        assert!(
+            out.stdout.contains(needle),
+            "missing {needle}:\n{}",
+            out.show()
+        );
+    }
+    let only = jitlens(&scratch.dir, &["stencils", "float", "--bytes"]);
+    only.assert_code(0);
+    assert!(
+        only.stdout.contains("BINARY_OP_ADD_FLOAT"),
+        "{}",
+        only.show()
+    );
+    assert!(!only.stdout.contains("\nLOAD_FAST "), "{}", only.show());
+    let none = jitlens(&scratch.dir, &["stencils", "NO_SUCH_OP"]);
+    none.assert_code(1);
+    assert!(
+        none.stderr.contains("no stencil matches"),
+        "{}",
+        none.show()
+    );
+}

@@ -13,6 +13,7 @@ pub mod code;
 pub mod fmt;
 pub mod interp;
 pub mod introspect;
+pub mod jit;
 pub mod object;
 pub mod runtime;
 pub mod stdlib;

@@ -1,0 +1,438 @@
+//! The stencil templates of jitlens' copy-and-patch JIT.
+//!
+//! `vm/build.rs` compiles this `#![no_std]` crate to an object file; every `extern "C"`
+//! function below becomes one stencil (machine code with holes), named after the bytecode op
+//! it implements. See `README.md` in this directory for the ABI, the holes, and how to add a
+//! stencil; `abi.rs` holds the definitions the VM shares.
+//!
+//! Rules for a template (the build checks what it can and fails loudly otherwise):
+//!
+//! * every way out of a stencil is a *tail call* of `JIT_CONTINUE`, `JIT_TARGET` or `JIT_EXIT`
+//!   with the same three arguments, or a `return` of a status code to the host;
+//! * hole values are read only through the `hole!`-based accessors (a `movabs`, relocation
+//!   `R_X86_64_64`), never by taking a hole's address in Rust (the compiler folds that);
+//! * helpers are called through their absolute address (`dealloc_fn()`, `tier0_step_fn()`);
+//! * nothing may panic, call `core` functions out of line (memcpy, …) or use writable
+//!   statics: every symbol the object refers to must be a known hole.
+
+#![no_std]
+// Stencil names are op names; the holes are named like the symbols the JIT patches.
+#![allow(non_snake_case, non_upper_case_globals)]
+
+#[path = "abi.rs"]
+pub mod abi;
+
+use abi::*;
+use core::hint::cold_path;
+
+// The holes. Data holes are `[u8; 0]` statics whose *address* is the value (the compiler
+// can assume nothing about it); continuations are functions the stencil tail-calls.
+unsafe extern "C" {
+    static JIT_OPARG: [u8; 0];
+    static JIT_OPERAND: [u8; 0];
+    static JIT_IP: [u8; 0];
+    static JIT_NEXT_IP: [u8; 0];
+    static jit_dealloc: [u8; 0];
+    static jit_tier0_step: [u8; 0];
+    fn JIT_CONTINUE(frame: *mut FrameHead, sp: *mut u64, vm: *mut u8) -> u64;
+    fn JIT_TARGET(frame: *mut FrameHead, sp: *mut u64, vm: *mut u8) -> u64;
+    fn JIT_EXIT(frame: *mut FrameHead, sp: *mut u64, vm: *mut u8) -> u64;
+}
+
+/// The value of a data hole: `movabs reg, offset HOLE` (relocation `R_X86_64_64`).
+macro_rules! hole {
+    ($sym:ident) => {{
+        let v: u64;
+        // SAFETY: loads a link-time constant into a register; reads and writes no memory.
+        unsafe {
+            core::arch::asm!(
+                "movabs {}, offset {}",
+                out(reg) v,
+                sym $sym,
+                options(pure, nomem, nostack, preserves_flags),
+            );
+        }
+        v
+    }};
+}
+
+/// The instruction's argument.
+#[inline(always)]
+fn oparg() -> u64 {
+    hole!(JIT_OPARG)
+}
+
+/// The instruction's op-specific 64-bit operand.
+#[inline(always)]
+fn operand() -> u64 {
+    hole!(JIT_OPERAND)
+}
+
+/// This instruction's index.
+#[inline(always)]
+fn ip() -> usize {
+    hole!(JIT_IP) as usize
+}
+
+/// The index of the instruction after this one.
+#[inline(always)]
+fn next_ip() -> usize {
+    hole!(JIT_NEXT_IP) as usize
+}
+
+/// The VM's deallocation helper.
+#[inline(always)]
+fn dealloc_fn() -> DeallocFn {
+    let addr = hole!(jit_dealloc) as usize;
+    // SAFETY: the JIT patches this hole with the address of a function of this type.
+    unsafe { core::mem::transmute::<usize, DeallocFn>(addr) }
+}
+
+/// The VM's run-one-instruction helper.
+#[inline(always)]
+fn tier0_step_fn() -> Tier0StepFn {
+    let addr = hole!(jit_tier0_step) as usize;
+    // SAFETY: the JIT patches this hole with the address of a function of this type.
+    unsafe { core::mem::transmute::<usize, Tier0StepFn>(addr) }
+}
+
+/// Adds a reference to `v` if it is a heap object.
+#[inline(always)]
+unsafe fn incref(v: u64) {
+    if is_obj(v) {
+        let rc = obj_ptr(v).wrapping_add(RC_OFFSET) as *mut u32;
+        // SAFETY: an object word points at a live object whose refcount is at RC_OFFSET.
+        unsafe { *rc = (*rc).wrapping_add(1) };
+    }
+}
+
+/// Drops a reference to `v` if it is a heap object, freeing it when that was the last one.
+/// The stack must end at `sp` and be consistent (the helper sees it via `frame.stack_top`).
+#[inline(always)]
+unsafe fn decref(frame: *mut FrameHead, sp: *mut u64, v: u64) {
+    if is_obj(v) {
+        let obj = obj_ptr(v);
+        let rc = obj.wrapping_add(RC_OFFSET) as *mut u32;
+        // SAFETY: `v` owned a reference to a live object; the frame is the VM's.
+        unsafe {
+            let n = (*rc).wrapping_sub(1);
+            *rc = n;
+            if n == 0 {
+                cold_path();
+                (*frame).stack_top = sp;
+                dealloc_fn()(obj);
+            }
+        }
+    }
+}
+
+/// Declares a stencil: `stencil!(NAME(frame, sp, vm) { body })` becomes
+/// `#[no_mangle] pub unsafe extern "C" fn NAME(frame, sp, vm) -> u64 { unsafe { body } }`.
+macro_rules! stencil {
+    ($(#[$doc:meta])* $name:ident($frame:ident, $sp:ident, $vm:ident) $body:block) => {
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// Only as JIT code: `frame` is the VM frame being run, `sp` one past the top of its
+        /// value stack, `vm` the VM; the holes are patched.
+        #[unsafe(no_mangle)]
+        #[allow(unused_variables)]
+        pub unsafe extern "C" fn $name($frame: *mut FrameHead, $sp: *mut u64, $vm: *mut u8) -> u64 {
+            // SAFETY: the caller's contract above.
+            unsafe { $body }
+        }
+    };
+}
+
+// --- Generic -------------------------------------------------------------------------------
+
+stencil! {
+    /// Any instruction without a stencil of its own: runs it in the interpreter through
+    /// `jit_tier0_step`. Continues when it went on to the next instruction, returns
+    /// `STATUS_EXIT` (resume at `frame.ip`) after a jump, and passes `STATUS_RETURN` and
+    /// `STATUS_ERROR` up.
+    TIER0(frame, sp, vm) {
+        (*frame).stack_top = sp;
+        (*frame).ip = ip();
+        let status = tier0_step_fn()(frame, vm);
+        if status as u64 != STATUS_EXIT {
+            return status as u64;
+        }
+        let sp = (*frame).stack_top;
+        if (*frame).ip == next_ip() {
+            JIT_CONTINUE(frame, sp, vm)
+        } else {
+            STATUS_EXIT
+        }
+    }
+}
+
+stencil! {
+    /// The side exit of one instruction (its `JIT_IP`): every `JIT_EXIT` hole of that
+    /// instruction's stencil points at one of these. Publishes the stack and the instruction
+    /// index and returns `STATUS_EXIT`, so the interpreter re-runs the instruction.
+    EXIT(frame, sp, vm) {
+        (*frame).stack_top = sp;
+        (*frame).ip = ip();
+        STATUS_EXIT
+    }
+}
+
+// --- Locals, constants, stack -------------------------------------------------------------
+
+stencil! {
+    /// Pushes local `oparg`; side-exits if it is unbound (the interpreter raises).
+    LOAD_FAST(frame, sp, vm) {
+        let v = *(*frame).fast.add(oparg() as usize);
+        if v == UNDEF_BITS {
+            return JIT_EXIT(frame, sp, vm);
+        }
+        incref(v);
+        *sp = v;
+        JIT_CONTINUE(frame, sp.add(1), vm)
+    }
+}
+
+stencil! {
+    /// Pops into local `oparg`, dropping its old value.
+    STORE_FAST(frame, sp, vm) {
+        let sp = sp.sub(1);
+        let slot = (*frame).fast.add(oparg() as usize);
+        let old = *slot;
+        *slot = *sp;
+        decref(frame, sp, old);
+        JIT_CONTINUE(frame, sp, vm)
+    }
+}
+
+stencil! {
+    /// Pushes the constant whose value word is `JIT_OPERAND` (the code object keeps it alive;
+    /// the push adds a reference).
+    LOAD_CONST(frame, sp, vm) {
+        let v = operand();
+        incref(v);
+        *sp = v;
+        JIT_CONTINUE(frame, sp.add(1), vm)
+    }
+}
+
+stencil! {
+    /// Pops and drops the top of the stack.
+    POP_TOP(frame, sp, vm) {
+        let sp = sp.sub(1);
+        decref(frame, sp, *sp);
+        JIT_CONTINUE(frame, sp, vm)
+    }
+}
+
+// --- Control flow ---------------------------------------------------------------------------
+
+stencil! {
+    /// Jumps to `JIT_TARGET`.
+    JUMP_FORWARD(frame, sp, vm) {
+        JIT_TARGET(frame, sp, vm)
+    }
+}
+
+stencil! {
+    /// Jumps back to `JIT_TARGET` (a loop header), unless the byte at address `JIT_OPERAND`
+    /// (the VM's "periodic work pending" flag: a collection, a signal) is non-zero: then it
+    /// side-exits, and the interpreter's JUMP_BACKWARD does that work.
+    JUMP_BACKWARD(frame, sp, vm) {
+        if *(operand() as *const u8) != 0 {
+            return JIT_EXIT(frame, sp, vm);
+        }
+        JIT_TARGET(frame, sp, vm)
+    }
+}
+
+/// The body of a conditional jump: pops, jumps to `JIT_TARGET` if the value's truth is
+/// `$jump_if`, else continues. Bools, `None` and small ints (none of them refcounted) are
+/// decided here; anything else side-exits (the interpreter calls `__bool__`/`__len__`).
+/// Written so that the only conditional exit is one `jcc JIT_EXIT` and the code ends with the
+/// droppable `jmp JIT_CONTINUE`.
+macro_rules! pop_jump_if {
+    ($frame:ident, $sp:ident, $vm:ident, $jump_if:expr) => {{
+        let v = *$sp.sub(1);
+        // None, False, True are NONE_BITS + 0, 1, 2.
+        let imm = v.wrapping_sub(NONE_BITS);
+        if !(imm <= 2 || is_small_int(v)) {
+            return JIT_EXIT($frame, $sp, $vm);
+        }
+        // Branch-free, so that the compiler keeps one `jcc JIT_TARGET; jmp JIT_CONTINUE`.
+        let is_imm = (imm <= 2) as u8;
+        let truth = is_imm & (imm == 2) as u8 | (1 - is_imm) & (v & PAYLOAD_MASK != 0) as u8;
+        let truth = truth != 0;
+        if truth == $jump_if {
+            JIT_TARGET($frame, $sp.sub(1), $vm)
+        } else {
+            JIT_CONTINUE($frame, $sp.sub(1), $vm)
+        }
+    }};
+}
+
+stencil! {
+    /// Pops; jumps to `JIT_TARGET` if the value is false. Bools, `None` and small ints are
+    /// decided here; anything else side-exits.
+    POP_JUMP_IF_FALSE(frame, sp, vm) {
+        pop_jump_if!(frame, sp, vm, false)
+    }
+}
+
+stencil! {
+    /// Pops; jumps to `JIT_TARGET` if the value is true (see `POP_JUMP_IF_FALSE`).
+    POP_JUMP_IF_TRUE(frame, sp, vm) {
+        pop_jump_if!(frame, sp, vm, true)
+    }
+}
+
+stencil! {
+    /// Returns to the host with `STATUS_RETURN`; the return value stays on top of the stack
+    /// (published in `frame.stack_top`), and `frame.ip` is the next instruction's index.
+    RETURN_VALUE(frame, sp, vm) {
+        (*frame).stack_top = sp;
+        (*frame).ip = next_ip();
+        STATUS_RETURN
+    }
+}
+
+// --- Small-int arithmetic -----------------------------------------------------------------
+
+/// The body of a small-int binary op: both operands small ints and the result in range, or a
+/// side exit (the interpreter then takes the generic path, which overflows to a big int).
+///
+/// `$x` and `$y` are the operands *shifted left by 16* (payload in the top 48 bits), and `$op`
+/// computes the result shifted the same way with a checked 64-bit operation: it overflows
+/// exactly when the 48-bit result does, so the range check is the CPU's overflow flag.
+macro_rules! int_binop {
+    ($frame:ident, $sp:ident, $vm:ident, |$x:ident, $y:ident| $op:expr) => {{
+        let a = *$sp.sub(2);
+        let b = *$sp.sub(1);
+        let ($x, $y) = ((a << 16) as i64, (b << 16) as i64);
+        // Computed before the tag test (harmless on other values, and unused then), so that
+        // one `jcc JIT_EXIT` covers both: a second, overflow-only branch would not become a
+        // conditional tail call.
+        let (r, overflow): (i64, bool) = $op;
+        if !(is_small_int(a) & is_small_int(b)) | overflow {
+            return JIT_EXIT($frame, $sp, $vm);
+        }
+        *$sp.sub(2) = (r as u64 >> 16) | (TAG_INT << TAG_SHIFT);
+        JIT_CONTINUE($frame, $sp.sub(1), $vm)
+    }};
+}
+
+stencil! {
+    /// `a + b` on small ints.
+    BINARY_OP_ADD_INT(frame, sp, vm) {
+        int_binop!(frame, sp, vm, |x, y| x.overflowing_add(y))
+    }
+}
+
+stencil! {
+    /// `a - b` on small ints.
+    BINARY_OP_SUBTRACT_INT(frame, sp, vm) {
+        int_binop!(frame, sp, vm, |x, y| x.overflowing_sub(y))
+    }
+}
+
+stencil! {
+    /// `a * b` on small ints: `(a << 16) * b` is the product shifted left by 16.
+    BINARY_OP_MULTIPLY_INT(frame, sp, vm) {
+        int_binop!(frame, sp, vm, |x, y| x.overflowing_mul(y >> 16))
+    }
+}
+
+// --- Float arithmetic ---------------------------------------------------------------------
+
+/// The body of a float binary op: both operands unboxed floats (words `$a`, `$b`, values `$x`,
+/// `$y`) and `$ok` true, or a side exit.
+macro_rules! float_binop {
+    ($frame:ident, $sp:ident, $vm:ident, |$a:ident, $b:ident, $x:ident, $y:ident| $ok:expr, $op:expr) => {{
+        let $a = *$sp.sub(2);
+        let $b = *$sp.sub(1);
+        if !(is_float($a) && is_float($b)) {
+            return JIT_EXIT($frame, $sp, $vm);
+        }
+        let ($x, $y) = (f64::from_bits($a), f64::from_bits($b));
+        if !$ok {
+            return JIT_EXIT($frame, $sp, $vm);
+        }
+        *$sp.sub(2) = box_float($op);
+        JIT_CONTINUE($frame, $sp.sub(1), $vm)
+    }};
+}
+
+stencil! {
+    /// `a + b` on floats.
+    BINARY_OP_ADD_FLOAT(frame, sp, vm) {
+        float_binop!(frame, sp, vm, |a, b, x, y| true, x + y)
+    }
+}
+
+stencil! {
+    /// `a - b` on floats.
+    BINARY_OP_SUBTRACT_FLOAT(frame, sp, vm) {
+        float_binop!(frame, sp, vm, |a, b, x, y| true, x - y)
+    }
+}
+
+stencil! {
+    /// `a * b` on floats.
+    BINARY_OP_MULTIPLY_FLOAT(frame, sp, vm) {
+        float_binop!(frame, sp, vm, |a, b, x, y| true, x * y)
+    }
+}
+
+stencil! {
+    /// `a / b` on floats; side-exits on division by zero (the interpreter raises).
+    BINARY_OP_TRUE_DIVIDE_FLOAT(frame, sp, vm) {
+        // `b << 1 != 0`: not ±0.0, tested on the bits (one branch; a float compare needs a
+        // second one for NaN).
+        float_binop!(frame, sp, vm, |a, b, x, y| b << 1 != 0, x / y)
+    }
+}
+
+// --- Comparisons ----------------------------------------------------------------------------
+
+/// For each COMPARE_OP argument (`<`, `<=`, `==`, `!=`, `>`, `>=`: 0..=5, one nibble each),
+/// the set of outcomes that make it true: bit 0 less, bit 1 equal, bit 2 greater, bit 3
+/// unordered (a NaN operand: only `!=` is true). Branch-free and without a data table.
+const CMP_TRUE_OUTCOMES: u32 = 0x64D231;
+
+/// The bool word of comparison `oparg` given which outcome happened.
+#[inline(always)]
+fn compare_result(lt: bool, eq: bool, gt: bool) -> u64 {
+    let unordered = !(lt | eq | gt);
+    let outcome = lt as u32 | (eq as u32) << 1 | (gt as u32) << 2 | (unordered as u32) << 3;
+    let accept = CMP_TRUE_OUTCOMES.wrapping_shr(oparg() as u32 * 4) & 0xF;
+    FALSE_BITS + (accept & outcome != 0) as u64
+}
+
+stencil! {
+    /// Compares two small ints (`oparg`: 0 `<`, 1 `<=`, 2 `==`, 3 `!=`, 4 `>`, 5 `>=`).
+    COMPARE_OP_INT(frame, sp, vm) {
+        let a = *sp.sub(2);
+        let b = *sp.sub(1);
+        if !(is_small_int(a) && is_small_int(b)) {
+            return JIT_EXIT(frame, sp, vm);
+        }
+        // Shifting both payloads to the top keeps their order and saves the sign extension.
+        let (x, y) = ((a << 16) as i64, (b << 16) as i64);
+        *sp.sub(2) = compare_result(x < y, x == y, x > y);
+        JIT_CONTINUE(frame, sp.sub(1), vm)
+    }
+}
+
+stencil! {
+    /// Compares two floats (`oparg` as for `COMPARE_OP_INT`; a NaN is unordered).
+    COMPARE_OP_FLOAT(frame, sp, vm) {
+        let a = *sp.sub(2);
+        let b = *sp.sub(1);
+        if !(is_float(a) && is_float(b)) {
+            return JIT_EXIT(frame, sp, vm);
+        }
+        let (x, y) = (f64::from_bits(a), f64::from_bits(b));
+        *sp.sub(2) = compare_result(x < y, x == y, x > y);
+        JIT_CONTINUE(frame, sp.sub(1), vm)
+    }
+}
