@@ -75,28 +75,61 @@ fn read_source(file: &PathBuf) -> Result<String, i32> {
     }
 }
 
-fn run(xopts: &[String], file: PathBuf, args: Vec<String>) -> i32 {
+/// The VM options from the environment (`JITLENS_*`) and `-X` flags (which win).
+fn parse_options(xopts: &[String]) -> Result<jitlens_vm::Options, String> {
+    use jitlens_vm::jit::runtime::JitMode;
     let mut options = jitlens_vm::Options::default();
-    // The environment sets defaults; -X options override them.
-    match std::env::var("JITLENS_SPECIALIZE").as_deref() {
-        Ok("0") | Ok("off") => options.no_specialize = true,
-        Ok("1") | Ok("on") | Ok("") | Err(_) => {}
-        Ok(other) => {
-            eprintln!("jitlens: JITLENS_SPECIALIZE must be 0 or 1, not '{other}'");
-            return 2;
-        }
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if let Some(v) = env("JITLENS_SPECIALIZE") {
+        options.no_specialize = match v.as_str() {
+            "0" | "off" => true,
+            "1" | "on" => false,
+            other => return Err(format!("JITLENS_SPECIALIZE must be 0 or 1, not '{other}'")),
+        };
+    }
+    let jit_mode = |v: &str| match v {
+        "0" | "off" => Some(JitMode::Off),
+        "1" | "on" => Some(JitMode::On),
+        "always" => Some(JitMode::Always),
+        _ => None,
+    };
+    let threshold = |v: &str| v.parse::<u32>().ok();
+    if let Some(v) = env("JITLENS_JIT") {
+        options.jit =
+            jit_mode(&v).ok_or_else(|| format!("JITLENS_JIT must be 0, 1 or always, not '{v}'"))?;
+    }
+    if let Some(v) = env("JITLENS_JIT_THRESHOLD") {
+        options.jit_threshold = Some(threshold(&v).ok_or_else(|| {
+            format!("JITLENS_JIT_THRESHOLD must be a non-negative integer, not '{v}'")
+        })?);
     }
     for x in xopts {
-        match x.as_str() {
-            "stats" => options.stats = true,
-            "specialize=off" => options.no_specialize = true,
-            "specialize=on" => options.no_specialize = false,
-            other => {
-                eprintln!("jitlens: unknown -X option '{other}' (known: stats, specialize=on|off)");
-                return 2;
+        let (key, value) = x.split_once('=').unwrap_or((x.as_str(), ""));
+        match (key, value) {
+            ("stats", "") => options.stats = true,
+            ("specialize", "off") => options.no_specialize = true,
+            ("specialize", "on") => options.no_specialize = false,
+            ("jit", v) if jit_mode(v).is_some() => options.jit = jit_mode(v).unwrap(),
+            ("jit-threshold", v) if threshold(v).is_some() => options.jit_threshold = threshold(v),
+            _ => {
+                return Err(format!(
+                    "unknown -X option '{x}' (known: stats, specialize=on|off, \
+                     jit=off|on|always, jit-threshold=N)"
+                ));
             }
         }
     }
+    Ok(options)
+}
+
+fn run(xopts: &[String], file: PathBuf, args: Vec<String>) -> i32 {
+    let options = match parse_options(xopts) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("jitlens: {e}");
+            return 2;
+        }
+    };
     let source = match read_source(&file) {
         Ok(s) => s,
         Err(code) => return code,

@@ -60,6 +60,8 @@ pub struct Code {
     /// Object caches of the instructions whose inline cache words cannot hold a pointer
     /// (LOAD_ATTR, LOAD_METHOD, CALL); the instruction's last cache word holds its index.
     pub ext: Box<[ExtCache]>,
+    /// Tier 1: warmth counter and compiled code.
+    pub jit: crate::jit::runtime::JitSlot,
     /// Executions per instruction word, allocated on first use by the `-X stats` loop.
     exec_counts: std::cell::OnceCell<Box<[Cell<u64>]>>,
 }
@@ -195,6 +197,7 @@ impl Code {
             nparams,
             simple_args,
             ext: (0..next_ext).map(|_| ExtCache::default()).collect(),
+            jit: Default::default(),
             exec_counts: Default::default(),
         })
     }

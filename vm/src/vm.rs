@@ -24,6 +24,10 @@ pub struct Options {
     pub stats: bool,
     /// Turn tier-0 quickening off (`-X specialize=off`).
     pub no_specialize: bool,
+    /// Tier 1: off, on (when warm) or always.
+    pub jit: crate::jit::runtime::JitMode,
+    /// Entries plus back edges before a code object is compiled (`-X jit-threshold=N`).
+    pub jit_threshold: Option<u32>,
 }
 
 /// What observers (the sampling profiler's signal handler) may read at any instant: the
@@ -103,6 +107,23 @@ pub struct Vm {
     pub(crate) descr_added_late: bool,
     /// The builtin `len` (the guard of CALL_LEN compares against it).
     pub(crate) builtin_len: Value,
+    /// Tier 1 on (`-X jit=on|always`).
+    pub(crate) jit_on: bool,
+    /// Warmth at which a code object is compiled (0 with `-X jit=always`).
+    pub(crate) jit_threshold: u32,
+    /// Frames whose JIT code is running, innermost last (`jit_tier0_step` runs the top one).
+    #[allow(clippy::vec_box)]
+    pub(crate) jit_frames: Vec<Box<Frame>>,
+    /// The exception JIT code returned `STATUS_ERROR` for.
+    pub(crate) jit_error: Option<PyErr>,
+    /// Set by `jit_tier0_step` when the instruction it ran jumped (that exit is not a side
+    /// exit).
+    pub(crate) jit_tier0_jumped: bool,
+    /// Tier-1 statistics.
+    pub jit_stats: crate::jit::runtime::JitStats,
+    /// Every code object compiled so far, with its JIT code (kept mapped for the whole run,
+    /// for the code map the profiler and perf read).
+    pub jit_codes: Vec<(std::rc::Rc<Code>, std::rc::Rc<crate::jit::compile::JitCode>)>,
     /// The builtin `isinstance` (for CALL_ISINSTANCE).
     pub(crate) builtin_isinstance: Value,
 }
@@ -142,6 +163,18 @@ impl Vm {
             type_epoch: std::cell::Cell::new(1),
             descr_added_late: false,
             builtin_len: Value::UNDEF,
+            jit_on: options.jit != crate::jit::runtime::JitMode::Off,
+            jit_threshold: match options.jit {
+                crate::jit::runtime::JitMode::Always => 0,
+                _ => options
+                    .jit_threshold
+                    .unwrap_or(crate::jit::runtime::DEFAULT_THRESHOLD),
+            },
+            jit_frames: Vec::new(),
+            jit_error: None,
+            jit_tier0_jumped: false,
+            jit_stats: Default::default(),
+            jit_codes: Vec::new(),
             builtin_isinstance: Value::UNDEF,
         };
         vm.specialize = !vm.options.no_specialize;
@@ -290,6 +323,10 @@ impl Vm {
         self.write_stderr(&spec);
         let sites = self.hot_sites_report(6, 6);
         self.write_stderr(&sites);
+        if self.jit_on {
+            let jit = self.jit_stats.report();
+            self.write_stderr(&jit);
+        }
     }
 
     /// The source line `line` of `filename`, if loaded.

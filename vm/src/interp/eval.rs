@@ -25,6 +25,11 @@ pub enum FrameExit {
     Yield(Value),
 }
 
+/// What the step variant of the loop returns after its one instruction: a yield of UNDEF,
+/// which no Python `yield` produces (and generator code is never stepped: it is not
+/// compiled).
+const STEPPED: Value = Value::UNDEF;
+
 /// What a CALL did.
 pub(crate) enum CallDone {
     /// A result is ready.
@@ -120,15 +125,36 @@ impl Vm {
     /// with the result (for generators to keep).
     pub fn run_frame(&mut self, frame: Box<Frame>) -> (PyResult<FrameExit>, Box<Frame>) {
         if self.options.stats {
-            self.run_frame_impl::<true>(frame)
+            self.run_frame_impl::<true, false>(frame)
         } else {
-            self.run_frame_impl::<false>(frame)
+            self.run_frame_impl::<false, false>(frame)
         }
+    }
+
+    /// Runs the instruction at `frame.ip` (and, to completion, any Python calls it makes),
+    /// then returns with `frame.ip` at the instruction to run next (the JIT's tier-0
+    /// stencil). An exception that a handler in `frame` catches moves `ip` there; one that
+    /// leaves `frame` is returned, with its traceback entry for `frame` already added.
+    pub(crate) fn run_frame_step(&mut self, frame: Box<Frame>) -> (PyResult<()>, Box<Frame>) {
+        let (r, f) = if self.options.stats {
+            self.run_frame_impl::<true, true>(frame)
+        } else {
+            self.run_frame_impl::<false, true>(frame)
+        };
+        let r = match r {
+            Ok(FrameExit::Yield(v)) if v.is_undef() => Ok(()),
+            Ok(_) => Err(exc::runtime_error(
+                "jitlens: a JIT-compiled frame returned or yielded inside a tier-0 step",
+            )),
+            Err(e) => Err(e),
+        };
+        (r, f)
     }
 
     /// The loop itself. `STATS` builds the variant that counts every execution per family
     /// and per instruction (`-X stats`); the plain variant counts nothing on the hot path.
-    fn run_frame_impl<const STATS: bool>(
+    /// `STEP` builds the variant that stops after one instruction of the entry frame.
+    fn run_frame_impl<const STATS: bool, const STEP: bool>(
         &mut self,
         frame: Box<Frame>,
     ) -> (PyResult<FrameExit>, Box<Frame>) {
@@ -170,8 +196,33 @@ impl Vm {
                 unsafe { (&*instrs.add(f.lasti), &*instrs.add(f.lasti + 1)) }
             };
         }
+        // Enters JIT code `$jc` at instruction `$at`; the frame comes back with `ip` where
+        // the interpreter goes on. An error has already left the frame's own handlers.
+        macro_rules! enter_jit {
+            ($jc:expr, $at:expr, $osr:expr) => {{
+                let (status, back) = self.run_jit(f, &$jc, $at, $osr);
+                f = back;
+                ip = f.ip;
+                if status == crate::jit::abi::STATUS_ERROR {
+                    self.reraising = true;
+                    Err(self.jit_error.take().unwrap_or_else(|| {
+                        exc::runtime_error("jitlens: JIT code failed without an exception")
+                    }))
+                } else {
+                    Ok(())
+                }
+            }};
+        }
         self.publish(&f);
+        let mut stepped = false;
         let r = 'main: loop {
+            if STEP {
+                if stepped && self.frames.len() == base {
+                    f.ip = ip;
+                    break Ok(FrameExit::Yield(STEPPED));
+                }
+                stepped = true;
+            }
             if ip >= ninstrs {
                 break Err(exc::runtime_error(
                     "jitlens: instruction pointer out of range",
@@ -209,7 +260,16 @@ impl Vm {
                 }
                 Op::RESUME => {
                     object::gc::maybe_collect();
-                    Ok(())
+                    // (A step runs one instruction of its entry frame, whose JIT code is
+                    // already running: only callees may enter JIT code.)
+                    if self.jit_on
+                        && (!STEP || self.frames.len() != base)
+                        && let Some(jc) = self.jit_warm(&code)
+                    {
+                        enter_jit!(jc, ip, false)
+                    } else {
+                        Ok(())
+                    }
                 }
                 Op::POP_TOP => {
                     pop!(f);
@@ -1216,7 +1276,14 @@ impl Vm {
                 Op::JUMP_BACKWARD => {
                     ip = arg as usize;
                     object::gc::maybe_collect();
-                    Ok(())
+                    if self.jit_on
+                        && (!STEP || self.frames.len() != base)
+                        && let Some(jc) = self.jit_warm(&code)
+                    {
+                        enter_jit!(jc, ip, true)
+                    } else {
+                        Ok(())
+                    }
                 }
                 Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_IF_TRUE => {
                     let v = pop!(f);

@@ -5,11 +5,18 @@
 //! where a signal handler can read its code and instruction index without locks.
 
 use crate::code::Code;
+use crate::jit::abi::FrameHead;
 use crate::value::Value;
 use std::rc::Rc;
 
 /// One activation of a code object.
+///
+/// `repr(C)` with [`FrameHead`] first: JIT code gets a pointer to the head, and the VM's
+/// `jit_tier0_step` finds the frame behind it.
+#[repr(C)]
 pub struct Frame {
+    /// What JIT code sees of the frame (valid only while it runs; see [`Frame::head_for_jit`]).
+    pub head: FrameHead,
     /// The code being run.
     pub code: Rc<Code>,
     /// The function (UNDEF for module code and class bodies run directly).
@@ -39,6 +46,12 @@ impl Frame {
         fast.resize_with(n, Value::default);
         let stack = ValueStack(Vec::with_capacity(code.max_stack as usize + 1));
         Frame {
+            head: FrameHead {
+                fast: std::ptr::null_mut(),
+                stack_base: std::ptr::null_mut(),
+                stack_top: std::ptr::null_mut(),
+                ip: 0,
+            },
             code,
             func,
             globals,
@@ -84,6 +97,42 @@ impl Frame {
         f(&self.init_self);
         self.fast.iter().for_each(&mut *f);
         self.stack.iter().for_each(f);
+    }
+
+    /// Fills the head from the frame's vectors, with `ip` to run next, and returns it (for
+    /// JIT code, which works on raw words).
+    pub fn head_for_jit(&mut self, ip: usize) -> *mut FrameHead {
+        let base = self.stack.0.as_mut_ptr() as *mut u64;
+        self.head = FrameHead {
+            fast: self.fast.as_mut_ptr() as *mut u64,
+            stack_base: base,
+            // SAFETY: `len` is within the stack's allocation.
+            stack_top: unsafe { base.add(self.stack.0.len()) },
+            ip,
+        };
+        self.ip = ip;
+        &mut self.head
+    }
+
+    /// Takes back what JIT code left in the head: the stack's length and `ip`.
+    pub fn sync_from_head(&mut self) {
+        let base = self.stack.0.as_mut_ptr() as *mut u64;
+        assert!(
+            std::ptr::eq(base, self.head.stack_base),
+            "JIT code moved the value stack"
+        );
+        // SAFETY: both pointers are into the same allocation (checked just above for the
+        // base; JIT code only moves `stack_top` within it).
+        let len = unsafe { self.head.stack_top.offset_from(base) };
+        assert!(
+            len >= 0 && len as usize <= self.stack.0.capacity(),
+            "JIT code left a stack top outside the stack"
+        );
+        // SAFETY: JIT code keeps every slot below `stack_top` initialised with an owned
+        // value word (its pushes and pops move ownership exactly like the interpreter's),
+        // and `len` is within the capacity (checked above).
+        unsafe { self.stack.0.set_len(len as usize) };
+        self.ip = self.head.ip;
     }
 
     /// The source line being executed.
@@ -160,6 +209,15 @@ impl ValueStack {
     #[inline]
     pub fn clear(&mut self) {
         self.0.clear()
+    }
+
+    /// Makes sure the stack's allocation holds at least `n` values in total.
+    #[inline]
+    pub fn reserve_total(&mut self, n: usize) {
+        let len = self.0.len();
+        if n > len {
+            self.0.reserve(n - len);
+        }
     }
 
     /// Makes room for `n` more values.

@@ -497,6 +497,7 @@ mod tests {
             Options {
                 stats: true,
                 no_specialize,
+                ..Default::default()
             },
         );
         assert_eq!(vm.run_main(src, "t.py"), 0);

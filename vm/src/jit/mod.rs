@@ -1,10 +1,11 @@
 //! Tier 1: the copy-and-patch JIT.
 //!
-//! What is here so far is the stencil pipeline: the ABI the stencils and the VM share
-//! ([`abi`]), the stencil table `vm/build.rs` builds from the templates in `vm/stencils/`
-//! ([`stencils`], [`holes`]), patching ([`stencils::patch`]), and memory for JIT code
-//! ([`code_memory`]). Compiling a code object (choosing stencils, laying them out, patching
-//! `JIT_CONTINUE`/`JIT_TARGET`/`JIT_EXIT`, entering and leaving) is built on top of these.
+//! The stencil pipeline: the ABI the stencils and the VM share ([`abi`]), the stencil table
+//! `vm/build.rs` builds from the templates in `vm/stencils/` ([`stencils`], [`holes`]),
+//! patching ([`stencils::patch`]), and memory for JIT code ([`code_memory`]). On top of it,
+//! [`compile`] turns a code object into JIT code (one stencil per instruction, laid out in
+//! bytecode order), and [`runtime`] decides when to compile and runs the code: entering from
+//! the interpreter, side exits back to it, and the helpers JIT code calls.
 //!
 //! `abi` and `holes` are the very files the build compiles (`#[path]` modules), so both sides
 //! of the ABI and both sides of the table format agree by construction.
@@ -13,8 +14,10 @@
 #[path = "../../stencils/abi.rs"]
 pub mod abi;
 pub mod code_memory;
+pub mod compile;
 #[path = "../../stencils/holes.rs"]
 pub mod holes;
+pub mod runtime;
 pub mod stencils;
 
 /// The build's checker, compiled here too so its rules are unit-tested.
@@ -25,3 +28,5 @@ mod check;
 mod check_tests;
 #[cfg(test)]
 mod exec_tests;
+#[cfg(test)]
+mod run_tests;

@@ -82,6 +82,12 @@ pub(crate) fn untrack(p: *const Header) {
     })
 }
 
+/// Address of this thread's "collection pending" byte (a `Cell<bool>`), which JIT code
+/// polls at loop back edges.
+pub fn pending_flag_addr() -> u64 {
+    PENDING.with(|f| f as *const std::cell::Cell<bool> as u64)
+}
+
 /// True when enough containers were allocated that the interpreter should collect.
 #[inline(always)]
 pub fn pending() -> bool {

@@ -278,8 +278,9 @@ thread_local! {
     static DEALLOC_PENDING: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Frees the object at `p`, whose reference count reached zero (the JIT's `jit_dealloc`).
 #[cold]
-fn dealloc(p: *const Header) {
+pub(crate) fn dealloc(p: *const Header) {
     let depth = DEALLOC_DEPTH.with(|d| d.get());
     if depth >= MAX_DEALLOC_DEPTH {
         DEALLOC_PENDING.with(|q| q.borrow_mut().push(p as usize));

@@ -1,0 +1,302 @@
+//! Compiling a code object: one stencil per instruction, copied in bytecode order and
+//! patched.
+//!
+//! Layout of a compiled code object's memory:
+//!
+//! ```text
+//! [instr 0][instr 1]…[instr n-1] | [exit stub for i][exit stub for j]…
+//! ```
+//!
+//! Every instruction's code falls through into the next one, so each stencil's trailing
+//! `jmp JIT_CONTINUE` is dropped (except the last). Each instruction whose stencil can side
+//! exit gets an `EXIT` stub in the cold area after the main code, patched with its index.
+//! `RETURN_VALUE` is compiled as a jump to its own exit stub, so the interpreter runs the
+//! return (frame switching, `__init__` results) exactly as it does in tier 0.
+//!
+//! Every instruction start is also an entry point: each stencil has the stencil signature,
+//! so the host can enter at the first instruction (a call) or at a loop header (OSR).
+
+use super::code_memory::{ExecutableCode, WritableCode};
+use super::holes::HoleKind;
+use super::stencils::{self, HoleValues, Stencil};
+use crate::code::Code;
+use jitlens_compiler::bytecode::Op;
+
+/// One patched stencil region: which instruction it runs and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// Offset of the region in the code object's JIT memory.
+    pub offset: u32,
+    /// Length in bytes.
+    pub len: u32,
+    /// Instruction index.
+    pub ip: u32,
+    /// The op the stencil implements (the instruction's op at compile time).
+    pub op: Op,
+    /// What kind of region it is.
+    pub kind: RegionKind,
+}
+
+/// The kinds of JIT regions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegionKind {
+    /// A fast stencil: the op runs in machine code.
+    Fast,
+    /// The generic stencil: the op runs in the interpreter, one instruction.
+    Tier0,
+    /// A side-exit stub: leaves JIT code at the instruction.
+    Exit,
+}
+
+impl RegionKind {
+    /// Short name (`fast`, `tier0`, `exit`).
+    pub fn name(self) -> &'static str {
+        match self {
+            RegionKind::Fast => "fast",
+            RegionKind::Tier0 => "tier0",
+            RegionKind::Exit => "exit",
+        }
+    }
+}
+
+/// A compiled code object.
+#[derive(Debug)]
+pub struct JitCode {
+    /// The machine code (read-execute).
+    pub mem: ExecutableCode,
+    /// Bytes of machine code used (the mapping is rounded up to pages).
+    pub code_len: usize,
+    /// Entry offset of each instruction index (`u32::MAX` for cache words).
+    pub entries: Vec<u32>,
+    /// Every patched region, in address order.
+    pub regions: Vec<Region>,
+    /// Nanoseconds the compile took.
+    pub compile_ns: u64,
+}
+
+impl JitCode {
+    /// The address to enter at instruction `ip`, if it is an instruction start.
+    pub fn entry(&self, ip: usize) -> Option<u64> {
+        match self.entries.get(ip) {
+            Some(&off) if off != u32::MAX => Some(self.mem.addr() + off as u64),
+            _ => None,
+        }
+    }
+
+    /// The region containing address `pc`, if it is in this code.
+    pub fn region_at(&self, pc: u64) -> Option<&Region> {
+        let off = pc.checked_sub(self.mem.addr())?;
+        if off >= self.code_len as u64 {
+            return None;
+        }
+        let i = self
+            .regions
+            .partition_point(|r| (r.offset as u64) <= off)
+            .checked_sub(1)?;
+        let r = &self.regions[i];
+        (off < (r.offset + r.len) as u64).then_some(r)
+    }
+}
+
+/// Addresses the JIT patches into every compiled code object.
+#[derive(Clone, Copy, Debug)]
+pub struct Helpers {
+    /// `jit_dealloc`.
+    pub dealloc: u64,
+    /// `jit_tier0_step`.
+    pub tier0_step: u64,
+    /// The byte that is non-zero while periodic work (a collection) is pending.
+    pub pending: u64,
+}
+
+/// Why a code object could not be compiled.
+#[derive(Debug)]
+pub enum CompileError {
+    /// Generators and coroutines keep running in the interpreter.
+    Generator,
+    /// Code memory could not be mapped or protected.
+    Memory(std::io::Error),
+    /// A stencil could not be patched (a bug).
+    Patch(stencils::PatchError),
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompileError::Generator => write!(f, "generator code stays in tier 0"),
+            CompileError::Memory(e) => write!(f, "JIT code memory: {e}"),
+            CompileError::Patch(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// The stencil that runs `op` (as quickened now) in JIT code.
+fn stencil_of(op: Op) -> (&'static Stencil, RegionKind) {
+    match op {
+        Op::RETURN_VALUE => (stencils::exit(), RegionKind::Exit),
+        _ => match stencils::stencil_for(op) {
+            Some(s) => (s, RegionKind::Fast),
+            None => (stencils::tier0(), RegionKind::Tier0),
+        },
+    }
+}
+
+/// One instruction as the compiler sees it.
+struct Item {
+    ip: usize,
+    next_ip: usize,
+    op: Op,
+    arg: u32,
+    stencil: &'static Stencil,
+    kind: RegionKind,
+    offset: usize,
+    len: usize,
+    exit_offset: Option<usize>,
+}
+
+/// Compiles `code` as its bytecode stands now (quickened forms included).
+pub fn compile(code: &Code, helpers: &Helpers) -> Result<JitCode, CompileError> {
+    let start = std::time::Instant::now();
+    if code.flags & jitlens_compiler::bytecode::CO_GENERATOR != 0 {
+        return Err(CompileError::Generator);
+    }
+    // Pass 1: choose stencils and lay them out.
+    let n = code.instrs.len();
+    let mut items = Vec::new();
+    let mut ip = 0;
+    while ip < n {
+        let (op, arg) = code.instr(ip);
+        let next_ip = ip + 1 + op.cache_words() as usize;
+        let (stencil, kind) = stencil_of(op);
+        items.push(Item {
+            ip,
+            next_ip,
+            op,
+            arg,
+            stencil,
+            kind,
+            offset: 0,
+            len: 0,
+            exit_offset: None,
+        });
+        ip = next_ip;
+    }
+    let mut off = 0;
+    let last = items.len().saturating_sub(1);
+    for (k, it) in items.iter_mut().enumerate() {
+        it.offset = off;
+        // Falls through into the next instruction: no trailing jump.
+        it.len = if k == last {
+            it.stencil.code.len()
+        } else {
+            it.stencil.body_len()
+        };
+        off += it.len;
+    }
+    let exit = stencils::exit();
+    // Anything that would continue past the last instruction (or jump anywhere that is not
+    // an instruction start) exits there instead; the interpreter reports it.
+    let tail_offset = off;
+    off += exit.code.len();
+    for it in items.iter_mut() {
+        if it.kind != RegionKind::Exit && it.stencil.uses(HoleKind::Exit) {
+            it.exit_offset = Some(off);
+            off += exit.code.len();
+        }
+    }
+    let total = off.max(1);
+    let mut entries = vec![u32::MAX; n];
+    for it in &items {
+        entries[it.ip] = it.offset as u32;
+    }
+    // Pass 2: copy and patch.
+    let mut mem = WritableCode::new(total).map_err(CompileError::Memory)?;
+    let base = mem.addr();
+    let buf = mem.as_mut_slice();
+    let addr_of_ip = |ip: usize| -> u64 {
+        match entries.get(ip) {
+            Some(&o) if o != u32::MAX => base + o as u64,
+            _ => base + tail_offset as u64,
+        }
+    };
+    let mut regions = Vec::with_capacity(items.len() * 2);
+    for it in &items {
+        let exit_addr = it.exit_offset.map_or(0, |o| base + o as u64);
+        let values = HoleValues {
+            oparg: it.arg as u64,
+            operand: match it.op {
+                Op::LOAD_CONST => code.consts[it.arg as usize].bits(),
+                Op::JUMP_BACKWARD => helpers.pending,
+                _ => 0,
+            },
+            ip: it.ip as u64,
+            next_ip: it.next_ip as u64,
+            continue_to: addr_of_ip(it.next_ip),
+            target: if it.op.is_jump() {
+                addr_of_ip(it.arg as usize)
+            } else {
+                0
+            },
+            exit: exit_addr,
+            dealloc: helpers.dealloc,
+            tier0_step: helpers.tier0_step,
+            data: 0,
+        };
+        // (For RETURN_VALUE `it.stencil` is the EXIT stub itself, inline.)
+        let dst = &mut buf[it.offset..it.offset + it.len];
+        stencils::patch_at(it.stencil, dst, base + it.offset as u64, &values)
+            .map_err(CompileError::Patch)?;
+        regions.push(Region {
+            offset: it.offset as u32,
+            len: it.len as u32,
+            ip: it.ip as u32,
+            op: it.op,
+            kind: it.kind,
+        });
+    }
+    let tail = HoleValues {
+        ip: n as u64,
+        ..Default::default()
+    };
+    let len = exit.code.len();
+    stencils::patch_at(
+        exit,
+        &mut buf[tail_offset..tail_offset + len],
+        base + tail_offset as u64,
+        &tail,
+    )
+    .map_err(CompileError::Patch)?;
+    regions.push(Region {
+        offset: tail_offset as u32,
+        len: len as u32,
+        ip: n as u32,
+        op: Op::NOP,
+        kind: RegionKind::Exit,
+    });
+    for it in &items {
+        let Some(o) = it.exit_offset else { continue };
+        let values = HoleValues {
+            ip: it.ip as u64,
+            next_ip: it.next_ip as u64,
+            ..Default::default()
+        };
+        let len = exit.code.len();
+        stencils::patch_at(exit, &mut buf[o..o + len], base + o as u64, &values)
+            .map_err(CompileError::Patch)?;
+        regions.push(Region {
+            offset: o as u32,
+            len: len as u32,
+            ip: it.ip as u32,
+            op: it.op,
+            kind: RegionKind::Exit,
+        });
+    }
+    let mem = mem.make_executable().map_err(CompileError::Memory)?;
+    Ok(JitCode {
+        mem,
+        code_len: total,
+        entries,
+        regions,
+        compile_ns: start.elapsed().as_nanos() as u64,
+    })
+}

@@ -1,0 +1,69 @@
+//! Tier 1 end to end: programs run with `-X jit=always` (or a low threshold) give the
+//! interpreter's answers, and the JIT statistics show what happened.
+
+use crate::jit::runtime::JitMode;
+use crate::{Options, Vm};
+
+fn run(src: &str, jit: JitMode, threshold: Option<u32>) -> (i32, Vm) {
+    let mut vm = Vm::new(
+        vec!["t.py".into()],
+        Options {
+            jit,
+            jit_threshold: threshold,
+            ..Default::default()
+        },
+    );
+    let code = vm.run_main(src, "t.py");
+    (code, vm)
+}
+
+#[test]
+fn arithmetic_loops_compile_and_agree_with_the_interpreter() {
+    let src = "def f(n):\n    t = 0\n    x = 1.5\n    for i in range(n):\n        t = t + i * 2 - 1\n        x = x * 1.0001 + 0.5 / (i + 1)\n        if t > 10 ** 9:\n            t = 0\n    return t, x\nr = f(5000)\nassert r == (24990000, 9.60413597166702), r\n";
+    let (code, vm) = run(src, JitMode::Always, None);
+    assert_eq!(code, 0);
+    assert!(vm.jit_stats.compiled.iter().any(|c| c.qualname == "f"));
+    assert!(vm.jit_stats.call_entries >= 1);
+}
+
+#[test]
+fn a_long_loop_in_a_function_called_once_is_entered_by_osr() {
+    let src = "def f():\n    t = 0\n    i = 0\n    while i < 100000:\n        t += i\n        i += 1\n    return t\nassert f() == 4999950000\n";
+    let (code, vm) = run(src, JitMode::On, Some(100));
+    assert_eq!(code, 0);
+    assert!(vm.jit_stats.osr_entries >= 1, "no OSR entry");
+}
+
+#[test]
+fn guards_side_exit_when_types_change() {
+    // The add site is specialized for ints, then sees floats and strs.
+    let src = "def add(a, b):\n    return a + b\nfor i in range(300):\n    assert add(i, 1) == i + 1\nfor i in range(300):\n    assert add(i + 0.5, 1.0) == i + 1.5\nfor i in range(300):\n    assert add('a', 'b') == 'ab'\n";
+    let (code, vm) = run(src, JitMode::On, Some(50));
+    assert_eq!(code, 0);
+    let exits: u64 = vm.jit_stats.side_exits.values().map(|e| e.2).sum();
+    assert!(exits >= 1, "no side exit recorded");
+}
+
+#[test]
+fn exceptions_raised_in_jit_code_are_caught_or_propagate_with_tracebacks() {
+    let src = "def g(x):\n    return 10 // x\ndef f(n):\n    caught = 0\n    for i in range(n):\n        try:\n            g(i % 3)\n        except ZeroDivisionError:\n            caught += 1\n    return caught\nassert f(300) == 100\ndef h():\n    return [][1]\nh()\n";
+    let (code, vm) = run(src, JitMode::Always, None);
+    assert_eq!(code, 1, "the IndexError must end the program");
+    assert!(vm.jit_stats.compiled.iter().any(|c| c.qualname == "f"));
+}
+
+#[test]
+fn off_compiles_nothing() {
+    let src = "t = 0\nfor i in range(10000):\n    t += i\n";
+    let (code, vm) = run(src, JitMode::Off, None);
+    assert_eq!(code, 0);
+    assert!(vm.jit_stats.compiled.is_empty());
+}
+
+#[test]
+fn short_scripts_stay_in_the_interpreter_by_default_threshold() {
+    let src = "def f(x):\n    return x + 1\nfor i in range(10):\n    f(i)\n";
+    let (code, vm) = run(src, JitMode::On, None);
+    assert_eq!(code, 0);
+    assert!(vm.jit_stats.compiled.is_empty());
+}
