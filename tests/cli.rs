@@ -1241,12 +1241,25 @@ fn stats_report_specialization_and_off_turns_it_off() {
     on.assert_code(0);
     let scratch = Scratch::new("stats");
     scratch.write("hot.py", HOT_LOOP);
-    let on = jitlens(&scratch.dir, &["run", "-X", "stats", "hot.py"]);
+    // Tier-0 counts: the JIT stays off (it would run the loop instead).
+    let on = jitlens(
+        &scratch.dir,
+        &["run", "-X", "stats", "-X", "jit=off", "hot.py"],
+    );
     on.assert_code(0);
     assert!(on.stderr.contains("BINARY_OP"), "{}", on.show());
     let off = jitlens(
         &scratch.dir,
-        &["run", "-X", "stats", "-X", "specialize=off", "hot.py"],
+        &[
+            "run",
+            "-X",
+            "stats",
+            "-X",
+            "specialize=off",
+            "-X",
+            "jit=off",
+            "hot.py",
+        ],
     );
     off.assert_code(0);
     assert_eq!(on.stdout, off.stdout);

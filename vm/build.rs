@@ -46,6 +46,14 @@ const STENCIL_NAMES: &[&str] = &[
     "BINARY_OP_TRUE_DIVIDE_FLOAT",
     "COMPARE_OP_INT",
     "COMPARE_OP_FLOAT",
+    "HELPER",
+    "NOP",
+    "PUSH_NULL",
+    "COPY",
+    "SWAP",
+    "IS_OP",
+    "POP_JUMP_IF_NONE",
+    "POP_JUMP_IF_NOT_NONE",
 ];
 
 /// The codegen flags of the stencil object (besides `--target`, `--edition`, `-o`).

@@ -116,6 +116,8 @@ pub struct Vm {
     pub(crate) jit_frames: Vec<Box<Frame>>,
     /// The exception JIT code returned `STATUS_ERROR` for.
     pub(crate) jit_error: Option<PyErr>,
+    /// An exception an op helper raised: the interpreter raises it at `frame.ip`.
+    pub(crate) jit_raise: Option<PyErr>,
     /// Set by `jit_tier0_step` when the instruction it ran jumped (that exit is not a side
     /// exit).
     pub(crate) jit_tier0_jumped: bool,
@@ -172,6 +174,7 @@ impl Vm {
             },
             jit_frames: Vec::new(),
             jit_error: None,
+            jit_raise: None,
             jit_tier0_jumped: false,
             jit_stats: Default::default(),
             jit_codes: Vec::new(),

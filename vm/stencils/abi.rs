@@ -97,6 +97,22 @@ pub type DeallocFn = unsafe extern "C" fn(obj: *mut u8);
 /// `STATUS_ERROR`.
 pub type Tier0StepFn = unsafe extern "C" fn(frame: *mut FrameHead, vm: *mut u8) -> i64;
 
+/// An op helper, called by the `HELPER` stencil (its address is that instruction's
+/// `JIT_OPERAND`): runs one specialized op on the raw stack (`sp` one past the top;
+/// `frame.stack_top` is published), with the instruction's argument. Returns 0 when its
+/// guard failed, with the stack untouched (the stencil side-exits); otherwise the new stack
+/// pointer, with bit 0 set when the instruction jumps to its target ([`HELPER_JUMP`]) or
+/// bit 1 when it raised ([`HELPER_RAISE`]).
+pub type HelperFn =
+    unsafe extern "C" fn(frame: *mut FrameHead, sp: *mut u64, vm: *mut u8, oparg: u64) -> u64;
+
+/// Bit 0 of a helper's result: take the jump.
+pub const HELPER_JUMP: u64 = 1;
+
+/// Bit 1 of a helper's result: the op raised (the VM holds the exception); leave JIT code
+/// at this instruction with the stack as returned, and the interpreter raises it there.
+pub const HELPER_RAISE: u64 = 2;
+
 /// The tag (top 16 bits) of a value word.
 #[inline(always)]
 pub const fn tag(bits: u64) -> u64 {

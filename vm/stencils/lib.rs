@@ -178,6 +178,108 @@ stencil! {
     }
 }
 
+stencil! {
+    /// A specialized op implemented by a VM helper ([`HelperFn`], address `JIT_OPERAND`):
+    /// continues, jumps, or side-exits as the helper says. `frame.stack_top` and `frame.ip`
+    /// (this instruction) are published for the helper.
+    HELPER(frame, sp, vm) {
+        (*frame).stack_top = sp;
+        (*frame).ip = ip();
+        let helper = core::mem::transmute::<usize, HelperFn>(operand() as usize);
+        let r = helper(frame, sp, vm, oparg());
+        if r == 0 {
+            return JIT_EXIT(frame, sp, vm);
+        }
+        let nsp = (r & !(HELPER_JUMP | HELPER_RAISE)) as *mut u64;
+        if r & HELPER_RAISE != 0 {
+            return JIT_EXIT(frame, nsp, vm);
+        }
+        if r & HELPER_JUMP != 0 {
+            return JIT_TARGET(frame, nsp, vm);
+        }
+        JIT_CONTINUE(frame, nsp, vm)
+    }
+}
+
+stencil! {
+    /// Does nothing (NOP, and RESUME, which JIT code is never entered at).
+    NOP(frame, sp, vm) {
+        JIT_CONTINUE(frame, sp, vm)
+    }
+}
+
+stencil! {
+    /// Pushes UNDEF (the empty `self` slot of a call).
+    PUSH_NULL(frame, sp, vm) {
+        *sp = UNDEF_BITS;
+        JIT_CONTINUE(frame, sp.add(1), vm)
+    }
+}
+
+stencil! {
+    /// Pushes another reference to the `oparg`-th value from the top.
+    COPY(frame, sp, vm) {
+        let v = *sp.sub(oparg() as usize);
+        incref(v);
+        *sp = v;
+        JIT_CONTINUE(frame, sp.add(1), vm)
+    }
+}
+
+stencil! {
+    /// Swaps the top with the `oparg`-th value from the top.
+    SWAP(frame, sp, vm) {
+        let a = sp.sub(1);
+        let b = sp.sub(oparg() as usize);
+        let t = *a;
+        *a = *b;
+        *b = t;
+        JIT_CONTINUE(frame, sp, vm)
+    }
+}
+
+stencil! {
+    /// `a is b` (`oparg` 1: `is not`).
+    IS_OP(frame, sp, vm) {
+        let a = *sp.sub(2);
+        let b = *sp.sub(1);
+        let same = (a == b) as u64 ^ (oparg() & 1);
+        *sp.sub(2) = FALSE_BITS + same;
+        let sp = sp.sub(1);
+        decref(frame, sp, a);
+        decref(frame, sp, b);
+        JIT_CONTINUE(frame, sp, vm)
+    }
+}
+
+/// Pops; jumps when the value is (`$none` true) or is not None.
+macro_rules! pop_jump_if_none {
+    ($frame:ident, $sp:ident, $vm:ident, $none:expr) => {{
+        let v = *$sp.sub(1);
+        let sp = $sp.sub(1);
+        decref($frame, sp, v);
+        if (v == NONE_BITS) == $none {
+            JIT_TARGET($frame, sp, $vm)
+        } else {
+            JIT_CONTINUE($frame, sp, $vm)
+        }
+    }};
+}
+
+stencil! {
+    /// Pops; jumps to `JIT_TARGET` if the value is None.
+    POP_JUMP_IF_NONE(frame, sp, vm) {
+        pop_jump_if_none!(frame, sp, vm, true)
+    }
+}
+
+stencil! {
+    /// Pops; jumps to `JIT_TARGET` unless the value is None.
+    POP_JUMP_IF_NOT_NONE(frame, sp, vm) {
+        pop_jump_if_none!(frame, sp, vm, false)
+    }
+}
+
 // --- Locals, constants, stack -------------------------------------------------------------
 
 stencil! {

@@ -203,11 +203,18 @@ impl Vm {
                 let (status, back) = self.run_jit(f, &$jc, $at, $osr);
                 f = back;
                 ip = f.ip;
+                let err = || exc::runtime_error("jitlens: JIT code failed without an exception");
                 if status == crate::jit::abi::STATUS_ERROR {
                     self.reraising = true;
-                    Err(self.jit_error.take().unwrap_or_else(|| {
-                        exc::runtime_error("jitlens: JIT code failed without an exception")
-                    }))
+                    Err(self.jit_error.take().unwrap_or_else(err))
+                } else if status == crate::jit::abi::STATUS_RETURN {
+                    // JIT code ran up to a RETURN_VALUE (`ip` is just past it, the value on
+                    // the stack): the interpreter performs the return.
+                    ip = f.ip - 1;
+                    Ok(())
+                } else if status == crate::jit::runtime::STATUS_RAISE {
+                    // Raised by the instruction at `ip` (its traceback entry is added now).
+                    Err(self.jit_error.take().unwrap_or_else(err))
                 } else {
                     Ok(())
                 }
@@ -1761,7 +1768,7 @@ impl Vm {
 
     /// The cached LOAD_GLOBAL value when the cache is still valid (see `load_global_cached`).
     #[inline]
-    fn global_cache_hit(
+    pub(crate) fn global_cache_hit(
         &self,
         globals: &Value,
         name: &Value,
@@ -2146,6 +2153,19 @@ impl Vm {
         }
     }
 
+    /// Raises `e` at instruction `frame.lasti` of a frame that is not running (JIT code
+    /// left it there): its handler, if any, takes over and the frame runs on; otherwise the
+    /// exception leaves the frame.
+    pub(crate) fn run_frame_raise(
+        &mut self,
+        mut frame: Box<Frame>,
+        e: PyErr,
+    ) -> (PyResult<FrameExit>, Box<Frame>) {
+        self.set_context(&e.0);
+        frame.stack.push(e.0);
+        self.run_frame_throw(frame)
+    }
+
     /// The value a finished iterator returned (set by `next` when a generator returns).
     pub(crate) fn take_stop_value(&mut self) -> Value {
         std::mem::replace(&mut self.stop_value, Value::NONE)
@@ -2238,7 +2258,7 @@ impl Vm {
 
 /// Int and float arithmetic that needs no call (the common case of BINARY_OP).
 #[inline(always)]
-fn fast_binop(a: &Value, b: &Value, op: u32) -> Option<Value> {
+pub(crate) fn fast_binop(a: &Value, b: &Value, op: u32) -> Option<Value> {
     use bc::binop::*;
     let base = if op >= INPLACE { op - INPLACE } else { op };
     if let (Some(x), Some(y)) = (a.as_small_int(), b.as_small_int()) {
@@ -2277,7 +2297,7 @@ fn fast_binop(a: &Value, b: &Value, op: u32) -> Option<Value> {
 
 /// Comparisons of two small ints or two floats.
 #[inline(always)]
-fn fast_compare(a: &Value, b: &Value, op: u32) -> Option<bool> {
+pub(crate) fn fast_compare(a: &Value, b: &Value, op: u32) -> Option<bool> {
     use bc::cmpop::*;
     if let (Some(x), Some(y)) = (a.as_small_int(), b.as_small_int()) {
         return Some(match op {

@@ -76,6 +76,37 @@ impl Vm {
         frame
     }
 
+    /// A frame for Python function `func` with `bound` (if any) as its first local and no
+    /// other locals yet (the caller pushes the arguments, then fills the rest with UNDEF).
+    pub(crate) fn exact_frame_empty(&mut self, func: &Value, bound: Option<Value>) -> Box<Frame> {
+        let pf = func.downcast::<FuncObj>().expect("a Python function");
+        let code = &pf.code;
+        let mut frame = match self.pool.pop() {
+            Some(fr) => fr,
+            None => Box::new(Frame::new(
+                code.clone(),
+                Value::UNDEF,
+                Value::UNDEF,
+                Value::UNDEF,
+            )),
+        };
+        frame.code = code.clone();
+        frame.globals = pf.globals.clone();
+        frame.func = func.clone();
+        frame.locals = Value::UNDEF;
+        frame.ip = 0;
+        frame.lasti = 0;
+        frame.init_self = Value::UNDEF;
+        frame.fast.clear();
+        frame.fast.reserve(code.varnames.len());
+        if let Some(s) = bound {
+            frame.fast.push(s);
+        }
+        frame.stack.clear();
+        frame.stack.reserve(code.max_stack as usize + 1);
+        frame
+    }
+
     /// The CALL form for the call about to run at `ip`, if one fits (fills its cache).
     pub(crate) fn call_form(&self, code: &Code, ip: usize, f: &Frame, argc: usize) -> Option<Op> {
         let n = f.stack.len();

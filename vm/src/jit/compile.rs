@@ -10,8 +10,8 @@
 //! Every instruction's code falls through into the next one, so each stencil's trailing
 //! `jmp JIT_CONTINUE` is dropped (except the last). Each instruction whose stencil can side
 //! exit gets an `EXIT` stub in the cold area after the main code, patched with its index.
-//! `RETURN_VALUE` is compiled as a jump to its own exit stub, so the interpreter runs the
-//! return (frame switching, `__init__` results) exactly as it does in tier 0.
+//! `RETURN_VALUE` returns to whoever entered the JIT code, with the value on the stack: a
+//! call made from JIT code takes it directly; the interpreter performs the return itself.
 //!
 //! Every instruction start is also an entry point: each stencil has the stencil signature,
 //! so the host can enter at the first instruction (a call) or at a loop header (OSR).
@@ -42,6 +42,8 @@ pub struct Region {
 pub enum RegionKind {
     /// A fast stencil: the op runs in machine code.
     Fast,
+    /// The `HELPER` stencil: the op runs in a VM helper function (a runtime helper).
+    Helper,
     /// The generic stencil: the op runs in the interpreter, one instruction.
     Tier0,
     /// A side-exit stub: leaves JIT code at the instruction.
@@ -53,6 +55,7 @@ impl RegionKind {
     pub fn name(self) -> &'static str {
         match self {
             RegionKind::Fast => "fast",
+            RegionKind::Helper => "helper",
             RegionKind::Tier0 => "tier0",
             RegionKind::Exit => "exit",
         }
@@ -130,15 +133,19 @@ impl std::fmt::Display for CompileError {
     }
 }
 
-/// The stencil that runs `op` (as quickened now) in JIT code.
-fn stencil_of(op: Op) -> (&'static Stencil, RegionKind) {
-    match op {
-        Op::RETURN_VALUE => (stencils::exit(), RegionKind::Exit),
-        _ => match stencils::stencil_for(op) {
-            Some(s) => (s, RegionKind::Fast),
-            None => (stencils::tier0(), RegionKind::Tier0),
-        },
+/// The stencil that runs `op` (as quickened now) in JIT code, and the helper behind it for
+/// the `HELPER` stencil.
+fn stencil_of(op: Op) -> (&'static Stencil, RegionKind, u64) {
+    // RESUME does nothing in JIT code, which is never entered before it.
+    let op = if op == Op::RESUME { Op::NOP } else { op };
+    if let Some(s) = stencils::stencil_for(op) {
+        return (s, RegionKind::Fast, 0);
     }
+    if let Some(h) = super::helpers::helper_for(op) {
+        let s = stencils::by_name("HELPER").expect("the build guarantees a HELPER stencil");
+        return (s, RegionKind::Helper, h as *const () as u64);
+    }
+    (stencils::tier0(), RegionKind::Tier0, 0)
 }
 
 /// One instruction as the compiler sees it.
@@ -149,6 +156,7 @@ struct Item {
     arg: u32,
     stencil: &'static Stencil,
     kind: RegionKind,
+    helper: u64,
     offset: usize,
     len: usize,
     exit_offset: Option<usize>,
@@ -167,7 +175,7 @@ pub fn compile(code: &Code, helpers: &Helpers) -> Result<JitCode, CompileError> 
     while ip < n {
         let (op, arg) = code.instr(ip);
         let next_ip = ip + 1 + op.cache_words() as usize;
-        let (stencil, kind) = stencil_of(op);
+        let (stencil, kind, helper) = stencil_of(op);
         items.push(Item {
             ip,
             next_ip,
@@ -175,6 +183,7 @@ pub fn compile(code: &Code, helpers: &Helpers) -> Result<JitCode, CompileError> 
             arg,
             stencil,
             kind,
+            helper,
             offset: 0,
             len: 0,
             exit_offset: None,
@@ -221,10 +230,13 @@ pub fn compile(code: &Code, helpers: &Helpers) -> Result<JitCode, CompileError> 
     };
     let mut regions = Vec::with_capacity(items.len() * 2);
     for it in &items {
-        let exit_addr = it.exit_offset.map_or(0, |o| base + o as u64);
+        let exit_addr = it
+            .exit_offset
+            .map_or(base + tail_offset as u64, |o| base + o as u64);
         let values = HoleValues {
             oparg: it.arg as u64,
             operand: match it.op {
+                _ if it.kind == RegionKind::Helper => it.helper,
                 Op::LOAD_CONST => code.consts[it.arg as usize].bits(),
                 Op::JUMP_BACKWARD => helpers.pending,
                 _ => 0,
@@ -232,17 +244,17 @@ pub fn compile(code: &Code, helpers: &Helpers) -> Result<JitCode, CompileError> 
             ip: it.ip as u64,
             next_ip: it.next_ip as u64,
             continue_to: addr_of_ip(it.next_ip),
-            target: if it.op.is_jump() {
+            // (A stencil that can jump only for some ops, like HELPER, gets the tail exit.)
+            target: if it.op.family().is_jump() {
                 addr_of_ip(it.arg as usize)
             } else {
-                0
+                base + tail_offset as u64
             },
             exit: exit_addr,
             dealloc: helpers.dealloc,
             tier0_step: helpers.tier0_step,
             data: 0,
         };
-        // (For RETURN_VALUE `it.stencil` is the EXIT stub itself, inline.)
         let dst = &mut buf[it.offset..it.offset + it.len];
         stencils::patch_at(it.stencil, dst, base + it.offset as u64, &values)
             .map_err(CompileError::Patch)?;

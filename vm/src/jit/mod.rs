@@ -15,6 +15,7 @@
 pub mod abi;
 pub mod code_memory;
 pub mod compile;
+mod helpers;
 #[path = "../../stencils/holes.rs"]
 pub mod holes;
 pub mod runtime;

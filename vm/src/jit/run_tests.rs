@@ -67,3 +67,23 @@ fn short_scripts_stay_in_the_interpreter_by_default_threshold() {
     assert_eq!(code, 0);
     assert!(vm.jit_stats.compiled.is_empty());
 }
+
+#[test]
+fn code_compiled_mid_run_keeps_its_stack_through_method_calls() {
+    // `main` is compiled at a back edge in the middle of its loop (OSR with the iterator on
+    // the stack), and calls a method through CALL_PY_EXACT_ARGS with `self` in the frame.
+    let src = "class P:\n    def norm(self):\n        self.x = 1\n        return 1\ndef main(pts):\n    t = 0\n    for p in pts:\n        t += p.norm()\n    return t\nps = [P() for i in range(50)]\nfor k in range(30):\n    assert main(ps) == 50\n";
+    for threshold in [1, 5, 20, 40, 100] {
+        let (code, vm) = run(src, JitMode::On, Some(threshold));
+        assert_eq!(code, 0, "threshold {threshold}");
+        assert!(!vm.jit_stats.compiled.is_empty());
+    }
+}
+
+#[test]
+fn exceptions_from_calls_made_by_jit_code_unwind_through_it() {
+    let src = "def bad(i):\n    if i == 77:\n        raise ValueError('seventy-seven')\n    return i\ndef loop(n):\n    t = 0\n    for i in range(n):\n        try:\n            t += bad(i)\n        except ValueError as e:\n            assert str(e) == 'seventy-seven'\n            t -= 1\n    return t\nfor _ in range(20):\n    assert loop(100) == sum(range(100)) - 77 - 1\n";
+    let (code, vm) = run(src, JitMode::Always, None);
+    assert_eq!(code, 0);
+    assert!(vm.jit_stats.compiled.iter().any(|c| c.qualname == "loop"));
+}

@@ -19,16 +19,21 @@ use super::compile::{CompileError, Helpers, JitCode, RegionKind};
 use crate::code::Code;
 use crate::interp::frame::Frame;
 use crate::vm::Vm;
+use crate::{PyResult, Value};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+
+/// `run_jit`'s status for "an op helper raised at `frame.ip`" (the VM side only; JIT code
+/// exits with `STATUS_EXIT`).
+pub(crate) const STATUS_RAISE: u64 = 3;
 
 /// `-X jit=…` / `JITLENS_JIT`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum JitMode {
-    /// Interpreter only (the default until tier 1 beats tier 0 across the corpus).
-    #[default]
+    /// Interpreter only.
     Off,
-    /// Compile code objects once they are warm.
+    /// Compile code objects once they are warm (the default).
+    #[default]
     On,
     /// Compile every code object before it first runs.
     Always,
@@ -41,6 +46,11 @@ pub const DEFAULT_THRESHOLD: u32 = 1000;
 /// again (from its bytecode as quickened by then), at most [`MAX_RECOMPILES`] times.
 const DISCARD_AFTER_EXITS: u64 = 20_000;
 const MAX_RECOMPILES: u32 = 3;
+
+/// The largest share of a code object's instructions that may need the tier-0 stencil for
+/// compiling it to pay off (each such instruction costs a trip through the interpreter
+/// loop, several times an interpreted instruction). `-X jit=always` ignores it.
+const MAX_TIER0_SHARE: f64 = 0.10;
 
 /// A code object's tier-1 state.
 #[derive(Debug, Default)]
@@ -239,10 +249,31 @@ impl Vm {
                 let mut tier0 = 0;
                 for r in &jc.regions {
                     match r.kind {
-                        RegionKind::Fast => fast += 1,
+                        RegionKind::Fast | RegionKind::Helper => fast += 1,
                         RegionKind::Tier0 => tier0 += 1,
                         RegionKind::Exit => {}
                     }
+                }
+                let share = tier0 as f64 / (fast + tier0).max(1) as f64;
+                if self.jit_threshold > 0 && share > MAX_TIER0_SHARE {
+                    slot.failed.set(true);
+                    let name = crate::runtime::str::as_str(&code.qualname).unwrap_or("?");
+                    let mut ops: Vec<&str> = jc
+                        .regions
+                        .iter()
+                        .filter(|r| r.kind == RegionKind::Tier0)
+                        .map(|r| r.op.name())
+                        .collect();
+                    ops.sort_unstable();
+                    ops.dedup();
+                    self.jit_stats.failures.push(format!(
+                        "{name}: {tier0} of {} instructions would run through the tier-0 \
+                         stencil (more than {:.0}%): {}",
+                        fast + tier0,
+                        MAX_TIER0_SHARE * 100.0,
+                        ops.join(" ")
+                    ));
+                    return None;
                 }
                 let words = code.instrs.len();
                 let cache_words: usize = jc
@@ -317,9 +348,67 @@ impl Vm {
         let mut f = self.jit_frames.pop().expect("the JIT frame");
         f.sync_from_head();
         if status == STATUS_EXIT {
+            if let Some(e) = self.jit_raise.take() {
+                // An op helper raised: the interpreter raises it at the instruction.
+                f.lasti = f.ip;
+                self.jit_error = Some(e);
+                return (STATUS_RAISE, f);
+            }
             self.count_exit(&f, jc);
         }
         (status, f)
+    }
+
+    /// Runs a Python frame just built for a call from JIT code (its RESUME not yet run) to
+    /// its return: in its JIT code when it has some (compiling it when this call makes it
+    /// warm), in the interpreter otherwise and from wherever JIT code leaves it.
+    pub(crate) fn run_callee(&mut self, f: Box<Frame>) -> PyResult<Value> {
+        use super::abi::STATUS_RETURN;
+        crate::object::gc::maybe_collect();
+        let code = f.code.clone();
+        let Some(jc) = self.jit_warm(&code) else {
+            return self.run_frame_to_end(f);
+        };
+        // Enter after RESUME (which this function just did the work of).
+        let (status, mut f) = self.run_jit(f, &jc, 1, false);
+        let (r, f) = match status {
+            STATUS_RETURN if f.init_self.is_undef() => {
+                let v = f.stack.pop().expect("the return value");
+                (Ok(v), f)
+            }
+            STATUS_RETURN => {
+                f.ip -= 1;
+                self.finish_in_tier0(f)
+            }
+            STATUS_ERROR => (Err(self.jit_error.take().expect("the JIT's exception")), f),
+            STATUS_RAISE => {
+                let e = self.jit_error.take().expect("the helper's exception");
+                match self.run_frame_raise(f, e) {
+                    (Ok(x), f) => (Self::returned(x), f),
+                    (Err(e), f) => (Err(e), f),
+                }
+            }
+            _ => self.finish_in_tier0(f),
+        };
+        self.release_frame(f);
+        r
+    }
+
+    /// Runs a frame JIT code left, in the interpreter, to its return.
+    fn finish_in_tier0(&mut self, f: Box<Frame>) -> (PyResult<Value>, Box<Frame>) {
+        match self.run_frame(f) {
+            (Ok(x), f) => (Self::returned(x), f),
+            (Err(e), f) => (Err(e), f),
+        }
+    }
+
+    fn returned(x: crate::interp::eval::FrameExit) -> PyResult<Value> {
+        match x {
+            crate::interp::eval::FrameExit::Return(v) => Ok(v),
+            crate::interp::eval::FrameExit::Yield(_) => Err(crate::runtime::exc::runtime_error(
+                "jitlens: a JIT-called frame yielded",
+            )),
+        }
     }
 
     /// Books a return to the interpreter at `f.ip`: a side exit unless it was a RETURN_VALUE
@@ -330,9 +419,6 @@ impl Vm {
         }
         let ip = f.ip;
         let (op, _) = f.code.instr(ip.min(f.code.instrs.len().saturating_sub(1)));
-        if op == jitlens_compiler::bytecode::Op::RETURN_VALUE {
-            return;
-        }
         let key = (Rc::as_ptr(&f.code) as usize, ip as u32);
         let e = self
             .jit_stats

@@ -1,0 +1,606 @@
+//! Op helpers: specialized ops that JIT code runs through the `HELPER` stencil, a call to
+//! one of these functions (Rust, in the VM, with the VM's types at hand) instead of a trip
+//! through the interpreter loop. Each checks its op's guard on the raw stack first and, when
+//! it fails, returns 0 with nothing changed (the stencil side-exits and the interpreter runs
+//! the instruction). The guards and fast paths are the tier-0 ones ([`crate::interp`]).
+//!
+//! This module is the boundary where raw stack words become [`Value`]s: every function here
+//! is `unsafe extern "C"` with the [`HelperFn`] contract.
+
+use super::abi::{FrameHead, HELPER_JUMP, HELPER_RAISE, HelperFn};
+use crate::PyResult;
+use crate::interp::args::Args;
+use crate::interp::frame::Frame;
+use crate::interp::specialize;
+use crate::interp::specialize_attr::MethodHit;
+use crate::object::{self, IterObj, ListObj};
+use crate::runtime::tuple;
+use crate::types::types;
+use crate::value::Value;
+use crate::vm::Vm;
+use jitlens_compiler::bytecode::Op;
+
+/// The raw value stack of the frame JIT code is running.
+struct Stack(*mut u64);
+
+impl Stack {
+    /// The value `n` slots from the top (1 = the top), borrowed.
+    ///
+    /// # Safety
+    /// The stack holds at least `n` values.
+    #[inline(always)]
+    unsafe fn peek(&self, n: usize) -> &Value {
+        // SAFETY: a live slot holds an owned value word; `Value` is `repr(transparent)`.
+        unsafe { &*(self.0.sub(n) as *const Value) }
+    }
+
+    /// Removes the top value and returns it (with its reference).
+    ///
+    /// # Safety
+    /// The stack is not empty.
+    #[inline(always)]
+    unsafe fn pop(&mut self) -> Value {
+        // SAFETY: the top slot holds an owned value word, which moves out here.
+        unsafe {
+            self.0 = self.0.sub(1);
+            std::ptr::read(self.0 as *const Value)
+        }
+    }
+
+    /// Pushes `v` (the frame's stack has room: JIT code never exceeds `max_stack`).
+    ///
+    /// # Safety
+    /// There is room for one more value.
+    #[inline(always)]
+    unsafe fn push(&mut self, v: Value) {
+        // SAFETY: the slot at `sp` is free and inside the stack's allocation.
+        unsafe {
+            std::ptr::write(self.0 as *mut Value, v);
+            self.0 = self.0.add(1);
+        }
+    }
+
+    /// Replaces the value `n` slots from the top, dropping the old one.
+    ///
+    /// # Safety
+    /// The stack holds at least `n` values.
+    #[inline(always)]
+    unsafe fn replace(&mut self, n: usize, v: Value) {
+        // SAFETY: a live slot; the assignment drops its old value.
+        unsafe { *(self.0.sub(n) as *mut Value) = v }
+    }
+
+    /// The result that continues with this stack.
+    fn next(self) -> u64 {
+        self.0 as u64
+    }
+
+    /// The result that jumps with this stack.
+    fn jump(self) -> u64 {
+        self.0 as u64 | HELPER_JUMP
+    }
+
+    /// The result of an op that produced `r` (pushed) or raised (kept for the interpreter,
+    /// which raises it at this instruction; the operands are already consumed).
+    ///
+    /// # Safety
+    /// There is room for one more value.
+    unsafe fn finish(mut self, vm: &mut Vm, r: PyResult<Value>) -> u64 {
+        match r {
+            Ok(v) => {
+                // SAFETY: the caller's promise.
+                unsafe { self.push(v) };
+                self.next()
+            }
+            Err(e) => {
+                vm.jit_raise = Some(e);
+                self.0 as u64 | HELPER_RAISE
+            }
+        }
+    }
+
+    /// Drops the top `n` values.
+    ///
+    /// # Safety
+    /// The stack holds at least `n` values.
+    unsafe fn drop_top(&mut self, n: usize) {
+        for _ in 0..n {
+            // SAFETY: the caller's promise.
+            drop(unsafe { self.pop() });
+        }
+    }
+
+    /// The top `n` values as a slice (the bottom one first).
+    ///
+    /// # Safety
+    /// The stack holds at least `n` values; the slice must be dropped before the stack
+    /// changes.
+    unsafe fn top(&self, n: usize) -> &[Value] {
+        // SAFETY: `n` live, contiguous slots below `sp`; `Value` is `repr(transparent)`.
+        unsafe { std::slice::from_raw_parts(self.0.sub(n) as *const Value, n) }
+    }
+}
+
+/// The VM and the frame behind a helper's arguments.
+///
+/// # Safety
+/// `frame` is the head of the `Frame` JIT code runs and `vm` the VM running it.
+#[inline(always)]
+unsafe fn context<'a>(frame: *mut FrameHead, vm: *mut u8) -> (&'a mut Vm, &'a Frame) {
+    // SAFETY: `FrameHead` is the first field of the `repr(C)` `Frame`; the frame is owned by
+    // `Vm::jit_frames`, which helpers do not touch.
+    unsafe { (&mut *(vm as *mut Vm), &*(frame as *const Frame)) }
+}
+
+/// The instruction word `k` after the running one (`frame.ip`), i.e. its k-th cache word.
+#[inline(always)]
+fn cache_word(f: &Frame, k: usize) -> &std::cell::Cell<u32> {
+    &f.code.instrs[f.head.ip + k]
+}
+
+macro_rules! helper {
+    ($(#[$doc:meta])* $name:ident($frame:ident, $sp:ident, $vm:ident, $arg:ident) $body:block) => {
+        $(#[$doc])*
+        #[allow(unused_variables)]
+        unsafe extern "C" fn $name($frame: *mut FrameHead, $sp: *mut u64, $vm: *mut u8, $arg: u64) -> u64 {
+            #[allow(unused_mut)]
+            let mut $sp = Stack($sp);
+            // SAFETY: the `HelperFn` contract (see the module docs).
+            unsafe { $body }
+        }
+    };
+}
+
+helper! {
+    /// `list[int]` and `tuple[int]` (BINARY_SUBSCR_LIST_INT / _TUPLE_INT).
+    subscr_seq_int(frame, sp, vm, _arg) {
+        let (c, k) = (sp.peek(2), sp.peek(1));
+        let Some(i) = k.as_small_int() else { return 0 };
+        let v = match c.kind() {
+            Some(object::Kind::List) if specialize::is_exact(c, object::Kind::List, &types().list) => {
+                let l = c.downcast::<ListObj>().unwrap();
+                let j = if i < 0 { i + l.len() as i64 } else { i };
+                if j < 0 { None } else { l.get(j as usize) }
+            }
+            Some(object::Kind::Tuple) => {
+                let items = tuple::items(c).unwrap();
+                let j = if i < 0 { i + items.len() as i64 } else { i };
+                if j < 0 { None } else { items.get(j as usize).cloned() }
+            }
+            _ => None,
+        };
+        let Some(v) = v else { return 0 };
+        drop(sp.pop());
+        sp.replace(1, v);
+        sp.next()
+    }
+}
+
+helper! {
+    /// `list[int] = v` (STORE_SUBSCR_LIST_INT): stack `v, list, index`.
+    store_subscr_list_int(frame, sp, vm, _arg) {
+        let (c, k) = (sp.peek(2), sp.peek(1));
+        if !specialize::is_exact(c, object::Kind::List, &types().list) {
+            return 0;
+        }
+        let Some(i) = k.as_small_int() else { return 0 };
+        let l = c.downcast::<ListObj>().unwrap();
+        let len = l.len() as i64;
+        let j = if i < 0 { i + len } else { i };
+        if j < 0 || j >= len {
+            return 0;
+        }
+        let _k = sp.pop();
+        let c = sp.pop();
+        let v = sp.pop();
+        c.downcast::<ListObj>().unwrap().set(j as usize, v);
+        sp.next()
+    }
+}
+
+helper! {
+    /// UNPACK_SEQUENCE of an exact tuple or list of `arg` items.
+    unpack_sequence(frame, sp, vm, arg) {
+        let seq = sp.peek(1);
+        let n = arg as usize;
+        let ok = match seq.kind() {
+            Some(object::Kind::Tuple) => tuple::items(seq).is_some_and(|t| t.len() == n),
+            Some(object::Kind::List) => {
+                specialize::is_exact(seq, object::Kind::List, &types().list)
+                    && seq.downcast::<ListObj>().unwrap().len() == n
+            }
+            _ => false,
+        };
+        if !ok {
+            return 0;
+        }
+        let seq = sp.pop();
+        match tuple::items(&seq) {
+            Some(items) => items.iter().rev().for_each(|v| sp.push(v.clone())),
+            None => seq
+                .downcast::<ListObj>()
+                .unwrap()
+                .with(|items| items.iter().rev().for_each(|v| sp.push(v.clone()))),
+        }
+        sp.next()
+    }
+}
+
+helper! {
+    /// FOR_ITER over a range, list or tuple iterator: pushes the next item, or pops the
+    /// iterator and jumps past the loop.
+    for_iter(frame, sp, vm, _arg) {
+        let Some(it) = sp.peek(1).downcast::<IterObj>() else { return 0 };
+        let step = match it.step_range() {
+            object::FastStep::NotThisKind => it.step_seq(),
+            s => s,
+        };
+        match step {
+            object::FastStep::Item(v) => {
+                sp.push(v);
+                sp.next()
+            }
+            object::FastStep::Done => {
+                drop(sp.pop());
+                sp.jump()
+            }
+            object::FastStep::NotThisKind => 0,
+        }
+    }
+}
+
+helper! {
+    /// LOAD_GLOBAL_MODULE / _BUILTIN: the cached dict entry, if still valid.
+    load_global(frame, sp, vm, arg) {
+        let (vm, f) = context(frame, vm);
+        let name = &f.code.names[arg as usize];
+        let cache = (cache_word(f, 1), cache_word(f, 2));
+        match vm.global_cache_hit(&f.globals, name, cache) {
+            Some(v) => {
+                sp.push(v);
+                sp.next()
+            }
+            None => 0,
+        }
+    }
+}
+
+helper! {
+    /// LOAD_ATTR_INSTANCE_VALUE: the entry of a plain instance's dict at the cached index.
+    load_attr_instance_value(frame, sp, vm, arg) {
+        let (vm, f) = context(frame, vm);
+        let idx = (cache_word(f, 2).get() >> 8) as usize;
+        let name = &f.code.names[arg as usize];
+        let hit = specialize::plain_instance_dict(sp.peek(1), vm.descr_added_late, false)
+            .and_then(|d| {
+                d.with(|t| {
+                    t.entries()
+                        .get(idx)
+                        .filter(|e| e.key.is(name))
+                        .map(|e| e.value.clone())
+                })
+            });
+        match hit {
+            Some(v) => {
+                sp.replace(1, v);
+                sp.next()
+            }
+            None => 0,
+        }
+    }
+}
+
+helper! {
+    /// STORE_ATTR_INSTANCE_VALUE: stack `v, obj`.
+    store_attr_instance_value(frame, sp, vm, arg) {
+        let (vm, f) = context(frame, vm);
+        let idx = (cache_word(f, 2).get() >> 8) as usize;
+        let name = &f.code.names[arg as usize];
+        let late = vm.descr_added_late;
+        let hit = specialize::plain_instance_dict(sp.peek(1), late, true)
+            .is_some_and(|d| d.with(|t| t.entries().get(idx).is_some_and(|e| e.key.is(name))));
+        if !hit {
+            return 0;
+        }
+        let obj = sp.pop();
+        let v = sp.pop();
+        let d = specialize::plain_instance_dict(&obj, late, true).unwrap();
+        drop(d.with(|t| t.set_value_at(idx, v)));
+        sp.next()
+    }
+}
+
+helper! {
+    /// COMPARE_OP_STR on two exact strs.
+    compare_str(frame, sp, vm, arg) {
+        let (a, b) = (sp.peek(2), sp.peek(1));
+        if !(specialize::is_exact_str(a) && specialize::is_exact_str(b)) {
+            return 0;
+        }
+        let r = specialize::cmp_result(
+            crate::runtime::str::as_str(a).unwrap(),
+            crate::runtime::str::as_str(b).unwrap(),
+            arg as u32,
+        );
+        drop(sp.pop());
+        sp.replace(1, Value::bool(r));
+        sp.next()
+    }
+}
+
+helper! {
+    /// The LOAD_METHOD forms: method and self, or attribute and UNDEF.
+    load_method(frame, sp, vm, arg) {
+        let (vm, f) = context(frame, vm);
+        let ip = f.head.ip;
+        let (op, _) = f.code.instr(ip);
+        let name = &f.code.names[arg as usize];
+        match vm.load_method_cached(&f.code, ip, op, sp.peek(1), name) {
+            Some(MethodHit::Bound(m)) => {
+                let obj = sp.pop();
+                sp.push(m);
+                sp.push(obj);
+                sp.next()
+            }
+            Some(MethodHit::Plain(v)) => {
+                sp.replace(1, v);
+                sp.push(Value::UNDEF);
+                sp.next()
+            }
+            None => 0,
+        }
+    }
+}
+
+helper! {
+    /// LOAD_ATTR_CLASS / LOAD_ATTR_MODULE.
+    load_attr_cached(frame, sp, vm, arg) {
+        let (vm, f) = context(frame, vm);
+        let ip = f.head.ip;
+        let (op, _) = f.code.instr(ip);
+        let name = &f.code.names[arg as usize];
+        match vm.load_attr_cached(&f.code, ip, op, sp.peek(1), name) {
+            Some(v) => {
+                sp.replace(1, v);
+                sp.next()
+            }
+            None => 0,
+        }
+    }
+}
+
+helper! {
+    /// The generic BINARY_OP (any operands; user `__add__` and friends run inside).
+    binary_op(frame, sp, vm, arg) {
+        let (vm, _) = context(frame, vm);
+        let b = sp.pop();
+        let a = sp.pop();
+        let r = match crate::interp::eval::fast_binop(&a, &b, arg as u32) {
+            Some(v) => Ok(v),
+            None => vm.binary_op(&a, &b, arg as u32),
+        };
+        drop((a, b));
+        sp.finish(vm, r)
+    }
+}
+
+helper! {
+    /// The generic COMPARE_OP.
+    compare_op(frame, sp, vm, arg) {
+        let (vm, _) = context(frame, vm);
+        let b = sp.pop();
+        let a = sp.pop();
+        let r = match crate::interp::eval::fast_compare(&a, &b, arg as u32) {
+            Some(t) => Ok(Value::bool(t)),
+            None => vm.compare(&a, &b, arg as u32),
+        };
+        drop((a, b));
+        sp.finish(vm, r)
+    }
+}
+
+helper! {
+    /// The generic BINARY_SUBSCR.
+    binary_subscr(frame, sp, vm, _arg) {
+        let (vm, _) = context(frame, vm);
+        let k = sp.pop();
+        let c = sp.pop();
+        let r = vm.getitem(&c, &k);
+        drop((c, k));
+        sp.finish(vm, r)
+    }
+}
+
+helper! {
+    /// GET_ITER.
+    get_iter(frame, sp, vm, _arg) {
+        let (vm, _) = context(frame, vm);
+        let v = sp.pop();
+        let r = vm.get_iter(&v);
+        drop(v);
+        sp.finish(vm, r)
+    }
+}
+
+helper! {
+    /// BUILD_TUPLE / BUILD_LIST of the top `arg` values.
+    build_seq(frame, sp, vm, arg) {
+        let (vm, f) = context(frame, vm);
+        let (op, _) = f.code.instr(f.head.ip);
+        let n = arg as usize;
+        let mut items = Vec::with_capacity(n);
+        for _ in 0..n {
+            items.push(sp.pop());
+        }
+        items.reverse();
+        let v = if op == Op::BUILD_TUPLE {
+            tuple::new(items)
+        } else {
+            crate::runtime::list::new(items)
+        };
+        sp.finish(vm, Ok(v))
+    }
+}
+
+helper! {
+    /// LIST_APPEND (comprehensions): appends the top to the list `arg` below it.
+    list_append(frame, sp, vm, arg) {
+        let v = sp.pop();
+        match sp.peek(arg as usize).downcast::<ListObj>() {
+            Some(l) => {
+                l.push(v);
+                sp.next()
+            }
+            None => {
+                sp.push(v);
+                0
+            }
+        }
+    }
+}
+
+helper! {
+    /// The generic LOAD_ATTR.
+    load_attr(frame, sp, vm, arg) {
+        let (vm, f) = context(frame, vm);
+        let name = f.code.names[arg as usize].clone();
+        let obj = sp.pop();
+        let r = match vm.getattr_fast(&obj, &name) {
+            Some(v) => Ok(v),
+            None => vm.getattr(&obj, &name),
+        };
+        drop(obj);
+        sp.finish(vm, r)
+    }
+}
+
+helper! {
+    /// The generic LOAD_METHOD.
+    load_method_generic(frame, sp, vm, arg) {
+        let (vm, f) = context(frame, vm);
+        let name = f.code.names[arg as usize].clone();
+        let obj = sp.pop();
+        match vm.load_method(obj, &name) {
+            Ok((m, s)) => {
+                sp.push(m);
+                sp.push(s);
+                sp.next()
+            }
+            Err(e) => {
+                vm.jit_raise = Some(e);
+                sp.0 as u64 | HELPER_RAISE
+            }
+        }
+    }
+}
+
+helper! {
+    /// Every CALL form: `[callable, self_or_UNDEF, args…]`. The callee runs to completion
+    /// (a Python callee enters its own JIT code, if it has some, at its RESUME). Builtins
+    /// that read the calling frame (`super()`, `locals()`, …) side-exit to the interpreter.
+    call(frame, sp, vm, arg) {
+        let (vm, _) = context(frame, vm);
+        let argc = arg as usize;
+        let callable = sp.peek(argc + 2).clone();
+        let has_self = !sp.peek(argc + 1).is_undef();
+        if argc == 0 && !has_self && reads_caller_frame(&callable) {
+            return 0;
+        }
+        let n = argc + has_self as usize;
+        let r = vm.call_args(
+            &callable,
+            &Args {
+                all: sp.top(n),
+                kwnames: &[],
+            },
+        );
+        sp.drop_top(argc + 2);
+        drop(callable);
+        sp.finish(vm, r)
+    }
+}
+
+helper! {
+    /// CALL_PY_EXACT_ARGS / CALL_BOUND_METHOD_EXACT_ARGS: moves the arguments into a new
+    /// frame and runs it (in its JIT code, when it has some) to its return.
+    call_py_exact(frame, sp, vm, arg) {
+        let (vm, _) = context(frame, vm);
+        let argc = arg as usize;
+        let has_self = !sp.peek(argc + 1).is_undef();
+        let callable = sp.peek(argc + 2);
+        let (func, bound) = match callable.downcast::<object::MethodObj>() {
+            Some(m) if !has_self => (m.func.clone(), Some(m.self_.clone())),
+            _ => (callable.clone(), None),
+        };
+        let nmove = argc + has_self as usize;
+        let exact = func.downcast::<object::FuncObj>().is_some_and(|pf| {
+            pf.code.simple_args && pf.code.argcount as usize == nmove + bound.is_some() as usize
+        });
+        if !exact || vm.depth >= vm.recursion_limit {
+            // Not this form any more, or too deep: the interpreter calls (and raises).
+            return 0;
+        }
+        let mut callee = vm.exact_frame_empty(&func, bound);
+        for v in sp.top(nmove) {
+            // Moved: the slots are given up just below (`sp` moves past them).
+            callee.fast.push(std::ptr::read(v));
+        }
+        sp.0 = sp.0.sub(nmove);
+        let nlocals = callee.code.varnames.len();
+        callee.fast.resize_with(nlocals, Value::default);
+        // The callable, and the empty self slot unless `self` was moved with the arguments.
+        sp.drop_top(argc + 2 - nmove);
+        vm.depth += 1;
+        let r = vm.run_callee(callee);
+        vm.depth -= 1;
+        drop(func);
+        sp.finish(vm, r)
+    }
+}
+
+/// True for the callables a CALL must run in the interpreter: they read the caller's frame.
+fn reads_caller_frame(v: &Value) -> bool {
+    if v.is(&types().super_) {
+        return true;
+    }
+    v.downcast::<object::BuiltinObj>().is_some_and(|b| {
+        b.owner.is_empty() && matches!(b.name, "globals" | "locals" | "vars" | "dir")
+    })
+}
+
+/// The helper that runs `op` in JIT code, if there is one.
+pub fn helper_for(op: Op) -> Option<HelperFn> {
+    let h: HelperFn = match op {
+        Op::BINARY_SUBSCR_LIST_INT | Op::BINARY_SUBSCR_TUPLE_INT => subscr_seq_int,
+        Op::STORE_SUBSCR_LIST_INT => store_subscr_list_int,
+        Op::UNPACK_SEQUENCE_TWO_TUPLE | Op::UNPACK_SEQUENCE_TUPLE | Op::UNPACK_SEQUENCE_LIST => {
+            unpack_sequence
+        }
+        Op::FOR_ITER_RANGE | Op::FOR_ITER_LIST | Op::FOR_ITER_TUPLE => for_iter,
+        Op::LOAD_GLOBAL_MODULE | Op::LOAD_GLOBAL_BUILTIN => load_global,
+        Op::LOAD_ATTR_INSTANCE_VALUE => load_attr_instance_value,
+        Op::STORE_ATTR_INSTANCE_VALUE => store_attr_instance_value,
+        Op::COMPARE_OP_STR => compare_str,
+        Op::LOAD_METHOD_WITH_VALUES
+        | Op::LOAD_METHOD_NO_DICT
+        | Op::LOAD_METHOD_MODULE
+        | Op::LOAD_METHOD_CLASS => load_method,
+        Op::LOAD_ATTR_CLASS | Op::LOAD_ATTR_MODULE => load_attr_cached,
+        Op::BINARY_OP => binary_op,
+        Op::COMPARE_OP => compare_op,
+        Op::BINARY_SUBSCR => binary_subscr,
+        Op::GET_ITER => get_iter,
+        Op::BUILD_TUPLE | Op::BUILD_LIST => build_seq,
+        Op::LIST_APPEND => list_append,
+        Op::LOAD_ATTR => load_attr,
+        Op::LOAD_METHOD => load_method_generic,
+        Op::CALL_PY_EXACT_ARGS | Op::CALL_BOUND_METHOD_EXACT_ARGS => call_py_exact,
+        Op::CALL
+        | Op::CALL_BUILTIN_FAST
+        | Op::CALL_LEN
+        | Op::CALL_ISINSTANCE
+        | Op::CALL_ALLOC_AND_ENTER_INIT => call,
+        _ => return None,
+    };
+    Some(h)
+}
