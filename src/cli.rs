@@ -29,6 +29,13 @@ enum Command {
         /// specialized form and adaptive counter.
         #[arg(long)]
         specialized: bool,
+        /// Run the program first (JIT options from -X / JITLENS_JIT*), then show, per
+        /// compiled code object and instruction, the machine code it became.
+        #[arg(long, conflicts_with = "specialized")]
+        jit: bool,
+        /// Implementation options for the run, e.g. `-X jit=always`.
+        #[arg(short = 'X', value_name = "OPTION")]
+        xopts: Vec<String>,
         /// The program.
         file: PathBuf,
     },
@@ -163,7 +170,12 @@ fn run(xopts: &[String], file: PathBuf, args: Vec<String>) -> i32 {
     }
 }
 
-fn dis_specialized(file: PathBuf) -> i32 {
+/// Runs `file`, then prints what `show` makes of the VM.
+fn run_then_show(
+    file: PathBuf,
+    options: jitlens_vm::Options,
+    show: fn(&jitlens_vm::Vm) -> String,
+) -> i32 {
     let source = match read_source(&file) {
         Ok(s) => s,
         Err(code) => return code,
@@ -173,13 +185,11 @@ fn dis_specialized(file: PathBuf) -> i32 {
         .name("jitlens-vm".into())
         .stack_size(jitlens_vm::STACK_SIZE)
         .spawn(move || {
-            let mut vm =
-                jitlens_vm::Vm::new(vec![filename.clone()], jitlens_vm::Options::default());
+            let mut vm = jitlens_vm::Vm::new(vec![filename.clone()], options);
             vm.set_stack_size(jitlens_vm::STACK_SIZE);
             let status = vm.run_main(&source, &filename);
-            if let Some(code) = vm.main_code.clone() {
-                print!("{}", vm.dis_quickened(&code));
-            }
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), show(&vm).as_bytes());
             std::mem::forget(vm);
             status
         });
@@ -308,12 +318,28 @@ pub fn main() -> i32 {
         }
         Command::Dis {
             file,
-            specialized: false,
-        } => dis(file),
-        Command::Dis {
-            file,
-            specialized: true,
-        } => dis_specialized(file),
+            specialized,
+            jit,
+            xopts,
+        } => {
+            let options = match parse_options(&xopts) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("jitlens: {e}");
+                    return 2;
+                }
+            };
+            if jit {
+                run_then_show(file, options, crate::jit_dis::listing)
+            } else if specialized {
+                run_then_show(file, options, |vm| match vm.main_code.clone() {
+                    Some(code) => vm.dis_quickened(&code),
+                    None => String::new(),
+                })
+            } else {
+                dis(file)
+            }
+        }
         Command::Stencils { filter, bytes } => stencils(filter, bytes),
     }
 }

@@ -1314,3 +1314,62 @@ fn stencils_lists_the_jit_stencils_with_their_holes() {
         none.show()
     );
 }
+
+/// While JIT code runs (inside a compiled loop), no mapping of the process is writable and
+/// executable at once, and the JIT code itself is there as an anonymous read-execute map.
+#[test]
+fn jit_code_is_never_writable_and_executable() {
+    let src = "def hot(n):\n    t = 0\n    for i in range(n):\n        t += i * 2\n        if i == n - 1:\n            with open('/proc/self/maps') as f:\n                maps = f.read()\n    return t, maps\nt, maps = hot(5000)\nrows = [l.split() for l in maps.splitlines()]\nwx = [r for r in rows if 'w' in r[1] and 'x' in r[1]]\nanon_rx = [r for r in rows if r[1] == 'r-xp' and len(r) == 5]\nprint(t, len(wx), len(anon_rx) > 0)\n";
+    let scratch = Scratch::new("wx");
+    scratch.write("wx.py", src);
+    let out = jitlens(&scratch.dir, &["run", "-X", "jit=always", "wx.py"]);
+    out.assert_code(0);
+    assert_eq!(out.stdout.trim(), "24995000 0 True", "{}", out.show());
+}
+
+#[test]
+fn dis_jit_shows_machine_code_per_instruction() {
+    let scratch = Scratch::new("disjit");
+    scratch.write("hot.py", HOT_LOOP);
+    let out = jitlens(
+        &scratch.dir,
+        &["dis", "--jit", "-X", "jit=always", "hot.py"],
+    );
+    out.assert_code(0);
+    for needle in [
+        "JIT code of <code object",
+        "BINARY_OP",
+        "fast,",
+        "jmp",
+        "side exit",
+    ] {
+        assert!(
+            out.stdout.contains(needle),
+            "missing {needle}:\n{}",
+            out.show()
+        );
+    }
+    let off = jitlens(&scratch.dir, &["dis", "--jit", "-X", "jit=off", "hot.py"]);
+    off.assert_code(0);
+    assert!(
+        off.stdout.contains("No code object was compiled"),
+        "{}",
+        off.show()
+    );
+}
+
+#[test]
+fn jit_options_are_checked() {
+    let scratch = Scratch::new("jitopts");
+    scratch.write("p.py", "print(1)\n");
+    for bad in ["jit=sometimes", "jit-threshold=-1", "jit-threshold=x"] {
+        let out = jitlens(&scratch.dir, &["run", "-X", bad, "p.py"]);
+        out.assert_code(2);
+        assert!(out.stderr.contains("unknown -X option"), "{}", out.show());
+    }
+    for good in ["jit=off", "jit=on", "jit=always", "jit-threshold=0"] {
+        let out = jitlens(&scratch.dir, &["run", "-X", good, "p.py"]);
+        out.assert_code(0);
+        assert_eq!(out.stdout, "1\n", "{}", out.show());
+    }
+}

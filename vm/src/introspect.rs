@@ -221,3 +221,57 @@ impl Vm {
         out
     }
 }
+
+/// One region of JIT code, as the perf map, jitdump and the profiler see it.
+#[derive(Clone)]
+pub struct JitRegionInfo {
+    /// Start address.
+    pub start: u64,
+    /// Length in bytes.
+    pub len: u32,
+    /// The code object.
+    pub code: Rc<Code>,
+    /// Instruction index.
+    pub ip: u32,
+    /// The op the region runs (the instruction's op when it was compiled).
+    pub op: Op,
+    /// Fast stencil, helper call, tier-0 step or exit stub.
+    pub kind: crate::jit::compile::RegionKind,
+    /// Source line of the instruction.
+    pub line: u32,
+}
+
+impl Vm {
+    /// Every region of every compiled code object, in compile order (address ranges do not
+    /// overlap; code stays mapped for the whole run).
+    pub fn jit_code_map(&self) -> Vec<JitRegionInfo> {
+        let mut out = Vec::new();
+        for (code, jc) in &self.jit_codes {
+            let base = jc.mem.addr();
+            for r in &jc.regions {
+                out.push(JitRegionInfo {
+                    start: base + r.offset as u64,
+                    len: r.len,
+                    code: code.clone(),
+                    ip: r.ip,
+                    op: r.op,
+                    kind: r.kind,
+                    line: code.line_at(r.ip as usize),
+                });
+            }
+        }
+        out
+    }
+
+    /// The machine code of a region (a copy of the live bytes).
+    pub fn jit_region_bytes(&self, start: u64, len: u32) -> Option<Vec<u8>> {
+        self.jit_codes.iter().find_map(|(_, jc)| {
+            let base = jc.mem.addr();
+            let off = start.checked_sub(base)? as usize;
+            jc.mem
+                .as_slice()
+                .get(off..off + len as usize)
+                .map(<[u8]>::to_vec)
+        })
+    }
+}

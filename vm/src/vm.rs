@@ -165,7 +165,8 @@ impl Vm {
             type_epoch: std::cell::Cell::new(1),
             descr_added_late: false,
             builtin_len: Value::UNDEF,
-            jit_on: options.jit != crate::jit::runtime::JitMode::Off,
+            jit_on: options.jit != crate::jit::runtime::JitMode::Off
+                && crate::jit::runtime::UNAVAILABLE.is_none(),
             jit_threshold: match options.jit {
                 crate::jit::runtime::JitMode::Always => 0,
                 _ => options
@@ -326,7 +327,9 @@ impl Vm {
         self.write_stderr(&spec);
         let sites = self.hot_sites_report(6, 6);
         self.write_stderr(&sites);
-        if self.jit_on {
+        if let Some(why) = crate::jit::runtime::UNAVAILABLE {
+            self.write_stderr(&format!("jitlens stats: {why}\n"));
+        } else if self.jit_on {
             let jit = self.jit_stats.report();
             self.write_stderr(&jit);
         }

@@ -39,6 +39,13 @@ pub enum JitMode {
     Always,
 }
 
+/// Why tier 1 is unavailable on this platform, if it is (`-X stats` says so).
+pub const UNAVAILABLE: Option<&str> = if cfg!(jitlens_no_stencils) {
+    Some("the JIT is off: there are stencils for x86-64 Linux only")
+} else {
+    None
+};
+
 /// Function entries plus loop back edges after which a code object is compiled.
 pub const DEFAULT_THRESHOLD: u32 = 1000;
 
