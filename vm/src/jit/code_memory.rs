@@ -14,15 +14,65 @@ pub fn page_size() -> usize {
     if n > 0 { n as usize } else { 4096 }
 }
 
-/// A private anonymous mapping of whole pages, unmapped on drop.
+/// A private anonymous mapping of whole pages: its own (unmapped on drop), or carved from
+/// this thread's code arena (kept for the whole run).
 #[derive(Debug)]
 struct Mapping {
     ptr: NonNull<u8>,
     len: usize,
+    owned: bool,
+}
+
+/// Size of one arena chunk: mapped read-write once, then handed out in whole pages, so
+/// that compiling a code object costs one `mprotect` (no `mmap`, no `munmap`).
+const ARENA_CHUNK: usize = 1 << 18;
+
+/// The unused, still read-write part of the current arena chunk.
+struct Arena {
+    next: usize,
+    end: usize,
+}
+
+thread_local! {
+    static ARENA: std::cell::RefCell<Arena> = const {
+        std::cell::RefCell::new(Arena { next: 0, end: 0 })
+    };
 }
 
 impl Mapping {
+    /// Whole pages for `len` bytes: from the arena when they fit in a chunk, else a
+    /// mapping of their own.
+    fn carve(len: usize) -> io::Result<Mapping> {
+        let page = page_size();
+        let len = len.max(1).next_multiple_of(page);
+        if len > ARENA_CHUNK / 4 {
+            return Mapping::new(len);
+        }
+        ARENA.with(|a| {
+            let mut a = a.borrow_mut();
+            if a.end - a.next < len {
+                let chunk = Mapping::map(ARENA_CHUNK, 0)?;
+                // The chunk is never unmapped: code carved from it lives for the whole run.
+                let start = chunk.ptr.as_ptr() as usize;
+                std::mem::forget(chunk);
+                a.next = start;
+                a.end = start + ARENA_CHUNK;
+            }
+            let p = a.next;
+            a.next += len;
+            Ok(Mapping {
+                ptr: NonNull::new(p as *mut u8).expect("arena address"),
+                len,
+                owned: false,
+            })
+        })
+    }
+
     fn new(len: usize) -> io::Result<Mapping> {
+        Mapping::map(len, 0)
+    }
+
+    fn map(len: usize, extra_flags: libc::c_int) -> io::Result<Mapping> {
         if len == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -40,7 +90,7 @@ impl Mapping {
                 std::ptr::null_mut(),
                 len,
                 libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | extra_flags,
                 -1,
                 0,
             )
@@ -49,12 +99,20 @@ impl Mapping {
             return Err(io::Error::last_os_error());
         }
         let ptr = NonNull::new(p.cast::<u8>()).ok_or_else(|| io::Error::other("mmap gave null"))?;
-        Ok(Mapping { ptr, len })
+        Ok(Mapping {
+            ptr,
+            len,
+            owned: true,
+        })
     }
 }
 
 impl Drop for Mapping {
     fn drop(&mut self) {
+        if !self.owned {
+            // Arena pages stay mapped (and are not reused) for the whole run.
+            return;
+        }
         // SAFETY: `ptr`/`len` are exactly the mapping made in `new`, unmapped only here; no
         // reference into it outlives the owner (`as_mut_slice` borrows the owner). Running
         // code must not be inside it: `ExecutableCode`'s contract.
@@ -71,10 +129,19 @@ pub struct WritableCode {
 }
 
 impl WritableCode {
-    /// Maps at least `len` bytes (rounded up to whole pages), zero-filled.
+    /// Maps at least `len` bytes (rounded up to whole pages), zero-filled: a mapping of
+    /// its own, unmapped when dropped.
     pub fn new(len: usize) -> io::Result<WritableCode> {
         Ok(WritableCode {
             map: Mapping::new(len)?,
+        })
+    }
+
+    /// Like [`WritableCode::new`], but carved from this thread's code arena (pre-faulted
+    /// pages; never unmapped): what the JIT compiles into.
+    pub fn from_arena(len: usize) -> io::Result<WritableCode> {
+        Ok(WritableCode {
+            map: Mapping::carve(len)?,
         })
     }
 

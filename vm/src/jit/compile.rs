@@ -219,7 +219,7 @@ pub fn compile(code: &Code, helpers: &Helpers) -> Result<JitCode, CompileError> 
         entries[it.ip] = it.offset as u32;
     }
     // Pass 2: copy and patch.
-    let mut mem = WritableCode::new(total).map_err(CompileError::Memory)?;
+    let mut mem = WritableCode::from_arena(total).map_err(CompileError::Memory)?;
     let base = mem.addr();
     let buf = mem.as_mut_slice();
     let addr_of_ip = |ip: usize| -> u64 {
