@@ -61,9 +61,30 @@ pub fn from_string(s: String) -> Value {
     )
 }
 
+/// Slots of the lookaside cache in front of the intern table, indexed by the text's address:
+/// the runtime interns the same string literals (`"__init__"`, `"__add__"`, …) on hot paths.
+const LOOKASIDE: usize = 256;
+
+thread_local! {
+    static INTERN_LOOKASIDE: [Cell<(usize, u64)>; LOOKASIDE] =
+        const { [const { Cell::new((0, 0)) }; LOOKASIDE] };
+}
+
 /// The interned str for `s` (identifiers, attribute names, constants): one object per text.
 pub fn intern(s: &str) -> Value {
-    INTERNED.with(|m| {
+    let addr = s.as_ptr() as usize;
+    let slot = (addr >> 3) % LOOKASIDE;
+    let (key, bits) = INTERN_LOOKASIDE.with(|c| c[slot].get());
+    if key == addr && bits != 0 {
+        // SAFETY: `bits` is the word of an interned str, which the intern table keeps alive
+        // for the whole run (its entries are never dropped); the clone takes a new reference.
+        let v = std::mem::ManuallyDrop::new(unsafe { Value::from_bits(bits) });
+        // Another text may since live at the same address: compare the contents.
+        if as_str(&v) == Some(s) {
+            return (*v).clone();
+        }
+    }
+    let v = INTERNED.with(|m| {
         if let Some(v) = m.borrow().get(s) {
             return (**v).clone();
         }
@@ -71,7 +92,9 @@ pub fn intern(s: &str) -> Value {
         m.borrow_mut()
             .insert(s.into(), ManuallyDrop::new(v.clone()));
         v
-    })
+    });
+    INTERN_LOOKASIDE.with(|c| c[slot].set((addr, v.bits())));
+    v
 }
 
 /// The text of a str value (exact str or str subclass payload).
