@@ -558,6 +558,54 @@ helper! {
     }
 }
 
+helper! {
+    /// CALL_ALLOC_AND_ENTER_INIT: the same class as when the site specialized (address and
+    /// type epoch): allocates the instance and runs `__init__` (exact positional arguments)
+    /// to its return; the call gives the instance.
+    call_alloc_init(frame, sp, vm, arg) {
+        let (vm, f) = context(frame, vm);
+        let argc = arg as usize;
+        if !sp.peek(argc + 1).is_undef() {
+            return 0;
+        }
+        let e = f.code.ext_at(f.head.ip, Op::CALL);
+        let callable = sp.peek(argc + 2);
+        if callable.bits() != e.key.get() || e.epoch.get() != vm.type_epoch.get() {
+            return 0;
+        }
+        let init = e.value.get();
+        let exact = init.downcast::<object::FuncObj>().is_some_and(|pf| {
+            pf.code.simple_args && pf.code.argcount as usize == argc + 1
+        });
+        if !exact || vm.depth >= vm.recursion_limit {
+            return 0;
+        }
+        let cls = callable.clone();
+        let inst = match vm.new_instance(&cls) {
+            Ok(i) => i,
+            Err(err) => {
+                sp.drop_top(argc + 2);
+                return sp.finish(vm, Err(err));
+            }
+        };
+        let mut callee = vm.exact_frame_empty(&init, Some(inst.clone()));
+        for v in sp.top(argc) {
+            // Moved: the slots are given up just below (`sp` moves past them).
+            callee.fast.push(std::ptr::read(v));
+        }
+        sp.0 = sp.0.sub(argc);
+        let nlocals = callee.code.varnames.len();
+        callee.fast.resize_with(nlocals, Value::default);
+        callee.init_self = inst;
+        sp.drop_top(2);
+        vm.depth += 1;
+        let r = vm.run_callee(callee);
+        vm.depth -= 1;
+        drop(cls);
+        sp.finish(vm, r)
+    }
+}
+
 /// True for the callables a CALL must run in the interpreter: they read the caller's frame.
 fn reads_caller_frame(v: &Value) -> bool {
     if v.is(&types().super_) {
@@ -595,11 +643,8 @@ pub fn helper_for(op: Op) -> Option<HelperFn> {
         Op::LOAD_ATTR => load_attr,
         Op::LOAD_METHOD => load_method_generic,
         Op::CALL_PY_EXACT_ARGS | Op::CALL_BOUND_METHOD_EXACT_ARGS => call_py_exact,
-        Op::CALL
-        | Op::CALL_BUILTIN_FAST
-        | Op::CALL_LEN
-        | Op::CALL_ISINSTANCE
-        | Op::CALL_ALLOC_AND_ENTER_INIT => call,
+        Op::CALL_ALLOC_AND_ENTER_INIT => call_alloc_init,
+        Op::CALL | Op::CALL_BUILTIN_FAST | Op::CALL_LEN | Op::CALL_ISINSTANCE => call,
         _ => return None,
     };
     Some(h)

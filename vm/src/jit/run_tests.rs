@@ -87,3 +87,18 @@ fn exceptions_from_calls_made_by_jit_code_unwind_through_it() {
     assert_eq!(code, 0);
     assert!(vm.jit_stats.compiled.iter().any(|c| c.qualname == "loop"));
 }
+
+#[test]
+fn class_calls_from_jit_code_run_init_and_check_its_result() {
+    let src = "class K:\n    def __init__(self, x):\n        self.x = x\n        if x == 150:\n            return 1\n\ndef make(n):\n    t = 0\n    for i in range(n):\n        try:\n            t += K(i).x\n        except TypeError as e:\n            assert str(e) == \"__init__() should return None, not 'int'\", str(e)\n            t -= 1\n    return t\nfor _ in range(5):\n    assert make(200) == sum(range(200)) - 150 - 1\n";
+    for (mode, threshold) in [(JitMode::On, Some(10)), (JitMode::Always, None)] {
+        let (code, vm) = run(src, mode, threshold);
+        assert_eq!(code, 0, "{mode:?}");
+        assert!(
+            vm.jit_stats
+                .compiled
+                .iter()
+                .any(|c| c.qualname == "K.__init__")
+        );
+    }
+}

@@ -379,13 +379,20 @@ impl Vm {
         // Enter after RESUME (which this function just did the work of).
         let (status, mut f) = self.run_jit(f, &jc, 1, false);
         let (r, f) = match status {
-            STATUS_RETURN if f.init_self.is_undef() => {
-                let v = f.stack.pop().expect("the return value");
-                (Ok(v), f)
-            }
             STATUS_RETURN => {
-                f.ip -= 1;
-                self.finish_in_tier0(f)
+                let v = f.stack.pop().expect("the return value");
+                if f.init_self.is_undef() {
+                    (Ok(v), f)
+                } else if v.is_none() {
+                    // An `__init__` run for a class call: the call gives the instance.
+                    (Ok(std::mem::take(&mut f.init_self)), f)
+                } else {
+                    let msg = format!(
+                        "__init__() should return None, not '{}'",
+                        crate::runtime::type_name(&v)
+                    );
+                    (Err(crate::runtime::exc::type_error(msg)), f)
+                }
             }
             STATUS_ERROR => (Err(self.jit_error.take().expect("the JIT's exception")), f),
             STATUS_RAISE => {
