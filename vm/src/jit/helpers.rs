@@ -606,6 +606,98 @@ helper! {
     }
 }
 
+helper! {
+    /// The generic FOR_ITER (generators, dict and set iterators, user iterators): pushes
+    /// the next item, or pops the iterator and jumps past the loop.
+    for_iter_generic(frame, sp, vm, _arg) {
+        let (vm, _) = context(frame, vm);
+        let it = sp.peek(1).clone();
+        match vm.next(&it) {
+            Ok(Some(v)) => {
+                sp.push(v);
+                sp.next()
+            }
+            Ok(None) => {
+                drop(sp.pop());
+                sp.jump()
+            }
+            Err(e) => {
+                vm.jit_raise = Some(e);
+                sp.0 as u64 | HELPER_RAISE
+            }
+        }
+    }
+}
+
+helper! {
+    /// CONTAINS_OP and its forms (`arg` 1: `not in`): stack `item, container`.
+    contains(frame, sp, vm, arg) {
+        let (vm, _) = context(frame, vm);
+        let b = sp.pop();
+        let a = sp.pop();
+        let r = vm.contains(&b, &a).map(|r| Value::bool(r != (arg == 1)));
+        drop((a, b));
+        sp.finish(vm, r)
+    }
+}
+
+helper! {
+    /// The generic STORE_ATTR: stack `v, obj`.
+    store_attr(frame, sp, vm, arg) {
+        let (vm, f) = context(frame, vm);
+        let name = f.code.names[arg as usize].clone();
+        let obj = sp.pop();
+        let v = sp.pop();
+        let r = match vm.setattr_fast(&obj, &name, v) {
+            Ok(()) => Ok(()),
+            Err(v) => vm.setattr(&obj, &name, v),
+        };
+        drop(obj);
+        match r {
+            Ok(()) => sp.next(),
+            Err(e) => {
+                vm.jit_raise = Some(e);
+                sp.0 as u64 | HELPER_RAISE
+            }
+        }
+    }
+}
+
+helper! {
+    /// The generic STORE_SUBSCR (and its dict form): stack `v, container, key`.
+    store_subscr(frame, sp, vm, _arg) {
+        let (vm, _) = context(frame, vm);
+        let k = sp.pop();
+        let c = sp.pop();
+        let v = sp.pop();
+        let r = vm.setitem(&c, &k, v);
+        drop((c, k));
+        match r {
+            Ok(()) => sp.next(),
+            Err(e) => {
+                vm.jit_raise = Some(e);
+                sp.0 as u64 | HELPER_RAISE
+            }
+        }
+    }
+}
+
+helper! {
+    /// UNARY_NEGATIVE, UNARY_POSITIVE, UNARY_INVERT and UNARY_NOT.
+    unary(frame, sp, vm, _arg) {
+        let (vm, f) = context(frame, vm);
+        let (op, _) = f.code.instr(f.head.ip);
+        let a = sp.pop();
+        let r = if op == Op::UNARY_NOT {
+            vm.truthy(&a).map(|t| Value::bool(!t))
+        } else {
+            vm.unary_op(&a, op)
+        };
+        drop(a);
+        sp.finish(vm, r)
+    }
+}
+
 /// True for the callables a CALL must run in the interpreter: they read the caller's frame.
 fn reads_caller_frame(v: &Value) -> bool {
     if v.is(&types().super_) {
@@ -634,7 +726,17 @@ pub fn helper_for(op: Op) -> Option<HelperFn> {
         | Op::LOAD_METHOD_MODULE
         | Op::LOAD_METHOD_CLASS => load_method,
         Op::LOAD_ATTR_CLASS | Op::LOAD_ATTR_MODULE => load_attr_cached,
-        Op::BINARY_OP => binary_op,
+        Op::BINARY_OP
+        | Op::BINARY_OP_FLOOR_DIVIDE_INT
+        | Op::BINARY_OP_REMAINDER_INT
+        | Op::BINARY_OP_ADD_UNICODE => binary_op,
+        Op::FOR_ITER => for_iter_generic,
+        Op::CONTAINS_OP | Op::CONTAINS_OP_DICT | Op::CONTAINS_OP_SET => contains,
+        Op::STORE_ATTR | Op::STORE_ATTR_SLOT => store_attr,
+        Op::STORE_SUBSCR | Op::STORE_SUBSCR_DICT => store_subscr,
+        Op::UNARY_NEGATIVE | Op::UNARY_POSITIVE | Op::UNARY_INVERT | Op::UNARY_NOT => unary,
+        Op::BINARY_SUBSCR_DICT => binary_subscr,
+        Op::LOAD_ATTR_SLOT => load_attr,
         Op::COMPARE_OP => compare_op,
         Op::BINARY_SUBSCR => binary_subscr,
         Op::GET_ITER => get_iter,
