@@ -536,7 +536,7 @@ helper! {
         let exact = func.downcast::<object::FuncObj>().is_some_and(|pf| {
             pf.code.simple_args && pf.code.argcount as usize == nmove + bound.is_some() as usize
         });
-        if !exact || vm.depth >= vm.recursion_limit {
+        if !exact || vm.depth >= vm.recursion_limit || vm.native_stack_low() {
             // Not this form any more, or too deep: the interpreter calls (and raises).
             return 0;
         }
@@ -577,7 +577,7 @@ helper! {
         let exact = init.downcast::<object::FuncObj>().is_some_and(|pf| {
             pf.code.simple_args && pf.code.argcount as usize == argc + 1
         });
-        if !exact || vm.depth >= vm.recursion_limit {
+        if !exact || vm.depth >= vm.recursion_limit || vm.native_stack_low() {
             return 0;
         }
         let cls = callable.clone();
