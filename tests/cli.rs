@@ -1373,3 +1373,24 @@ fn jit_options_are_checked() {
         assert_eq!(out.stdout, "1\n", "{}", out.show());
     }
 }
+
+/// Deep recursion in a traceback: three identical entries, then CPython's summary line.
+#[test]
+fn tracebacks_summarise_repeated_frames_like_cpython() {
+    let src = "def r(n):\n    if n == 0: raise KeyError(n)\n    return r(n - 1)\nr(5)\n";
+    let (_scratch, out) = run_source("rec.py", src, &[]);
+    out.assert_code(1);
+    assert_eq!(
+        out.stderr.matches(", line 3, in r").count(),
+        3,
+        "{}",
+        out.show()
+    );
+    assert!(
+        out.stderr
+            .contains("  [Previous line repeated 2 more times]\n"),
+        "{}",
+        out.show()
+    );
+    assert!(out.stderr.ends_with("KeyError: 0\n"), "{}", out.show());
+}

@@ -728,6 +728,20 @@ impl Vm {
             let tb = x.traceback();
             if !tb.is_empty() {
                 out.push_str("Traceback (most recent call last):\n");
+                // As CPython: after three identical entries in a row (recursion), one line
+                // says how many more there were.
+                const RECURSIVE_CUTOFF: usize = 3;
+                let repeated = |out: &mut String, count: usize| {
+                    if count > RECURSIVE_CUTOFF {
+                        let n = count - RECURSIVE_CUTOFF;
+                        out.push_str(&format!(
+                            "  [Previous line repeated {n} more time{}]\n",
+                            if n > 1 { "s" } else { "" }
+                        ));
+                    }
+                };
+                let mut last: Option<(std::rc::Rc<str>, u32, u64)> = None;
+                let mut count = 0;
                 for entry in &tb {
                     let pos = entry
                         .code
@@ -735,6 +749,21 @@ impl Vm {
                         .get(entry.ip as usize)
                         .copied()
                         .unwrap_or_default();
+                    // (file, line, function name), as CPython compares them.
+                    let key = (
+                        entry.code.filename.clone(),
+                        pos.line,
+                        entry.code.name.bits(),
+                    );
+                    if last.as_ref() != Some(&key) {
+                        repeated(out, count);
+                        last = Some(key);
+                        count = 0;
+                    }
+                    count += 1;
+                    if count > RECURSIVE_CUTOFF {
+                        continue;
+                    }
                     let name = as_str(&entry.code.name).unwrap_or("?");
                     out.push_str(&format!(
                         "  File \"{}\", line {}, in {}\n",
@@ -760,6 +789,7 @@ impl Vm {
                         }
                     }
                 }
+                repeated(out, count);
             }
         }
         let cls = class_of(e);
