@@ -46,33 +46,10 @@ impl Vm {
         bound: Option<Value>,
         nmove: usize,
     ) -> Box<Frame> {
-        let pf = func.downcast::<FuncObj>().expect("a Python function");
-        let code = &pf.code;
-        let mut frame = match self.pool.pop() {
-            Some(fr) => fr,
-            None => Box::new(Frame::new(
-                code.clone(),
-                Value::UNDEF,
-                Value::UNDEF,
-                Value::UNDEF,
-            )),
-        };
-        frame.code = code.clone();
-        frame.globals = pf.globals.clone();
-        frame.func = func.clone();
-        frame.locals = Value::UNDEF;
-        frame.ip = 0;
-        frame.lasti = 0;
-        frame.init_self = Value::UNDEF;
-        frame.fast.clear();
-        frame.fast.reserve(code.varnames.len());
-        if let Some(s) = bound {
-            frame.fast.push(s);
-        }
+        let mut frame = self.exact_frame_empty(func, bound);
         f.stack.move_top_into(nmove, &mut frame.fast);
-        frame.fast.resize_with(code.varnames.len(), Value::default);
-        frame.stack.clear();
-        frame.stack.reserve(code.max_stack as usize + 1);
+        let nlocals = frame.code.varnames.len();
+        frame.fast.resize_with(nlocals, Value::default);
         frame
     }
 

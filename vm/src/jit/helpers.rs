@@ -80,6 +80,38 @@ impl Stack {
         self.0 as u64 | HELPER_JUMP
     }
 
+    /// The result of an op that raised `e`: the interpreter raises it at this instruction,
+    /// with the stack as it is now (the operands already consumed).
+    fn raise(self, vm: &mut Vm, e: crate::PyErr) -> u64 {
+        vm.jit_raise = Some(e);
+        self.0 as u64 | HELPER_RAISE
+    }
+
+    /// The result of an op with no value that succeeded (continue) or raised.
+    fn done(self, vm: &mut Vm, r: PyResult<()>) -> u64 {
+        match r {
+            Ok(()) => self.next(),
+            Err(e) => self.raise(vm, e),
+        }
+    }
+
+    /// Moves the top `n` values, in order, to the end of `dst` (the locals of a callee
+    /// frame being built), leaving the stack `n` shorter.
+    ///
+    /// # Safety
+    /// The stack holds at least `n` values.
+    unsafe fn move_top_into(&mut self, n: usize, dst: &mut Vec<Value>) {
+        dst.reserve(n);
+        // SAFETY: the top `n` slots hold owned value words; each is read out once and the
+        // stack pointer then moves below them, so ownership moves exactly once.
+        unsafe {
+            for k in (1..=n).rev() {
+                dst.push(std::ptr::read(self.0.sub(k) as *const Value));
+            }
+            self.0 = self.0.sub(n);
+        }
+    }
+
     /// The result of an op that produced `r` (pushed) or raised (kept for the interpreter,
     /// which raises it at this instruction; the operands are already consumed).
     ///
@@ -92,10 +124,7 @@ impl Stack {
                 unsafe { self.push(v) };
                 self.next()
             }
-            Err(e) => {
-                vm.jit_raise = Some(e);
-                self.0 as u64 | HELPER_RAISE
-            }
+            Err(e) => self.raise(vm, e),
         }
     }
 
@@ -486,10 +515,7 @@ helper! {
                 sp.push(s);
                 sp.next()
             }
-            Err(e) => {
-                vm.jit_raise = Some(e);
-                sp.0 as u64 | HELPER_RAISE
-            }
+            Err(e) => sp.raise(vm, e),
         }
     }
 }
@@ -541,11 +567,7 @@ helper! {
             return 0;
         }
         let mut callee = vm.exact_frame_empty(&func, bound);
-        for v in sp.top(nmove) {
-            // Moved: the slots are given up just below (`sp` moves past them).
-            callee.fast.push(std::ptr::read(v));
-        }
-        sp.0 = sp.0.sub(nmove);
+        sp.move_top_into(nmove, &mut callee.fast);
         let nlocals = callee.code.varnames.len();
         callee.fast.resize_with(nlocals, Value::default);
         // The callable, and the empty self slot unless `self` was moved with the arguments.
@@ -589,11 +611,7 @@ helper! {
             }
         };
         let mut callee = vm.exact_frame_empty(&init, Some(inst.clone()));
-        for v in sp.top(argc) {
-            // Moved: the slots are given up just below (`sp` moves past them).
-            callee.fast.push(std::ptr::read(v));
-        }
-        sp.0 = sp.0.sub(argc);
+        sp.move_top_into(argc, &mut callee.fast);
         let nlocals = callee.code.varnames.len();
         callee.fast.resize_with(nlocals, Value::default);
         callee.init_self = inst;
@@ -621,10 +639,7 @@ helper! {
                 drop(sp.pop());
                 sp.jump()
             }
-            Err(e) => {
-                vm.jit_raise = Some(e);
-                sp.0 as u64 | HELPER_RAISE
-            }
+            Err(e) => sp.raise(vm, e),
         }
     }
 }
@@ -653,13 +668,7 @@ helper! {
             Err(v) => vm.setattr(&obj, &name, v),
         };
         drop(obj);
-        match r {
-            Ok(()) => sp.next(),
-            Err(e) => {
-                vm.jit_raise = Some(e);
-                sp.0 as u64 | HELPER_RAISE
-            }
-        }
+        sp.done(vm, r)
     }
 }
 
@@ -672,13 +681,7 @@ helper! {
         let v = sp.pop();
         let r = vm.setitem(&c, &k, v);
         drop((c, k));
-        match r {
-            Ok(()) => sp.next(),
-            Err(e) => {
-                vm.jit_raise = Some(e);
-                sp.0 as u64 | HELPER_RAISE
-            }
-        }
+        sp.done(vm, r)
     }
 }
 
