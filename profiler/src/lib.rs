@@ -1,0 +1,13 @@
+//! jitlens' profiler.
+//!
+//! - [`model`]: the [`Profile`], the versioned JSON every surface reads (`report`, the
+//!   language server, the dashboard). Depend on this crate with `default-features = false`
+//!   to get the model alone.
+//! - [`file`]: reading and writing profile files, with errors that name the file and the
+//!   problem.
+
+pub mod file;
+pub mod model;
+
+pub use file::{ProfileError, ProfileErrorKind, hash_source, load, parse, save};
+pub use model::*;
