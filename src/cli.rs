@@ -110,10 +110,26 @@ fn parse_options(xopts: &[String]) -> Result<jitlens_vm::Options, String> {
             format!("JITLENS_JIT_THRESHOLD must be a non-negative integer, not '{v}'")
         })?);
     }
+    if let Some(v) = env("JITLENS_PERF") {
+        for part in v.split(',') {
+            match part {
+                "map" => options.perf.map = true,
+                "jitdump" => options.perf.jitdump = true,
+                other => {
+                    return Err(format!(
+                        "JITLENS_PERF must be map, jitdump or map,jitdump, not '{other}'"
+                    ));
+                }
+            }
+        }
+    }
+    options.perf.jitdump_dir = env("JITLENS_JITDUMP_DIR").map(PathBuf::from);
     for x in xopts {
         let (key, value) = x.split_once('=').unwrap_or((x.as_str(), ""));
         match (key, value) {
             ("stats", "") => options.stats = true,
+            ("perf", "") => options.perf.map = true,
+            ("jitdump", "") => options.perf.jitdump = true,
             ("specialize", "off") => options.no_specialize = true,
             ("specialize", "on") => options.no_specialize = false,
             ("jit", v) if jit_mode(v).is_some() => options.jit = jit_mode(v).unwrap(),
@@ -121,7 +137,7 @@ fn parse_options(xopts: &[String]) -> Result<jitlens_vm::Options, String> {
             _ => {
                 return Err(format!(
                     "unknown -X option '{x}' (known: stats, specialize=on|off, \
-                     jit=off|on|always, jit-threshold=N)"
+                     jit=off|on|always, jit-threshold=N, perf, jitdump)"
                 ));
             }
         }

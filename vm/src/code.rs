@@ -118,9 +118,12 @@ impl Code {
         self.varnames.len() + self.cellvars.len() + self.freevars.len()
     }
 
-    /// Line of the instruction at `ip` (0 if unknown).
+    /// Line of the instruction at `ip`; past the end, the last instruction's (0 if unknown).
     pub fn line_at(&self, ip: usize) -> u32 {
-        self.positions.get(ip).map_or(0, |p| p.line)
+        self.positions
+            .get(ip)
+            .or(self.positions.last())
+            .map_or(0, |p| p.line)
     }
 
     /// The op and argument at `ip`.

@@ -28,6 +28,8 @@ pub struct Options {
     pub jit: crate::jit::runtime::JitMode,
     /// Entries plus back edges before a code object is compiled (`-X jit-threshold=N`).
     pub jit_threshold: Option<u32>,
+    /// Perf map and jitdump output (`-X perf`, `-X jitdump`).
+    pub perf: crate::jit::perf::PerfConfig,
 }
 
 /// What observers (the sampling profiler's signal handler) may read at any instant: the
@@ -128,6 +130,8 @@ pub struct Vm {
     pub jit_codes: Vec<(std::rc::Rc<Code>, std::rc::Rc<crate::jit::compile::JitCode>)>,
     /// The builtin `isinstance` (for CALL_ISINSTANCE).
     pub(crate) builtin_isinstance: Value,
+    /// The perf map and jitdump writers, when asked for.
+    pub(crate) perf: Option<crate::jit::perf::PerfOutput>,
 }
 
 impl Vm {
@@ -180,7 +184,9 @@ impl Vm {
             jit_stats: Default::default(),
             jit_codes: Vec::new(),
             builtin_isinstance: Value::UNDEF,
+            perf: None,
         };
+        vm.perf = crate::jit::perf::PerfOutput::open(&vm.options.perf);
         vm.specialize = !vm.options.no_specialize;
         crate::builtins::init(&mut vm);
         let b = vm.builtins.downcast::<DictObj>().unwrap();
@@ -263,6 +269,9 @@ impl Vm {
             Err(e) => self.handle_uncaught(e),
         };
         self.flush_stdout();
+        if let Some(p) = &mut self.perf {
+            p.finish();
+        }
         if self.options.stats {
             self.print_stats();
         }

@@ -33,6 +33,18 @@ struct Arena {
     end: usize,
 }
 
+/// Whether each compile is followed by an unused page (see [`separate_compiles`]).
+static SEPARATE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on, leave an unused (read-write) page after each piece of code carved from the
+/// arena, so that no two compiles' read-execute pages touch. The kernel merges touching
+/// mappings of equal protection, and `perf record` then sees each `mprotect` as a new
+/// mapping over all the earlier code too, which hides the jitdump's symbols for it
+/// (wasmtime#2018). The jitdump writer turns this on.
+pub fn separate_compiles(on: bool) {
+    SEPARATE.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 thread_local! {
     static ARENA: std::cell::RefCell<Arena> = const {
         std::cell::RefCell::new(Arena { next: 0, end: 0 })
@@ -50,7 +62,12 @@ impl Mapping {
         }
         ARENA.with(|a| {
             let mut a = a.borrow_mut();
-            if a.end - a.next < len {
+            let gap = if SEPARATE.load(std::sync::atomic::Ordering::Relaxed) {
+                page
+            } else {
+                0
+            };
+            if a.end - a.next < len + gap {
                 let chunk = Mapping::map(ARENA_CHUNK, 0)?;
                 // The chunk is never unmapped: code carved from it lives for the whole run.
                 let start = chunk.ptr.as_ptr() as usize;
@@ -59,7 +76,7 @@ impl Mapping {
                 a.end = start + ARENA_CHUNK;
             }
             let p = a.next;
-            a.next += len;
+            a.next += len + gap;
             Ok(Mapping {
                 ptr: NonNull::new(p as *mut u8).expect("arena address"),
                 len,

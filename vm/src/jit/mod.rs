@@ -5,7 +5,8 @@
 //! patching ([`stencils::patch`]), and memory for JIT code ([`code_memory`]). On top of it,
 //! [`compile`] turns a code object into JIT code (one stencil per instruction, laid out in
 //! bytecode order), and [`runtime`] decides when to compile and runs the code: entering from
-//! the interpreter, side exits back to it, and the helpers JIT code calls.
+//! the interpreter, side exits back to it, and the helpers JIT code calls. [`perf`] shows the
+//! code to `perf` (perf map, jitdump).
 //!
 //! `abi` and `holes` are the very files the build compiles (`#[path]` modules), so both sides
 //! of the ABI and both sides of the table format agree by construction.
@@ -18,6 +19,7 @@ pub mod compile;
 mod helpers;
 #[path = "../../stencils/holes.rs"]
 pub mod holes;
+pub mod perf;
 pub mod runtime;
 pub mod stencils;
 
@@ -29,5 +31,7 @@ mod check;
 mod check_tests;
 #[cfg(test)]
 mod exec_tests;
+#[cfg(test)]
+mod perf_tests;
 #[cfg(test)]
 mod run_tests;

@@ -305,6 +305,9 @@ impl Vm {
                 let jc = Rc::new(jc);
                 *slot.code.borrow_mut() = Some(jc.clone());
                 self.jit_codes.push((code.clone(), jc.clone()));
+                if let Some(p) = &mut self.perf {
+                    p.code_loaded(code, &jc);
+                }
                 Some(jc)
             }
             Err(e) => {
