@@ -7,7 +7,8 @@
 //! - [`pprof`]: the `perftools.profiles.Profile` protobuf that `go tool pprof`, Pyroscope,
 //!   Parca and Grafana read.
 //!
-//! JSON is the profile itself ([`crate::save`] or `serde_json`), so it has no module here.
+//! - [`json`]: the profile itself, pretty-printed (the file [`crate::save`] writes, with
+//!   indentation).
 //!
 //! Every exporter is a pure function of the profile (the table also reads the profiled
 //! source files, to show each hot line's text): the same profile gives the same bytes.
@@ -61,5 +62,32 @@ pub(crate) fn native_leaf(stack: &StackSample) -> Option<String> {
     }
 }
 
+/// The profile as pretty-printed JSON, ending in a newline: the schema of
+/// `docs/profile-format.md`, readable by [`crate::load`].
+pub fn json(profile: &Profile) -> std::io::Result<String> {
+    let mut s = serde_json::to_string_pretty(profile)?;
+    s.push('\n');
+    Ok(s)
+}
+
 /// The root frame of samples that had no Python frame to charge.
 pub(crate) const NO_PYTHON_FRAME: &str = "[no Python frame]";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_round_trips() {
+        let p = fixture::nbody();
+        let text = json(&p).unwrap();
+        assert!(
+            text.starts_with("{\n  \"format\": \"jitlens-profile\""),
+            "{text}"
+        );
+        assert_eq!(
+            crate::parse(std::path::Path::new("p.json"), &text).unwrap(),
+            p
+        );
+    }
+}

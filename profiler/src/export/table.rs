@@ -275,7 +275,7 @@ fn jit(out: &mut String, p: &Profile, max: usize) {
         ],
         vec![
             "entries".into(),
-            format!("{} calls, {} OSR", j.call_entries, j.osr_entries),
+            format!("{} from calls, {} OSR", j.call_entries, j.osr_entries),
         ],
         vec!["side exits".into(), j.side_exits.to_string()],
     ];
@@ -391,7 +391,7 @@ mod tests {
             "  compiled functions  2 (0 discarded)",
             "  compile time        median 220 µs, max 260 µs",
             "  code                5120 bytes from 1280 bytes of bytecode",
-            "  entries             1000 calls, 3 OSR",
+            "  entries             1000 from calls, 3 OSR",
             "  side exits          37",
             "  exits  line          ip  function  op",
             "     30  nbody.py:74   40  advance   BINARY_OP_MULTIPLY_FLOAT",
