@@ -151,6 +151,20 @@ mod tests {
         assert_eq!(got.lines().count(), 9);
     }
 
+    /// docs/profile-format.md's example parses, and folds as the page shows.
+    #[test]
+    fn the_documented_example_folds_as_documented() {
+        let doc = include_str!("../../../docs/profile-format.md");
+        let block = |fence: &str| -> &str {
+            let start = doc.find(fence).expect("fence") + fence.len();
+            let len = doc[start..].find("```").expect("closing fence");
+            &doc[start..start + len]
+        };
+        let p = crate::parse(std::path::Path::new("example"), block("```json\n")).unwrap();
+        let shown = block("--format collapsed\n");
+        assert_eq!(collapsed(&p), shown);
+    }
+
     #[test]
     fn empty_profile_is_empty() {
         let p = Profile::new(crate::RunInfo::default());
