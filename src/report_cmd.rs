@@ -70,7 +70,10 @@ pub fn run(args: ReportArgs) -> i32 {
         Format::Flamegraph => match flamegraph::flamegraph(&profile) {
             Ok(svg) => svg.into_bytes(),
             Err(e) => {
-                eprintln!("jitlens: cannot draw the flame graph: {e}");
+                eprintln!(
+                    "jitlens: {}: cannot draw a flame graph: {e}",
+                    args.file.display()
+                );
                 return 1;
             }
         },

@@ -407,3 +407,21 @@ fn unknown_format_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid value 'svg'"));
 }
+
+#[test]
+fn a_profile_without_samples_has_a_table_but_no_flame_graph() {
+    let s = Scratch::new("empty");
+    save(&Profile::new(RunInfo::default()), &s.dir.join("prof.json")).expect("save");
+    let t = text(ok(&s.dir, &["report", "prof.json"]));
+    assert!(t.contains("(no samples on any line)"), "{t}");
+    assert_eq!(
+        text(ok(&s.dir, &["report", "prof.json", "-f", "collapsed"])),
+        ""
+    );
+    let out = jitlens(&s.dir, &["report", "prof.json", "-f", "flamegraph"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "jitlens: prof.json: cannot draw a flame graph: the profile has no samples\n"
+    );
+}

@@ -56,10 +56,16 @@ pub(crate) fn frame_color(name: &str, kind: FrameKind) -> Color {
 }
 
 /// The flame graph of a profile, as SVG text. The title names the program; the subtitle
-/// gives the sample count and the colour legend. Errors only if inferno fails, which it
-/// does not for well-formed input (an empty profile gives inferno's "no input" image).
+/// gives the sample count and the colour legend. Errors (`InvalidData`) for a profile
+/// without samples: there is nothing to draw.
 pub fn flamegraph(profile: &Profile) -> std::io::Result<String> {
     let folded = fold(profile);
+    if folded.stacks.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "the profile has no samples",
+        ));
+    }
     let mut palette = PaletteMap::default();
     for (name, kind) in &folded.kinds {
         palette.insert(name, frame_color(name, *kind));
@@ -165,6 +171,12 @@ mod tests {
         let c = frame_color("BINARY_OP_MULTIPLY_FLOAT [jit]", FrameKind::Op(1));
         assert_eq!(jit, format!("rgb({},{},{})", c.r, c.g, c.b));
         assert!(c.g > c.r && c.g > c.b);
+    }
+
+    #[test]
+    fn no_samples_is_an_error_not_an_image() {
+        let e = flamegraph(&Profile::new(crate::RunInfo::default())).unwrap_err();
+        assert_eq!(e.to_string(), "the profile has no samples");
     }
 
     #[test]

@@ -13,6 +13,8 @@
 //! Every exporter is a pure function of the profile (the table also reads the profiled
 //! source files, to show each hot line's text): the same profile gives the same bytes.
 
+#![forbid(unsafe_code)]
+
 pub mod collapsed;
 pub mod flamegraph;
 pub mod pprof;
