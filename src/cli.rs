@@ -55,6 +55,9 @@ The stencils are built from vm/stencils/ by vm/build.rs; see vm/stencils/README.
         #[arg(long)]
         bytes: bool,
     },
+    /// Show a profile: a table, folded stacks, an SVG flame graph, pprof or JSON.
+    #[command(long_about = crate::report_cmd::LONG_ABOUT)]
+    Report(crate::report_cmd::ReportArgs),
 }
 
 fn read_source(file: &PathBuf) -> Result<String, i32> {
@@ -357,5 +360,6 @@ pub fn main() -> i32 {
             }
         }
         Command::Stencils { filter, bytes } => stencils(filter, bytes),
+        Command::Report(args) => crate::report_cmd::run(args),
     }
 }

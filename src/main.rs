@@ -2,6 +2,7 @@
 
 mod cli;
 mod jit_dis;
+mod report_cmd;
 
 fn main() {
     std::process::exit(cli::main());

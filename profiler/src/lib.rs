@@ -5,7 +5,11 @@
 //!   to get the model alone.
 //! - [`file`]: reading and writing profile files, with errors that name the file and the
 //!   problem.
+//! - [`export`] (feature `export`, on by default): the formats of `jitlens report`: text
+//!   table, folded stacks, SVG flame graph, pprof.
 
+#[cfg(feature = "export")]
+pub mod export;
 pub mod file;
 pub mod model;
 
