@@ -55,6 +55,9 @@ The stencils are built from vm/stencils/ by vm/build.rs; see vm/stencils/README.
         #[arg(long)]
         bytes: bool,
     },
+    /// Serve the Language Server Protocol on stdin/stdout: a profile's hot lines as inlay
+    /// hints, hover, code lens and diagnostics (see the README's "Language server").
+    Lsp,
 }
 
 fn read_source(file: &PathBuf) -> Result<String, i32> {
@@ -341,5 +344,6 @@ pub fn main() -> i32 {
             }
         }
         Command::Stencils { filter, bytes } => stencils(filter, bytes),
+        Command::Lsp => jitlens_lsp::run_stdio(),
     }
 }

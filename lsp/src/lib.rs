@@ -10,7 +10,9 @@
 //! - [`index`]: a loaded profile indexed per file and line;
 //! - [`hints`], [`hover`], [`lens`], [`diagnostics`]: pure functions from the index and a
 //!   document to LSP answers;
-//! - [`record`]: the `jitlens.profileFile` command.
+//! - [`record`]: the `jitlens.profileFile` command;
+//! - [`transport`]: stdio, with a guard that answers malformed messages instead of letting
+//!   them end the session.
 
 #![forbid(unsafe_code)]
 
@@ -25,6 +27,7 @@ pub mod lens;
 pub mod profiles;
 pub mod record;
 pub mod server;
+pub mod transport;
 
 /// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin. Returns the
 /// process exit code.
@@ -41,9 +44,7 @@ pub fn run_stdio() -> i32 {
     };
     runtime.block_on(async {
         let (service, socket) = tower_lsp_server::LspService::new(server::Server::new);
-        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await;
     });
     // The profile watcher never ends by itself; a blocking load in flight is not waited for.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));

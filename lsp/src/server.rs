@@ -42,6 +42,8 @@ pub(crate) struct State {
     pub settings: Mutex<Settings>,
     pub root: Mutex<PathBuf>,
     pub support: Mutex<ClientSupport>,
+    /// What the load during `initialize` found, logged at `initialized`.
+    pub init_status: Mutex<Option<(MessageType, String)>>,
 }
 
 /// The language server.
@@ -64,6 +66,7 @@ impl Server {
                 settings: Mutex::new(Settings::default()),
                 root: Mutex::new(root),
                 support: Mutex::new(ClientSupport::default()),
+                init_status: Mutex::new(None),
             }),
         }
     }
@@ -129,15 +132,12 @@ impl State {
 }
 
 impl Server {
-    /// Reloads the profile if its file changed; says so in the log, then republishes
-    /// diagnostics and asks the client to refresh hints and lenses.
-    pub(crate) async fn reload_if_changed(&self) {
+    /// Reloads the profile if its file changed, without telling the client; returns what
+    /// to log, or `None` if nothing changed.
+    pub(crate) async fn reload_quietly(&self) -> Option<(MessageType, String)> {
         let (path, at) = {
             let ps = lock(&self.state.profiles);
-            match ps.changed() {
-                Some(at) => (ps.path().to_path_buf(), at),
-                None => return,
-            }
+            (ps.path().to_path_buf(), ps.changed()?)
         };
         let p = path.clone();
         let loaded = match at {
@@ -146,27 +146,33 @@ impl Server {
                 .unwrap_or_else(|e| Err(format!("loading failed: {e}"))),
             None => Err("missing".into()),
         };
-        let outcome = lock(&self.state.profiles).install(&path, at, loaded);
-        let msg = match outcome {
-            None => return,
-            Some(Reload::Loaded) => (
+        let outcome = lock(&self.state.profiles).install(&path, at, loaded)?;
+        Some(match outcome {
+            Reload::Loaded => (
                 MessageType::INFO,
                 format!("jitlens: loaded profile {}", path.display()),
             ),
-            Some(Reload::Missing) => (
+            Reload::Missing => (
                 MessageType::INFO,
                 format!(
                     "jitlens: no profile at {} (run `jitlens record FILE` to make one)",
                     path.display()
                 ),
             ),
-            Some(Reload::Failed(e)) => (
+            Reload::Failed(e) => (
                 MessageType::WARNING,
                 format!("jitlens: cannot use the profile: {e}"),
             ),
-        };
-        self.client.log_message(msg.0, msg.1).await;
-        self.refresh().await;
+        })
+    }
+
+    /// Reloads the profile if its file changed; says so in the log, then republishes
+    /// diagnostics and asks the client to refresh hints and lenses.
+    pub(crate) async fn reload_if_changed(&self) {
+        if let Some((typ, msg)) = self.reload_quietly().await {
+            self.client.log_message(typ, msg).await;
+            self.refresh().await;
+        }
     }
 
     /// Republishes every open document's diagnostics and asks for fresh hints and lenses.
@@ -234,6 +240,10 @@ impl LanguageServer for Server {
             .map(Settings::from_json)
             .unwrap_or_default();
         self.apply_settings(&settings);
+        // Loaded before the answer, so the client's first requests see it; the log message
+        // waits for `initialized` (notifications before it are not allowed).
+        let status = self.reload_quietly().await;
+        *lock(&self.state.init_status) = status;
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 text_document_sync: Some(TextDocumentSyncCapability::Options(
@@ -265,16 +275,15 @@ impl LanguageServer for Server {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        self.reload_if_changed().await;
-        if lock(&self.state.profiles).current().is_none() {
+        let status = lock(&self.state.init_status).take();
+        let (typ, msg) = status.unwrap_or_else(|| {
             let path = lock(&self.state.profiles).path().display().to_string();
-            self.client
-                .log_message(
-                    MessageType::INFO,
-                    format!("jitlens: no profile loaded yet; watching {path}"),
-                )
-                .await;
-        }
+            (
+                MessageType::INFO,
+                format!("jitlens: no profile at {path} (run `jitlens record FILE` to make one)"),
+            )
+        });
+        self.client.log_message(typ, msg).await;
         let me = Server {
             client: self.client.clone(),
             state: self.state.clone(),
