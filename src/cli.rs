@@ -58,6 +58,9 @@ The stencils are built from vm/stencils/ by vm/build.rs; see vm/stencils/README.
     /// Show a profile: a table, folded stacks, an SVG flame graph, pprof or JSON.
     #[command(long_about = crate::report_cmd::LONG_ABOUT)]
     Report(crate::report_cmd::ReportArgs),
+    /// Serve the Language Server Protocol on stdin/stdout: a profile's hot lines as inlay
+    /// hints, hover, code lens and diagnostics (see the README's "Language server").
+    Lsp,
 }
 
 fn read_source(file: &PathBuf) -> Result<String, i32> {
@@ -361,5 +364,6 @@ pub fn main() -> i32 {
         }
         Command::Stencils { filter, bytes } => stencils(filter, bytes),
         Command::Report(args) => crate::report_cmd::run(args),
+        Command::Lsp => jitlens_lsp::run_stdio(),
     }
 }
