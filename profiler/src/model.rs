@@ -69,8 +69,12 @@ pub struct RunInfo {
     pub started_unix_ms: u64,
     /// Wall-clock duration of the run in milliseconds.
     pub duration_ms: f64,
-    /// The program's exit code.
+    /// The program's exit code (meaningless while `running`).
     pub exit_code: i32,
+    /// True in the snapshots `jitlens record --live` writes while the program still runs;
+    /// false in a finished profile.
+    #[serde(default)]
+    pub running: bool,
     /// `perf_event` or `itimer`.
     pub sampler: String,
     /// The sampled event, e.g. `cpu-clock`.

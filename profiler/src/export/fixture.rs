@@ -47,6 +47,7 @@ pub(crate) fn nbody() -> Profile {
         started_unix_ms: 1_700_000_000_000,
         duration_ms: 935.5,
         exit_code: 0,
+        running: false,
         sampler: "perf_event".into(),
         event: "cpu-clock".into(),
         frequency_hz: 1000,
