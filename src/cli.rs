@@ -172,6 +172,7 @@ fn run(xopts: &[String], file: PathBuf, args: Vec<String>) -> i32 {
     on_vm_thread(move || {
         let mut vm = jitlens_vm::Vm::new(argv, options);
         vm.set_stack_size(jitlens_vm::STACK_SIZE);
+        jitlens_vm::interrupt::install(&vm.state);
         let code = vm.run_main(&source, &filename);
         // Freeing every object at exit would only cost time.
         std::mem::forget(vm);
@@ -183,6 +184,8 @@ fn run(xopts: &[String], file: PathBuf, args: Vec<String>) -> i32 {
 /// callbacks must hit RecursionError, never a stack overflow); returns its exit code, or 70
 /// for an internal error.
 pub(crate) fn on_vm_thread(f: impl FnOnce() -> i32 + Send + 'static) -> i32 {
+    // Ctrl-C goes to the VM thread, which turns it into KeyboardInterrupt.
+    jitlens_vm::interrupt::block_in_this_thread();
     let child = std::thread::Builder::new()
         .name("jitlens-vm".into())
         .stack_size(jitlens_vm::STACK_SIZE)

@@ -124,6 +124,7 @@ pub fn run(args: RecordArgs) -> i32 {
     crate::cli::on_vm_thread(move || {
         let mut vm = jitlens_vm::Vm::new(argv, options);
         vm.set_stack_size(jitlens_vm::STACK_SIZE);
+        jitlens_vm::interrupt::install(&vm.state);
         let session = match Session::start(&mut vm, &config, run) {
             Ok(s) => Some(s),
             Err(e) => {

@@ -12,6 +12,7 @@ pub mod builtins;
 pub mod code;
 pub mod fmt;
 pub mod interp;
+pub mod interrupt;
 pub mod introspect;
 pub mod jit;
 pub mod object;

@@ -85,6 +85,18 @@ impl ExecState {
         out.depth = n as u32;
     }
 
+    /// Asks the VM to raise KeyboardInterrupt at its next safe point (what Ctrl-C does).
+    /// Async-signal-safe.
+    ///
+    /// # Safety
+    /// As [`ExecState::request_tick`]: on the VM's thread, while the VM is alive.
+    pub unsafe fn interrupt(&self) {
+        self.interrupted.store(true, Ordering::Relaxed);
+        // SAFETY: the caller's contract is `request_tick`'s; the tick flag it also sets only
+        // makes the VM run its hook (or nothing) once more.
+        unsafe { self.request_tick() };
+    }
+
     /// Asks the VM to run its tick hook ([`crate::Vm::set_tick_hook`]) at its next safe
     /// point. Async-signal-safe.
     ///

@@ -46,6 +46,9 @@ pub struct ExecState {
     pub tick: std::sync::atomic::AtomicBool,
     /// Address of the VM thread's safe-point flag byte (`object::gc::pending_flag_addr`).
     pub safe_point_flag: std::sync::atomic::AtomicUsize,
+    /// Set by [`ExecState::interrupt`] (Ctrl-C): raise KeyboardInterrupt at the next safe
+    /// point.
+    pub interrupted: std::sync::atomic::AtomicBool,
 }
 
 /// How a program run ended.
@@ -335,20 +338,28 @@ impl Vm {
         }
     }
 
-    /// A safe point: collects when a collection is due, runs the tick hook when asked to.
+    /// A safe point: collects when a collection is due, runs the tick hook when asked to,
+    /// raises KeyboardInterrupt after [`ExecState::interrupt`].
     #[inline(always)]
-    pub(crate) fn safe_point(&mut self) {
+    pub(crate) fn safe_point(&mut self) -> PyResult<()> {
         if object::gc::pending() {
-            self.safe_point_work();
+            self.safe_point_work()
+        } else {
+            Ok(())
         }
     }
 
     #[inline(never)]
-    fn safe_point_work(&mut self) {
+    fn safe_point_work(&mut self) -> PyResult<()> {
         if self.state.tick.swap(false, Ordering::Relaxed) {
             self.run_tick_hook();
         }
         object::gc::maybe_collect();
+        if self.state.interrupted.swap(false, Ordering::Relaxed) {
+            let e = crate::runtime::exc::new_exc(&types().keyboard_interrupt, Vec::new());
+            return Err(PyErr(e));
+        }
+        Ok(())
     }
 
     /// Prints an uncaught exception (or handles `SystemExit`); returns the exit code.
@@ -359,6 +370,10 @@ impl Vm {
         }
         let text = self.format_exception(&e.0);
         self.write_stderr(&text);
+        // As CPython, which ends by SIGINT: the shell sees 128 + 2.
+        if crate::runtime::exc::matches(&e.0, &t.keyboard_interrupt) {
+            return 130;
+        }
         1
     }
 

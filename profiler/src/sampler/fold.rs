@@ -148,6 +148,18 @@ impl Folder {
             profiler |= info.part == Part::Profiler;
             if info.part == Part::Interpreter {
                 anchor_tier = Some(0);
+            } else if info.part == Part::Runtime {
+                // A helper sampled in its prologue or epilogue: its return address into JIT
+                // code is on top of the stack, not on the frame-pointer chain.
+                let caller = s
+                    .sp_words
+                    .iter()
+                    .find_map(|&w| self.region(w.wrapping_sub(1)).map(|r| (r.code, r.ip, r.op)));
+                if let Some(r) = caller {
+                    jit_chain.push(r);
+                    anchor_tier = Some(1);
+                    anchor_region = Some(r);
+                }
             }
         }
         for &ret in s.native() {

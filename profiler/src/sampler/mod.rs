@@ -71,6 +71,7 @@ impl LiveWriter {
         let p = path.clone();
         let thread = std::thread::spawn(move || {
             signal::block_sigprof(true);
+            jitlens_vm::interrupt::block_in_this_thread();
             let mut warned = false;
             for snapshot in rx {
                 if let Err(e) = crate::save(&snapshot, &p)

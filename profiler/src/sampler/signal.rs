@@ -32,6 +32,10 @@ pub struct RawSample {
     pub time_ns: u64,
     /// The interrupted program counter.
     pub pc: u64,
+    /// The two words at the interrupted stack pointer: in a function's prologue or
+    /// epilogue (before `mov rbp, rsp`, after `pop rbp`) one of them is its return address,
+    /// which the frame-pointer chain then misses.
+    pub sp_words: [u64; 2],
     /// The tier the VM published (0 or 1).
     pub tier: u32,
     /// Return addresses used in `native`.
@@ -119,6 +123,7 @@ impl Ring {
                 UnsafeCell::new(RawSample {
                     time_ns: 0,
                     pc: 0,
+                    sp_words: [0; 2],
                     tier: 0,
                     native_depth: 0,
                     native: [0; MAX_NATIVE_DEPTH],
@@ -183,6 +188,13 @@ impl Ring {
         let gregs = unsafe { &(*uc).uc_mcontext.gregs };
         s.time_ns = monotonic_ns();
         s.pc = gregs[libc::REG_RIP as usize] as u64;
+        let sp = gregs[libc::REG_RSP as usize] as u64;
+        s.sp_words = if sp.is_multiple_of(8) && sp >= self.stack_lo && sp + 16 <= self.stack_hi {
+            // SAFETY: `sp..sp + 16` lies inside this thread's mapped stack.
+            unsafe { [*(sp as *const u64), *((sp + 8) as *const u64)] }
+        } else {
+            [0; 2]
+        };
         let mut fp = gregs[libc::REG_RBP as usize] as u64;
         let mut n = 0;
         // The frame-pointer chain: [fp] = caller's fp, [fp + 8] = return address. Only

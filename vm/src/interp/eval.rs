@@ -267,10 +267,11 @@ impl Vm {
                     Ok(())
                 }
                 Op::RESUME => {
-                    self.safe_point();
                     // (A step runs one instruction of its entry frame, whose JIT code is
                     // already running: only callees may enter JIT code.)
-                    if self.jit_on
+                    if let Err(e) = self.safe_point() {
+                        Err(e)
+                    } else if self.jit_on
                         && (!STEP || self.frames.len() != base)
                         && let Some(jc) = self.jit_warm(&code)
                     {
@@ -1283,8 +1284,9 @@ impl Vm {
                 }
                 Op::JUMP_BACKWARD => {
                     ip = arg as usize;
-                    self.safe_point();
-                    if self.jit_on
+                    if let Err(e) = self.safe_point() {
+                        Err(e)
+                    } else if self.jit_on
                         && (!STEP || self.frames.len() != base)
                         && let Some(jc) = self.jit_warm(&code)
                     {

@@ -393,7 +393,7 @@ impl Vm {
     /// warm), in the interpreter otherwise and from wherever JIT code leaves it.
     pub(crate) fn run_callee(&mut self, f: Box<Frame>) -> PyResult<Value> {
         use super::abi::STATUS_RETURN;
-        self.safe_point();
+        self.safe_point()?;
         let code = f.code.clone();
         let Some(jc) = self.jit_warm(&code) else {
             return self.run_frame_to_end(f);
