@@ -60,7 +60,7 @@ fi
 npx tsc -p .
 node --test out/test/unit/
 rm -f jitlens-*.vsix
-npx vsce package --out "$SCRATCH/jitlens.vsix" >/dev/null
+npx vsce package --no-rewrite-relative-links --out "$SCRATCH/jitlens.vsix" >/dev/null
 ls -l "$SCRATCH/jitlens.vsix"
 
 EXT_BIN="$BIN"
