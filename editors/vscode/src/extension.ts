@@ -42,8 +42,12 @@ class Extension implements commands.Host, vscode.Disposable {
     return os.homedir();
   }
 
+  private lookup(): ReturnType<typeof findBinary> {
+    return findBinary(this.settings().path, process.env, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, isExecutable);
+  }
+
   binary(): string | undefined {
-    const r = findBinary(this.settings().path, process.env, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, isExecutable);
+    const r = this.lookup();
     if ("found" in r) return r.found;
     this.output.appendLine(r.missing);
     void vscode.window.showErrorMessage(r.missing, "Open Settings", "Show Output").then((choice) => {
@@ -85,8 +89,13 @@ class Extension implements commands.Host, vscode.Disposable {
   }
 
   async configurationChanged(): Promise<void> {
+    this.output.appendLine(`jitlens: settings changed: ${JSON.stringify(this.settings())}`);
     this.status.watch(profileFile(this.root(), this.settings()));
-    if (this.running === undefined) return;
+    if (this.running === undefined) {
+      // Not running (the binary was missing): start once the settings name one that exists.
+      if ("found" in this.lookup()) await this.client();
+      return;
+    }
     const binary = this.binary();
     if (binary !== this.runningBinary) {
       // Another binary is another server.

@@ -5,7 +5,12 @@
  * the hot op and its share on the loop body line, the hover's breakdown table, the status
  * bar's sample count. Then it saves a screenshot and clears the profile.
  *
+ * It starts with `jitlens.path` naming a binary that does not exist: the extension must say
+ * so (with an Open Settings button), and start the server once the setting is fixed.
+ *
  * Inputs (environment): E2E_URL (code-server), E2E_FILE (the program, absolute),
+ * E2E_SETTINGS (the user settings.json), E2E_BINARY (the jitlens to set), E2E_LOGS
+ * (code-server's log folder),
  * E2E_PROFILE (where the profile lands), E2E_SCREENSHOT (PNG to write), E2E_FREQ and
  * E2E_JIT (the settings run.sh gave the extension), E2E_BROWSER_DIR (scratch).
  * Every wait is bounded; a failure says what was expected and what was on screen.
@@ -26,6 +31,20 @@ const SCREENSHOT = env("E2E_SCREENSHOT");
 const FREQ = Number(env("E2E_FREQ"));
 const JIT = env("E2E_JIT");
 const BROWSER_DIR = env("E2E_BROWSER_DIR");
+const SETTINGS = env("E2E_SETTINGS");
+const BINARY = env("E2E_BINARY");
+const LOGS = env("E2E_LOGS");
+
+/** The text of the extension's output channel logs (`N-jitlens.log` under the exthost logs). */
+function extensionLog(dir: string = LOGS): string {
+  let out = "";
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory()) out += extensionLog(p);
+    else if (/jitlens\.log$/.test(e.name)) out += fs.readFileSync(p, "utf8");
+  }
+  return out;
+}
 
 /** The whole test may take this long; past it, it fails. */
 const TOTAL_MS = 240_000;
@@ -166,6 +185,27 @@ async function run(): Promise<void> {
       async () => ((await statusBar(page)).includes("jitlens: no profile") ? true : undefined),
       async () => `status bar: ${await statusBar(page)}; ${await notifications(page)}`);
     log("the extension is active: status bar says 'jitlens: no profile'");
+
+    // A binary that does not exist: an error with the install steps, not silence.
+    const missing = page.locator(".notifications-toasts .notification-toast", { hasText: "does not exist or is not executable" });
+    await missing.waitFor({ state: "visible", timeout: 30_000 }).catch(async () => {
+      throw new Failure(`no error about the missing binary; notifications: ${await notifications(page)}`);
+    });
+    const said = (await missing.innerText()).replace(/\s+/g, " ");
+    if (!said.includes("cargo install --path .") || (await missing.getByRole("button", { name: "Open Settings" }).count()) === 0) {
+      throw new Failure(`the missing-binary message lacks the install steps or the Open Settings button: ${said}`);
+    }
+    log(`missing binary: the extension says '${said.slice(0, 90)}…' with an Open Settings button`);
+    // The settings run.sh wrote, with the real binary; renamed into place in one step.
+    const settings = JSON.parse(fs.readFileSync(`${SETTINGS}.initial`, "utf8")) as Record<string, unknown>;
+    settings["jitlens.path"] = BINARY;
+    fs.writeFileSync(`${SETTINGS}.fixed`, JSON.stringify(settings, null, 2));
+    fs.renameSync(`${SETTINGS}.fixed`, SETTINGS);
+    await until("the server to start after jitlens.path is fixed", 30_000,
+      async () => (extensionLog().includes(`starting ${BINARY} lsp`) ? true : undefined),
+      async () => `extension log: ${extensionLog()}`);
+    log("fixing jitlens.path started the server");
+    await palette(page, "Notifications: Clear All Notifications");
     if ((await hintsOnScreen(page)).length > 0) throw new Failure("hints are shown before any profile exists");
 
     // Put the cursor in the file so it is the active editor, then profile it.
@@ -197,21 +237,21 @@ async function run(): Promise<void> {
     }
     log(`hint on line ${hot}: '${hint}' (as the profile says)`);
 
-    // Hover a number on the line: the breakdown table.
-    const lineEl = page.locator(".monaco-editor .view-lines .view-line", { hasText: /x\s=\sx\s\*\s0\.999/ }).first();
-    const box = await lineEl.locator("span span").filter({ hasText: /^0\.999$/ }).first().boundingBox();
-    if (box === null) throw new Failure(`cannot find the text of line ${hot} to hover`);
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: "share of line" }).first();
-    const hoverText = await until("the hover's breakdown table", 20_000, async () => {
-      if (!(await hover.isVisible().catch(() => false))) {
-        // Nudge the mouse: a hover is shown after the pointer rests.
-        await page.mouse.move(box.x + box.width / 2 + 1, box.y + box.height / 2);
-        return undefined;
-      }
-      return (await hover.innerText()).replace(/\u00a0/g, " ");
-    }, async () => `hover: ${await page.locator(".monaco-hover").allInnerTexts()}`);
+    // Hover a number on the line. Measured afresh on each try: the code lens that appears
+    // after a profile shifts the lines down.
     const header = `line ${hot} · ${want.share.toFixed(1)}% of samples (${want.samples} of ${want.total}) · in kernel`;
+    const lineEl = page.locator(".monaco-editor .view-lines .view-line", { hasText: /x\s=\sx\s\*\s0\.999/ }).first();
+    const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: "share of line" }).first();
+    const hoverText = await until(`the hover of line ${hot} with its breakdown table`, 30_000, async () => {
+      const box = await lineEl.locator("span span").filter({ hasText: /^0\.999$/ }).first().boundingBox();
+      if (box === null) return undefined;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+      await page.waitForTimeout(800);
+      const text = (await hover.innerText().catch(() => "")).replace(/\u00a0/g, " ");
+      if (text.includes(header)) return text;
+      await page.mouse.move(5, 5);
+      return undefined;
+    }, async () => `hover: ${await page.locator(".monaco-hover").allInnerTexts()}`);
     if (!hoverText.includes(header)) throw new Failure(`the hover lacks '${header}':\n${hoverText}`);
     const rows = await hover.locator("tr").allInnerTexts();
     const opRow = rows.map((r) => r.split("\t").map((c) => c.trim())).find((cells) => cells[0] === want.op);

@@ -98,11 +98,12 @@ cat > "$UD/User/settings.json" <<JSON
   "workbench.colorTheme": "Default Dark Modern",
   "workbench.secondarySideBar.defaultVisibility": "hidden",
   "chat.commandCenter.enabled": false,
-  "jitlens.path": "$EXT_BIN",
+  "jitlens.path": "$SCRATCH/not-installed/jitlens",
   "jitlens.record.frequency": $FREQ,
   "jitlens.jit": "$JIT"
 }
 JSON
+cp "$UD/User/settings.json" "$UD/User/settings.json.initial"
 export HOME="$SCRATCH/home" XDG_CONFIG_HOME="$SCRATCH/home/.config" \
     XDG_DATA_HOME="$SCRATCH/home/.local/share" XDG_CACHE_HOME="$SCRATCH/home/.cache"
 CS=(env PATH="$NODE24/bin:$PATH" "$CODE_SERVER" --disable-telemetry --disable-update-check
@@ -127,6 +128,7 @@ curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null \
 echo "== e2e: drive it ($MODE record)"
 rc=0
 E2E_URL="http://127.0.0.1:$PORT" E2E_FILE="$WS/hot.py" E2E_PROFILE="$WS/.jitlens/profile.json" \
+E2E_SETTINGS="$UD/User/settings.json" E2E_BINARY="$EXT_BIN" E2E_LOGS="$UD/logs" \
 E2E_SCREENSHOT="$ART/jitlens-e2e.png" E2E_FREQ="$FREQ" E2E_JIT="$JIT" E2E_BROWSER_DIR="$SCRATCH/browser" \
     node "$EXT_DIR/out/test/e2e/driver.js" || rc=$?
 # The server's and the extension's logs, for a failure's post-mortem.

@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import {
   dashboardArgs,
@@ -19,6 +21,25 @@ describe("readSettings", () => {
       frequency: 0,
       jit: "on",
     });
+  });
+  it("has the same defaults and jit modes as package.json declares", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../package.json"), "utf8")) as {
+      contributes: { configuration: { properties: Record<string, { default: unknown; enum?: string[] }> } };
+    };
+    const props = manifest.contributes.configuration.properties;
+    const declared = Object.fromEntries(
+      Object.entries(props).map(([k, v]) => [k.replace(/^jitlens\./, ""), v.default]),
+    );
+    assert.deepEqual(Object.keys(declared).sort(), ["hints.threshold", "jit", "path", "profilePath", "record.frequency"]);
+    const s = readSettings(from({}));
+    assert.deepEqual(declared, {
+      path: s.path,
+      profilePath: s.profilePath,
+      "hints.threshold": s.threshold,
+      "record.frequency": s.frequency,
+      jit: s.jit,
+    });
+    assert.deepEqual(props["jitlens.jit"]?.enum, ["on", "off", "always"]);
   });
   it("reads values and ignores ill-typed ones", () => {
     const s = readSettings(
