@@ -58,12 +58,15 @@ The stencils are built from vm/stencils/ by vm/build.rs; see vm/stencils/README.
     /// Show a profile: a table, folded stacks, an SVG flame graph, pprof or JSON.
     #[command(long_about = crate::report_cmd::LONG_ABOUT)]
     Report(crate::report_cmd::ReportArgs),
+    /// Run a program under the sampling profiler and write its profile.
+    #[command(long_about = crate::record_cmd::LONG_ABOUT)]
+    Record(crate::record_cmd::RecordArgs),
     /// Serve the Language Server Protocol on stdin/stdout: a profile's hot lines as inlay
     /// hints, hover, code lens and diagnostics (see the README's "Language server").
     Lsp,
 }
 
-fn read_source(file: &PathBuf) -> Result<String, i32> {
+pub(crate) fn read_source(file: &PathBuf) -> Result<String, i32> {
     match std::fs::read(file) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(s) => Ok(s),
@@ -89,7 +92,7 @@ fn read_source(file: &PathBuf) -> Result<String, i32> {
 }
 
 /// The VM options from the environment (`JITLENS_*`) and `-X` flags (which win).
-fn parse_options(xopts: &[String]) -> Result<jitlens_vm::Options, String> {
+pub(crate) fn parse_options(xopts: &[String]) -> Result<jitlens_vm::Options, String> {
     use jitlens_vm::jit::runtime::JitMode;
     let mut options = jitlens_vm::Options::default();
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
@@ -166,19 +169,24 @@ fn run(xopts: &[String], file: PathBuf, args: Vec<String>) -> i32 {
     let filename = file.to_string_lossy().into_owned();
     let mut argv = vec![filename.clone()];
     argv.extend(args);
-    // The VM gets its own thread with a large stack: deep recursion through native
-    // callbacks must hit RecursionError, never a stack overflow.
+    on_vm_thread(move || {
+        let mut vm = jitlens_vm::Vm::new(argv, options);
+        vm.set_stack_size(jitlens_vm::STACK_SIZE);
+        let code = vm.run_main(&source, &filename);
+        // Freeing every object at exit would only cost time.
+        std::mem::forget(vm);
+        code
+    })
+}
+
+/// Runs `f` on the VM's own thread, with a large stack (deep recursion through native
+/// callbacks must hit RecursionError, never a stack overflow); returns its exit code, or 70
+/// for an internal error.
+pub(crate) fn on_vm_thread(f: impl FnOnce() -> i32 + Send + 'static) -> i32 {
     let child = std::thread::Builder::new()
         .name("jitlens-vm".into())
         .stack_size(jitlens_vm::STACK_SIZE)
-        .spawn(move || {
-            let mut vm = jitlens_vm::Vm::new(argv, options);
-            vm.set_stack_size(jitlens_vm::STACK_SIZE);
-            let code = vm.run_main(&source, &filename);
-            // Freeing every object at exit would only cost time.
-            std::mem::forget(vm);
-            code
-        });
+        .spawn(f);
     match child.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         Ok(Err(_)) => {
@@ -364,6 +372,7 @@ pub fn main() -> i32 {
         }
         Command::Stencils { filter, bytes } => stencils(filter, bytes),
         Command::Report(args) => crate::report_cmd::run(args),
+        Command::Record(args) => crate::record_cmd::run(args),
         Command::Lsp => jitlens_lsp::run_stdio(),
     }
 }

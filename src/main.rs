@@ -2,6 +2,7 @@
 
 mod cli;
 mod jit_dis;
+mod record_cmd;
 mod report_cmd;
 
 fn main() {

@@ -77,10 +77,30 @@ pub fn code_tree(root: &Rc<Code>) -> Vec<Rc<Code>> {
     out
 }
 
+/// The specialization counters of every op family that has specialized forms and was
+/// counted, by family name.
+pub fn family_counters(vm: &Vm) -> Vec<(&'static str, crate::interp::specialize::FamilyStats)> {
+    vm.spec_stats
+        .families
+        .iter()
+        .zip(ALL_OPS.iter())
+        .filter(|(f, op)| specializes(**op) && (f.generic + f.specialized + f.attempts) > 0)
+        .map(|(f, op)| (op.name(), *f))
+        .collect()
+}
+
 impl Vm {
-    /// The program's code objects: the main module's code and every nested one.
+    /// The program's code objects: the main module's code and every nested one, then those
+    /// of every other module run so far (the standard library's Python parts).
     pub fn code_objects(&self) -> Vec<Rc<Code>> {
-        self.main_code.as_ref().map(code_tree).unwrap_or_default()
+        let mut out = self.main_code.as_ref().map(code_tree).unwrap_or_default();
+        for root in &self.loaded_code {
+            if self.main_code.as_ref().is_some_and(|m| Rc::ptr_eq(m, root)) {
+                continue;
+            }
+            out.extend(code_tree(root));
+        }
+        out
     }
 
     /// The instructions of `code` as they are now (cache words skipped).

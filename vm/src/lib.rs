@@ -16,6 +16,7 @@ pub mod introspect;
 pub mod jit;
 pub mod object;
 pub mod runtime;
+pub mod sampling;
 pub mod stdlib;
 pub mod types;
 pub mod value;

@@ -33,7 +33,8 @@ pub struct Options {
 }
 
 /// What observers (the sampling profiler's signal handler) may read at any instant: the
-/// running frame and the tier. Updated with plain stores; read with relaxed loads.
+/// running frame and the tier. Updated with plain stores; read with relaxed loads. The
+/// frame chain is walked by [`ExecState::walk`] (`crate::sampling`).
 #[repr(C)]
 #[derive(Default)]
 pub struct ExecState {
@@ -41,6 +42,10 @@ pub struct ExecState {
     pub frame: AtomicPtr<Frame>,
     /// 0 = interpreter, 1 = JIT code.
     pub tier: AtomicU32,
+    /// Set by [`ExecState::request_tick`]: run the tick hook at the next safe point.
+    pub tick: std::sync::atomic::AtomicBool,
+    /// Address of the VM thread's safe-point flag byte (`object::gc::pending_flag_addr`).
+    pub safe_point_flag: std::sync::atomic::AtomicUsize,
 }
 
 /// How a program run ended.
@@ -132,7 +137,17 @@ pub struct Vm {
     pub(crate) builtin_isinstance: Value,
     /// The perf map and jitdump writers, when asked for.
     pub(crate) perf: Option<crate::jit::perf::PerfOutput>,
+    /// When the VM was created (JIT events are stamped relative to it).
+    pub started: std::time::Instant,
+    /// Run at a safe point after [`ExecState::request_tick`] (see [`Vm::set_tick_hook`]).
+    tick_hook: Option<TickHook>,
+    /// Every module-level code object run so far (the main module's first): the roots of
+    /// [`Vm::code_objects`]. Keeps them, and so every nested code object, alive.
+    pub(crate) loaded_code: Vec<std::rc::Rc<Code>>,
 }
+
+/// A function the VM calls at a safe point when asked to (see [`Vm::set_tick_hook`]).
+pub type TickHook = Box<dyn FnMut(&mut Vm)>;
 
 impl Vm {
     /// A fresh VM with the builtins and standard modules loaded.
@@ -185,7 +200,14 @@ impl Vm {
             jit_codes: Vec::new(),
             builtin_isinstance: Value::UNDEF,
             perf: None,
+            started: std::time::Instant::now(),
+            tick_hook: None,
+            loaded_code: Vec::new(),
         };
+        vm.state.safe_point_flag.store(
+            object::gc::pending_flag_addr() as usize,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         vm.perf = crate::jit::perf::PerfOutput::open(&vm.options.perf);
         vm.specialize = !vm.options.no_specialize;
         crate::builtins::init(&mut vm);
@@ -285,8 +307,48 @@ impl Vm {
         globals: Value,
         locals: Value,
     ) -> PyResult<Value> {
+        if !self
+            .loaded_code
+            .iter()
+            .any(|c| std::rc::Rc::ptr_eq(c, &code))
+        {
+            self.loaded_code.push(code.clone());
+        }
         let frame = Box::new(Frame::new(code, Value::UNDEF, globals, locals));
         self.run_frame_to_end(frame)
+    }
+
+    /// Sets (or clears) the function run at the next safe point after
+    /// [`ExecState::request_tick`]: a loop back edge or a call, where every value sits in a
+    /// frame. A sampler folds its samples there, on the VM's own thread.
+    pub fn set_tick_hook(&mut self, hook: Option<TickHook>) {
+        self.tick_hook = hook;
+    }
+
+    /// Runs the tick hook now, if one is set (at the end of a run, to fold what is left).
+    pub fn run_tick_hook(&mut self) {
+        if let Some(mut hook) = self.tick_hook.take() {
+            hook(self);
+            if self.tick_hook.is_none() {
+                self.tick_hook = Some(hook);
+            }
+        }
+    }
+
+    /// A safe point: collects when a collection is due, runs the tick hook when asked to.
+    #[inline(always)]
+    pub(crate) fn safe_point(&mut self) {
+        if object::gc::pending() {
+            self.safe_point_work();
+        }
+    }
+
+    #[inline(never)]
+    fn safe_point_work(&mut self) {
+        if self.state.tick.swap(false, Ordering::Relaxed) {
+            self.run_tick_hook();
+        }
+        object::gc::maybe_collect();
     }
 
     /// Prints an uncaught exception (or handles `SystemExit`); returns the exit code.

@@ -167,6 +167,7 @@ impl Vm {
         let base = self.frames.len();
         let saved_state = self.state.frame.load(std::sync::atomic::Ordering::Relaxed);
         let mut f = frame;
+        f.back = saved_state;
         let mut code = f.code.clone();
         // The instruction pointer lives in a register; it is saved to `f.ip` only when the
         // frame is switched or suspended. `instrs` points into `code`, which owns the code
@@ -266,7 +267,7 @@ impl Vm {
                     Ok(())
                 }
                 Op::RESUME => {
-                    object::gc::maybe_collect();
+                    self.safe_point();
                     // (A step runs one instruction of its entry frame, whose JIT code is
                     // already running: only callees may enter JIT code.)
                     if self.jit_on
@@ -1282,7 +1283,7 @@ impl Vm {
                 }
                 Op::JUMP_BACKWARD => {
                     ip = arg as usize;
-                    object::gc::maybe_collect();
+                    self.safe_point();
                     if self.jit_on
                         && (!STEP || self.frames.len() != base)
                         && let Some(jc) = self.jit_warm(&code)
@@ -1459,6 +1460,7 @@ impl Vm {
                                 self.depth += 1;
                                 f.ip = ip;
                                 let old = std::mem::replace(&mut f, new);
+                                f.back = &*old;
                                 self.frames.push(old);
                                 reload!();
                                 self.publish(&f);
@@ -1492,10 +1494,11 @@ impl Vm {
                     }
                     let caller = self.frames.pop().unwrap();
                     let done = std::mem::replace(&mut f, caller);
+                    // Publish the caller before the callee's frame goes back to the pool.
+                    self.publish(&f);
                     self.release_frame(done);
                     self.depth -= 1;
                     reload!();
-                    self.publish(&f);
                     f.stack.push(v);
                     Ok(())
                 }
@@ -1669,10 +1672,10 @@ impl Vm {
                     }
                     let caller = self.frames.pop().unwrap();
                     let done = std::mem::replace(&mut f, caller);
+                    self.publish(&f);
                     self.release_frame(done);
                     self.depth -= 1;
                     reload_code!();
-                    self.publish(&f);
                     e = PyErr(e.0);
                 }
             }

@@ -36,6 +36,10 @@ pub struct Frame {
     /// For an `__init__` frame run inline by a class call: the new instance, which the call
     /// evaluates to (UNDEF otherwise).
     pub init_self: Value,
+    /// The frame that was running when this one was entered (its caller, or whoever resumed
+    /// it), null for the first: the chain a sampler walks from [`crate::ExecState::frame`].
+    /// Set each time the frame is entered; valid while the frame runs.
+    pub back: *const Frame,
 }
 
 impl Frame {
@@ -61,6 +65,7 @@ impl Frame {
             ip: 0,
             lasti: 0,
             init_self: Value::UNDEF,
+            back: std::ptr::null(),
         }
     }
 
@@ -77,6 +82,7 @@ impl Frame {
         self.locals = Value::UNDEF;
         self.ip = 0;
         self.lasti = 0;
+        self.back = std::ptr::null();
     }
 
     /// Drops every value the frame holds (before it goes back to the pool).

@@ -79,6 +79,10 @@ impl JitSlot {
 /// One compilation, for `-X stats` and the tools.
 #[derive(Clone, Debug)]
 pub struct CompileEvent {
+    /// When it happened: nanoseconds since the VM was created.
+    pub at_ns: u64,
+    /// The code object (`Rc::as_ptr`, as in [`crate::sampling::RawFrame::code`]).
+    pub code: usize,
     /// The code object's qualified name.
     pub qualname: String,
     /// Its file and first line.
@@ -290,6 +294,8 @@ impl Vm {
                     .map(|r| r.op.cache_words() as usize)
                     .sum();
                 self.jit_stats.compiled.push(CompileEvent {
+                    at_ns: self.started.elapsed().as_nanos() as u64,
+                    code: Rc::as_ptr(code) as usize,
                     qualname: crate::runtime::str::as_str(&code.qualname)
                         .unwrap_or("?")
                         .to_string(),
@@ -341,6 +347,14 @@ impl Vm {
         }
         let max_stack = f.code.max_stack as usize;
         f.stack.reserve_total(max_stack + 1);
+        // A callee entered straight into JIT code (not through the interpreter, which
+        // publishes its frames) is published here, for the sampler.
+        let prev = self.state.frame.load(std::sync::atomic::Ordering::Relaxed);
+        let entered = !std::ptr::eq(prev, &*f);
+        if entered {
+            f.back = prev;
+            self.publish(&f);
+        }
         let head = f.head_for_jit(ip);
         // SAFETY: `head` was just filled from the frame.
         let sp = unsafe { (*head).stack_top };
@@ -355,6 +369,11 @@ impl Vm {
             func(head, sp, self as *mut Vm as *mut u8)
         };
         self.set_tier(0);
+        if entered {
+            self.state
+                .frame
+                .store(prev, std::sync::atomic::Ordering::Relaxed);
+        }
         let mut f = self.jit_frames.pop().expect("the JIT frame");
         f.sync_from_head();
         if status == STATUS_EXIT {
@@ -374,7 +393,7 @@ impl Vm {
     /// warm), in the interpreter otherwise and from wherever JIT code leaves it.
     pub(crate) fn run_callee(&mut self, f: Box<Frame>) -> PyResult<Value> {
         use super::abi::STATUS_RETURN;
-        crate::object::gc::maybe_collect();
+        self.safe_point();
         let code = f.code.clone();
         let Some(jc) = self.jit_warm(&code) else {
             return self.run_frame_to_end(f);

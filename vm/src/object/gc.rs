@@ -82,13 +82,15 @@ pub(crate) fn untrack(p: *const Header) {
     })
 }
 
-/// Address of this thread's "collection pending" byte (a `Cell<bool>`), which JIT code
-/// polls at loop back edges.
+/// Address of this thread's "safe point work pending" byte (a `Cell<bool>`), which JIT code
+/// polls at loop back edges and the interpreter at back edges and calls. It is set when a
+/// collection is due, and by a sampler that wants the VM to fold its samples
+/// ([`crate::ExecState::request_tick`]).
 pub fn pending_flag_addr() -> u64 {
     PENDING.with(|f| f as *const std::cell::Cell<bool> as u64)
 }
 
-/// True when enough containers were allocated that the interpreter should collect.
+/// True when there is safe-point work: a collection may be due, or a tick was requested.
 #[inline(always)]
 pub fn pending() -> bool {
     PENDING.with(|f| f.get())
@@ -109,10 +111,18 @@ pub fn tracked_count() -> usize {
     STATE.with(|s| s.borrow().objs.len())
 }
 
-/// Runs a collection if one is pending and collection is enabled.
+/// At a safe point with work pending: clears the flag, and collects if enough containers
+/// were allocated and collection is enabled.
 pub fn maybe_collect() {
-    if pending() && ENABLED.with(|e| e.get()) {
-        collect();
+    if pending() {
+        PENDING.with(|f| f.set(false));
+        let due = STATE.with(|s| {
+            let s = s.borrow();
+            s.allocs > s.threshold
+        });
+        if due && ENABLED.with(|e| e.get()) {
+            collect();
+        }
     }
 }
 

@@ -1,0 +1,396 @@
+//! The signal handler and the buffer it fills: the only `unsafe` of the sampler.
+//!
+//! The handler runs on the VM's thread (a perf event or an interval timer sends it
+//! `SIGPROF`). It is async-signal-safe: it reads the interrupted registers from the
+//! `ucontext`, walks the native frame-pointer chain within the thread's stack, copies the
+//! VM's published Python stack ([`ExecState::walk`]), and pushes one fixed-size
+//! [`RawSample`] into a ring that only this thread reads. No allocation, no locks.
+//!
+//! The ring is single-producer, single-consumer on one thread: the consumer (the fold, at a
+//! VM safe point) can be interrupted by the producer, never the other way round.
+
+use jitlens_vm::ExecState;
+use jitlens_vm::sampling::RawPyStack;
+use std::cell::UnsafeCell;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
+
+/// Native return addresses a sample keeps (innermost first, after the pc).
+pub const MAX_NATIVE_DEPTH: usize = 40;
+
+/// Samples the ring holds before it drops new ones (a few seconds at 1 kHz without a safe
+/// point, e.g. inside one long native call).
+const RING_SLOTS: usize = 4096;
+
+/// Ask the VM to fold once this many samples wait in the ring.
+const TICK_EVERY: usize = 32;
+
+/// One sample as the handler records it.
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub struct RawSample {
+    /// `CLOCK_MONOTONIC` nanoseconds.
+    pub time_ns: u64,
+    /// The interrupted program counter.
+    pub pc: u64,
+    /// The tier the VM published (0 or 1).
+    pub tier: u32,
+    /// Return addresses used in `native`.
+    pub native_depth: u32,
+    /// Return addresses from the frame-pointer chain, innermost first.
+    pub native: [u64; MAX_NATIVE_DEPTH],
+    /// The Python stack.
+    pub py: RawPyStack,
+}
+
+impl RawSample {
+    /// The return addresses recorded.
+    pub fn native(&self) -> &[u64] {
+        &self.native[..self.native_depth as usize]
+    }
+}
+
+/// The ring and what the handler needs to fill it.
+pub struct Ring {
+    slots: Box<[UnsafeCell<RawSample>]>,
+    /// Next slot the handler writes (monotonic count).
+    head: AtomicUsize,
+    /// Next slot the consumer reads (monotonic count).
+    tail: AtomicUsize,
+    /// Samples dropped because the ring was full.
+    pub lost: AtomicU64,
+    /// The VM thread's kernel thread id.
+    tid: i32,
+    /// The VM's published state.
+    state: *const ExecState,
+    /// The VM thread's stack bounds, for the frame-pointer walk.
+    stack_lo: u64,
+    stack_hi: u64,
+    /// The perf event to re-arm after each signal, or -1 (interval timer).
+    perf_fd: AtomicU64,
+    /// Set while the handler should record.
+    active: AtomicBool,
+}
+
+// SAFETY: the ring is only used from the VM thread (handler and consumer); the static
+// holding it needs `Sync`, and nothing else shares it.
+unsafe impl Sync for Ring {}
+// SAFETY: as above: created on the VM thread and used there only.
+unsafe impl Send for Ring {}
+
+static RING: AtomicPtr<Ring> = AtomicPtr::new(std::ptr::null_mut());
+
+/// The calling thread's kernel thread id.
+pub fn thread_id() -> i32 {
+    // SAFETY: gettid has no preconditions.
+    unsafe { libc::gettid() }
+}
+
+/// `CLOCK_MONOTONIC` in nanoseconds.
+pub fn monotonic_ns() -> u64 {
+    jitlens_vm::jit::perf::monotonic_ns()
+}
+
+/// The calling thread's stack as (lowest, highest) address.
+fn stack_bounds() -> (u64, u64) {
+    // SAFETY: pthread_getattr_np fills `attr` for the calling thread, which we destroy
+    // after reading the stack range; all pointers are to locals.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            return (0, 0);
+        }
+        let mut addr: *mut libc::c_void = std::ptr::null_mut();
+        let mut size: libc::size_t = 0;
+        let r = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+        libc::pthread_attr_destroy(&mut attr);
+        if r != 0 {
+            return (0, 0);
+        }
+        (addr as u64, addr as u64 + size as u64)
+    }
+}
+
+impl Ring {
+    /// A ring for the calling thread (the VM's), reading `state`.
+    pub fn new(state: &ExecState) -> Box<Ring> {
+        let (stack_lo, stack_hi) = stack_bounds();
+        let slots = (0..RING_SLOTS)
+            .map(|_| {
+                UnsafeCell::new(RawSample {
+                    time_ns: 0,
+                    pc: 0,
+                    tier: 0,
+                    native_depth: 0,
+                    native: [0; MAX_NATIVE_DEPTH],
+                    py: RawPyStack::default(),
+                })
+            })
+            .collect();
+        Box::new(Ring {
+            slots,
+            head: AtomicUsize::new(0),
+            tail: AtomicUsize::new(0),
+            lost: AtomicU64::new(0),
+            tid: thread_id(),
+            state,
+            stack_lo,
+            stack_hi,
+            perf_fd: AtomicU64::new(u64::MAX),
+            active: AtomicBool::new(false),
+        })
+    }
+
+    /// Re-arm this perf event after each signal.
+    pub fn set_perf_fd(&self, fd: i32) {
+        self.perf_fd.store(fd as u64, Ordering::Relaxed);
+    }
+
+    /// Starts or stops recording.
+    pub fn set_active(&self, on: bool) {
+        self.active.store(on, Ordering::Relaxed);
+    }
+
+    /// Hands every waiting sample to `f`, oldest first. Call on the VM thread.
+    pub fn drain(&self, mut f: impl FnMut(&RawSample)) {
+        let head = self.head.load(Ordering::Acquire);
+        let mut tail = self.tail.load(Ordering::Relaxed);
+        while tail != head {
+            // SAFETY: slots in tail..head were completely written (head is published with
+            // Release after the write) and the handler does not write them again until tail
+            // passes them.
+            let s = unsafe { &*self.slots[tail % RING_SLOTS].get() };
+            f(s);
+            tail += 1;
+            self.tail.store(tail, Ordering::Release);
+        }
+    }
+
+    /// Records one sample from the interrupted context `uc`.
+    ///
+    /// # Safety
+    /// `uc` is the `ucontext_t` the kernel passed to the handler, on the VM thread.
+    unsafe fn record(&self, uc: *const libc::ucontext_t) {
+        let head = self.head.load(Ordering::Relaxed);
+        let tail = self.tail.load(Ordering::Acquire);
+        if head - tail >= RING_SLOTS {
+            self.lost.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        // SAFETY: slot `head` is not readable by the consumer until `head` is published, and
+        // only this handler writes (it does not nest: SIGPROF is blocked while it runs).
+        let s = unsafe { &mut *self.slots[head % RING_SLOTS].get() };
+        // SAFETY: the kernel's ucontext for this signal.
+        let gregs = unsafe { &(*uc).uc_mcontext.gregs };
+        s.time_ns = monotonic_ns();
+        s.pc = gregs[libc::REG_RIP as usize] as u64;
+        let mut fp = gregs[libc::REG_RBP as usize] as u64;
+        let mut n = 0;
+        // The frame-pointer chain: [fp] = caller's fp, [fp + 8] = return address. Only
+        // frames inside this thread's stack, growing upwards, 8-aligned, are followed.
+        while n < MAX_NATIVE_DEPTH
+            && fp.is_multiple_of(8)
+            && fp >= self.stack_lo
+            && fp + 16 <= self.stack_hi
+        {
+            // SAFETY: `fp..fp + 16` lies inside this thread's mapped stack.
+            let (next, ret) = unsafe { (*(fp as *const u64), *((fp + 8) as *const u64)) };
+            if ret == 0 {
+                break;
+            }
+            s.native[n] = ret;
+            n += 1;
+            if next <= fp {
+                break;
+            }
+            fp = next;
+        }
+        s.native_depth = n as u32;
+        // SAFETY: `state` is the VM's, alive while the ring is active; we are on its thread.
+        let state = unsafe { &*self.state };
+        s.tier = state.tier.load(Ordering::Relaxed);
+        // SAFETY: on the VM thread, as `walk` requires.
+        unsafe { state.walk(&mut s.py) };
+        self.head.store(head + 1, Ordering::Release);
+        if head + 1 - tail >= TICK_EVERY {
+            // SAFETY: on the VM thread, as `request_tick` requires.
+            unsafe { state.request_tick() };
+        }
+    }
+}
+
+/// The `SIGPROF` handler.
+extern "C" fn on_sigprof(_sig: libc::c_int, _info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
+    let ring = RING.load(Ordering::Acquire);
+    if ring.is_null() {
+        return;
+    }
+    // SAFETY: a ring, once installed, is never freed (see `install`).
+    let ring = unsafe { &*ring };
+    // SAFETY: errno is thread-local; saved and restored so the interrupted code never sees
+    // the handler's.
+    let errno = unsafe { *libc::__errno_location() };
+    if ring.active.load(Ordering::Relaxed) && thread_id() == ring.tid {
+        // SAFETY: the kernel passes a ucontext_t to an SA_SIGINFO handler; we are on the VM
+        // thread (checked just above).
+        unsafe { ring.record(uc as *const libc::ucontext_t) };
+    }
+    let fd = ring.perf_fd.load(Ordering::Relaxed);
+    if fd != u64::MAX {
+        // SAFETY: re-arms our own perf event for one more overflow (ioctl is
+        // async-signal-safe).
+        unsafe {
+            perf_event_open_sys::ioctls::REFRESH(fd as i32, 1);
+        }
+    }
+    // SAFETY: as above.
+    unsafe { *libc::__errno_location() = errno };
+}
+
+/// Installs `ring` for the `SIGPROF` handler, and the handler itself. The ring is leaked:
+/// a signal may still be in flight after the sampler stops, so it lives for the process.
+pub fn install(ring: Box<Ring>) -> std::io::Result<&'static Ring> {
+    let ring: &'static Ring = Box::leak(ring);
+    RING.store(ring as *const Ring as *mut Ring, Ordering::Release);
+    // SAFETY: installs a SA_SIGINFO handler for SIGPROF; `act` is fully initialised and the
+    // handler is async-signal-safe (see the module docs).
+    unsafe {
+        let mut act: libc::sigaction = std::mem::zeroed();
+        act.sa_sigaction = on_sigprof as *const () as usize;
+        act.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
+        libc::sigemptyset(&mut act.sa_mask);
+        if libc::sigaction(libc::SIGPROF, &act, std::ptr::null_mut()) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(ring)
+}
+
+/// Blocks (`true`) or unblocks `SIGPROF` for the calling thread: threads other than the
+/// VM's block it, so that an interval timer's process-wide signal reaches the VM thread.
+pub fn block_sigprof(block: bool) {
+    // SAFETY: changes the calling thread's signal mask; `set` is initialised by sigemptyset.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPROF);
+        let how = if block {
+            libc::SIG_BLOCK
+        } else {
+            libc::SIG_UNBLOCK
+        };
+        libc::pthread_sigmask(how, &set, std::ptr::null_mut());
+    }
+}
+
+/// How samples are triggered.
+#[derive(Debug)]
+pub enum Timer {
+    /// A `perf_event_open` cpu-clock event on the VM thread (its file descriptor).
+    PerfEvent(i32),
+    /// `setitimer(ITIMER_PROF)`.
+    Itimer,
+}
+
+/// `fcntl` commands and types the libc crate lacks (from `<fcntl.h>` on Linux).
+const F_SETSIG: libc::c_int = 10;
+const F_SETOWN_EX: libc::c_int = 15;
+const F_OWNER_TID: libc::c_int = 0;
+
+/// `struct f_owner_ex`.
+#[repr(C)]
+struct FOwnerEx {
+    type_: libc::c_int,
+    pid: libc::pid_t,
+}
+
+/// Opens a cpu-clock perf event on the calling thread that signals it `SIGPROF` every
+/// `period_ns` of its CPU time.
+pub fn open_perf_event(period_ns: u64, ring: &Ring) -> std::io::Result<Timer> {
+    use perf_event_open_sys::bindings as b;
+    // SAFETY: a zeroed perf_event_attr is valid (all fields are plain integers); the calls
+    // below configure our own new file descriptor only.
+    unsafe {
+        let mut attr: b::perf_event_attr = std::mem::zeroed();
+        attr.type_ = b::PERF_TYPE_SOFTWARE;
+        attr.size = std::mem::size_of::<b::perf_event_attr>() as u32;
+        attr.config = b::PERF_COUNT_SW_CPU_CLOCK as u64;
+        attr.__bindgen_anon_1.sample_period = period_ns;
+        attr.set_disabled(1);
+        attr.set_exclude_kernel(1);
+        attr.set_exclude_hv(1);
+        attr.__bindgen_anon_2.wakeup_events = 1;
+        let fd = perf_event_open_sys::perf_event_open(
+            &mut attr,
+            0,
+            -1,
+            -1,
+            b::PERF_FLAG_FD_CLOEXEC as libc::c_ulong,
+        );
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let fail = |fd: i32| {
+            let e = std::io::Error::last_os_error();
+            libc::close(fd);
+            Err(e)
+        };
+        if libc::fcntl(fd, libc::F_SETFL, libc::O_ASYNC) != 0
+            || libc::fcntl(fd, F_SETSIG, libc::SIGPROF) != 0
+        {
+            return fail(fd);
+        }
+        let owner = FOwnerEx {
+            type_: F_OWNER_TID,
+            pid: thread_id(),
+        };
+        if libc::fcntl(fd, F_SETOWN_EX, &owner) != 0 {
+            return fail(fd);
+        }
+        ring.set_perf_fd(fd);
+        perf_event_open_sys::ioctls::RESET(fd, 0);
+        if perf_event_open_sys::ioctls::REFRESH(fd, 1) != 0 {
+            return fail(fd);
+        }
+        Ok(Timer::PerfEvent(fd))
+    }
+}
+
+/// Starts `setitimer(ITIMER_PROF)` every `period_ns` of process CPU time.
+pub fn start_itimer(period_ns: u64) -> std::io::Result<Timer> {
+    let usec = (period_ns / 1000).max(1) as libc::suseconds_t;
+    let tv = libc::timeval {
+        tv_sec: (usec / 1_000_000) as libc::time_t,
+        tv_usec: usec % 1_000_000,
+    };
+    let it = libc::itimerval {
+        it_interval: tv,
+        it_value: tv,
+    };
+    // SAFETY: sets the process's profiling timer from a fully initialised value.
+    if unsafe { libc::setitimer(libc::ITIMER_PROF, &it, std::ptr::null_mut()) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(Timer::Itimer)
+}
+
+/// Stops a timer started by [`open_perf_event`] or [`start_itimer`].
+pub fn stop(timer: &Timer, ring: &Ring) {
+    ring.set_active(false);
+    match *timer {
+        Timer::PerfEvent(fd) => {
+            ring.perf_fd.store(u64::MAX, Ordering::Relaxed);
+            // SAFETY: disables and closes our own perf event.
+            unsafe {
+                perf_event_open_sys::ioctls::DISABLE(fd, 0);
+                libc::close(fd);
+            }
+        }
+        Timer::Itimer => {
+            // SAFETY: a zero itimerval stops the timer.
+            unsafe {
+                let zero: libc::itimerval = std::mem::zeroed();
+                libc::setitimer(libc::ITIMER_PROF, &zero, std::ptr::null_mut());
+            }
+        }
+    }
+}
