@@ -155,7 +155,8 @@ function expected(line: number): Expected {
   if (lp === undefined) throw new Failure(`the profile has no samples on line ${line} (the loop body)`);
   const byOp = new Map<string, number>();
   for (const o of lp.ops) byOp.set(o.op, (byOp.get(o.op) ?? 0) + o.samples);
-  const op = [...byOp.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "?";
+  // As LineProfile::hottest_op: most samples, then the smallest name.
+  const op = [...byOp.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? "?";
   return { share: (100 * lp.samples) / p.run.samples, op, samples: lp.samples, total: p.run.samples, run: p.run };
 }
 

@@ -9,4 +9,4 @@ def kernel(n):
     return x
 
 
-print(round(kernel(20_000_000), 3))
+print(round(kernel(40_000_000), 3))
