@@ -7,6 +7,7 @@ import {
   DidChangeConfigurationNotification,
   LanguageClient,
   LanguageClientOptions,
+  RevealOutputChannelOn,
   ServerOptions,
 } from "vscode-languageclient/node";
 import { Settings, serverSettings } from "./settings";
@@ -28,7 +29,7 @@ export function createClient(
     outputChannel: output,
     // The server's errors are shown by the commands that caused them; a crash is still
     // announced by the client itself.
-    revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
   };
   return new LanguageClient("jitlens", "jitlens", server, options);
 }
