@@ -817,13 +817,13 @@ fn profile_file_runs_record_with_progress_then_refreshes() {
     let path = ws.file("hot.py", HOT_PY);
     let fixture = ws.dir.join("fixture.json");
     save(&hot_profile(&path, HOT_PY, 600), &fixture).unwrap();
-    // A stand-in for `jitlens record FILE -o OUT`: copies the fixture to OUT, or fails.
+    // A stand-in for `jitlens record -o OUT FILE`: copies the fixture to OUT, or fails.
     let script = ws.file(
         "fake-jitlens",
         &format!(
-            "#!/bin/sh\n[ \"$1\" = record ] && [ \"$3\" = -o ] || exit 9\n\
-             case \"$2\" in *fail*) echo \"Traceback: boom in $2\" >&2; exit 1;; esac\n\
-             mkdir -p \"$(dirname \"$4\")\" && cp '{}' \"$4\"\n",
+            "#!/bin/sh\n[ \"$1\" = record ] && [ \"$2\" = -o ] && [ $# = 4 ] || exit 9\n\
+             case \"$4\" in *fail*) echo \"Traceback: boom in $4\" >&2; exit 1;; esac\n\
+             mkdir -p \"$(dirname \"$3\")\" && cp '{}' \"$3\"\n",
             fixture.display()
         ),
     );
