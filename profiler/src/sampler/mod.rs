@@ -143,12 +143,19 @@ impl Session {
         signal::block_sigprof(false);
         let freq = config.frequency_hz.clamp(1, 100_000);
         let period = 1_000_000_000 / freq as u64;
-        let timer = match config.choice {
-            SamplerChoice::Itimer => signal::start_itimer(period),
-            SamplerChoice::PerfEvent => signal::open_perf_event(period, ring),
-            SamplerChoice::Auto => signal::open_perf_event(period, ring).or_else(|e| {
+        // Hardware cycles where the machine counts them (not in most VMs), else cpu-clock.
+        let perf = || {
+            use signal::PerfEvent::{CpuClock, Cycles};
+            signal::open_perf_event(Cycles, freq, ring)
+                .map(|t| (t, Cycles))
+                .or_else(|_| signal::open_perf_event(CpuClock, freq, ring).map(|t| (t, CpuClock)))
+        };
+        let (timer, event) = match config.choice {
+            SamplerChoice::Itimer => signal::start_itimer(period).map(|t| (t, None)),
+            SamplerChoice::PerfEvent => perf().map(|(t, e)| (t, Some(e))),
+            SamplerChoice::Auto => perf().map(|(t, e)| (t, Some(e))).or_else(|e| {
                 eprintln!("{}", fallback_warning(&e));
-                signal::start_itimer(period)
+                signal::start_itimer(period).map(|t| (t, None))
             }),
         }
         .map_err(|e| format!("cannot start the sampler: {e}"))?;
@@ -157,7 +164,7 @@ impl Session {
             signal::Timer::Itimer => "itimer",
         }
         .to_string();
-        run.event = "cpu-clock".to_string();
+        run.event = event.map_or("cpu-time (ITIMER_PROF)", |e| e.name()).to_string();
         run.frequency_hz = freq;
         run.running = true;
         let shared = Rc::new(RefCell::new(Shared {

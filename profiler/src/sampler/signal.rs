@@ -17,9 +17,9 @@ use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering}
 /// Native return addresses a sample keeps (innermost first, after the pc).
 pub const MAX_NATIVE_DEPTH: usize = 40;
 
-/// Samples the ring holds before it drops new ones (a few seconds at 1 kHz without a safe
-/// point, e.g. inside one long native call).
-const RING_SLOTS: usize = 4096;
+/// Samples the ring holds before it drops new ones (a second at 1 kHz without a safe point,
+/// e.g. inside one long native call; dropped samples are counted in `lost_samples`).
+const RING_SLOTS: usize = 1024;
 
 /// Ask the VM to fold once this many samples wait in the ring.
 const TICK_EVERY: usize = 32;
@@ -315,18 +315,47 @@ struct FOwnerEx {
     pid: libc::pid_t,
 }
 
-/// Opens a cpu-clock perf event on the calling thread that signals it `SIGPROF` every
-/// `period_ns` of its CPU time.
-pub fn open_perf_event(period_ns: u64, ring: &Ring) -> std::io::Result<Timer> {
+/// The events a perf-event sampler can count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PerfEvent {
+    /// Hardware CPU cycles, sampled `frequency` times a second (the kernel adapts the period).
+    Cycles,
+    /// The software cpu-clock: a sample every `1 / frequency` s of the thread's CPU time.
+    CpuClock,
+}
+
+impl PerfEvent {
+    /// perf's name for the event.
+    pub fn name(self) -> &'static str {
+        match self {
+            PerfEvent::Cycles => "cycles",
+            PerfEvent::CpuClock => "cpu-clock",
+        }
+    }
+}
+
+/// Opens a perf event on the calling thread that signals it `SIGPROF` about `frequency`
+/// times per second of its CPU time.
+pub fn open_perf_event(event: PerfEvent, frequency: u32, ring: &Ring) -> std::io::Result<Timer> {
     use perf_event_open_sys::bindings as b;
     // SAFETY: a zeroed perf_event_attr is valid (all fields are plain integers); the calls
     // below configure our own new file descriptor only.
     unsafe {
         let mut attr: b::perf_event_attr = std::mem::zeroed();
-        attr.type_ = b::PERF_TYPE_SOFTWARE;
         attr.size = std::mem::size_of::<b::perf_event_attr>() as u32;
-        attr.config = b::PERF_COUNT_SW_CPU_CLOCK as u64;
-        attr.__bindgen_anon_1.sample_period = period_ns;
+        match event {
+            PerfEvent::Cycles => {
+                attr.type_ = b::PERF_TYPE_HARDWARE;
+                attr.config = b::PERF_COUNT_HW_CPU_CYCLES as u64;
+                attr.set_freq(1);
+                attr.__bindgen_anon_1.sample_freq = frequency as u64;
+            }
+            PerfEvent::CpuClock => {
+                attr.type_ = b::PERF_TYPE_SOFTWARE;
+                attr.config = b::PERF_COUNT_SW_CPU_CLOCK as u64;
+                attr.__bindgen_anon_1.sample_period = 1_000_000_000 / frequency.max(1) as u64;
+            }
+        }
         attr.set_disabled(1);
         attr.set_exclude_kernel(1);
         attr.set_exclude_hv(1);

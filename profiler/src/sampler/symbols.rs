@@ -1,6 +1,11 @@
-//! Naming native code addresses: functions of the jitlens binary through its debug info
-//! (`addr2line`), others (libc, libm) through the dynamic symbol table (`dladdr`). Each
-//! address is looked up once.
+//! Naming native code addresses: functions of the jitlens binary through its symbol table
+//! (read with `object`), others (libc, libm) through the dynamic symbol table (`dladdr`).
+//! Each address is looked up once.
+//!
+//! The symbol table names the non-inlined function containing an address, which is what
+//! attribution needs (which part of the VM, which helper). The DWARF would also name inlined
+//! frames, but reading it (`addr2line`'s loader parses every unit up front) cost 10–15 ms
+//! of CPU per run, more than a second of sampling.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -31,22 +36,44 @@ pub enum Part {
     Other,
 }
 
+/// The executable's function symbols, sorted by address.
+struct SymbolTable {
+    /// (start, size, mangled name): demangled only when an address in it is looked up.
+    syms: Vec<(u64, u64, Box<str>)>,
+}
+
+impl SymbolTable {
+    fn load() -> Option<SymbolTable> {
+        use object::{Object, ObjectSymbol, SymbolKind};
+        let file = std::fs::File::open("/proc/self/exe").ok()?;
+        // SAFETY: a read-only private mapping of our own executable, which nothing writes
+        // while we run (the kernel refuses writes to a running binary: ETXTBSY).
+        let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+        let obj = object::File::parse(&*map).ok()?;
+        let mut syms: Vec<(u64, u64, Box<str>)> = obj
+            .symbols()
+            .filter(|s| s.kind() == SymbolKind::Text && s.address() != 0)
+            .filter_map(|s| Some((s.address(), s.size(), Box::from(s.name().ok()?))))
+            .collect();
+        syms.sort_by_key(|s| s.0);
+        Some(SymbolTable { syms })
+    }
+
+    /// The demangled name (without its hash) of the function containing `addr`.
+    fn find(&self, addr: u64) -> Option<Rc<str>> {
+        let i = self.syms.partition_point(|s| s.0 <= addr).checked_sub(1)?;
+        let (start, size, name) = &self.syms[i];
+        (addr < start + (*size).max(1))
+            .then(|| Rc::from(format!("{:#}", rustc_demangle::demangle(name)).as_str()))
+    }
+}
+
 /// Looks up and caches native addresses.
 pub struct Symbolizer {
-    loader: Option<addr2line::Loader>,
+    table: Option<SymbolTable>,
     /// Load address of the jitlens executable (its addresses in the file are relative).
     bias: u64,
     cache: HashMap<u64, NativeInfo>,
-}
-
-/// Drops the `::h0123456789abcdef` hash a demangled Rust symbol ends with.
-fn strip_hash(name: &str) -> &str {
-    match name.rfind("::h") {
-        Some(i) if name.len() - i == 19 && name[i + 3..].bytes().all(|b| b.is_ascii_hexdigit()) => {
-            &name[..i]
-        }
-        _ => name,
-    }
 }
 
 /// The part of the VM a (demangled) function path belongs to.
@@ -69,15 +96,9 @@ fn part_of(name: &str) -> Part {
 impl Symbolizer {
     /// A symbolizer for this process's executable.
     pub fn new() -> Symbolizer {
-        let bias = exe_base();
-        let loader = addr2line::Loader::new("/proc/self/exe").ok();
-        if let Some(l) = &loader {
-            // Builds the symbol map now, before sampling starts, rather than in the first fold.
-            let _ = l.find_symbol(0);
-        }
         Symbolizer {
-            loader,
-            bias,
+            table: SymbolTable::load(),
+            bias: exe_base(),
             cache: HashMap::new(),
         }
     }
@@ -94,20 +115,10 @@ impl Symbolizer {
     fn lookup(&self, addr: u64) -> NativeInfo {
         let (object_base, object_name, symbol) = dladdr(addr);
         if object_base == self.bias && self.bias != 0 {
-            // The executable's symbol table names the (non-inlined) function: a binary search,
-            // cheap enough for the fold. (Its DWARF would name inlined frames, at many times
-            // the cost, and with line tables only it has no module paths.)
             let probe = addr.wrapping_sub(self.bias);
-            let name = self
-                .loader
-                .as_ref()
-                .and_then(|l| l.find_symbol(probe))
-                .map(|sym| strip_hash(&rustc_demangle(sym).to_string()).to_string());
+            let name = self.table.as_ref().and_then(|t| t.find(probe));
             let part = part_of(name.as_deref().unwrap_or(""));
-            return NativeInfo {
-                name: name.map(|n| Rc::from(n.as_str())),
-                part,
-            };
+            return NativeInfo { name, part };
         }
         // A shared library (or the vdso).
         let name = match (symbol, object_name) {
@@ -130,10 +141,6 @@ impl Default for Symbolizer {
     fn default() -> Self {
         Symbolizer::new()
     }
-}
-
-fn rustc_demangle(sym: &str) -> impl std::fmt::Display + '_ {
-    addr2line::demangle_auto(std::borrow::Cow::Borrowed(sym), None)
 }
 
 /// The object containing `addr`: its load address, file base name and nearest dynamic
