@@ -235,6 +235,9 @@ pub struct App {
     pub sources: HashMap<String, Option<SourceText>>,
     /// Set when the dashboard should close.
     pub quit: bool,
+    /// Whether the user moved the selection of a pane: from then on it follows its row
+    /// across snapshots; until then it stays on the top row, like `top`'s.
+    pub pinned: [bool; 4],
     interrupts: u32,
     rate_window: VecDeque<(Duration, u64)>,
 }
@@ -273,6 +276,7 @@ impl App {
             output: Output::default(),
             sources: HashMap::new(),
             quit: false,
+            pinned: [false; 4],
             interrupts: 0,
             rate_window: VecDeque::new(),
         }
@@ -355,8 +359,13 @@ impl App {
     }
 
     fn apply(&mut self, profile: Box<Profile>, at: Duration) {
-        let ops_key = self.selected_op().map(HotOp::key);
-        let line_key = self.selected_line_key();
+        let ops_key = self
+            .selected_op()
+            .filter(|_| self.pinned[Pane::Ops.index()])
+            .map(HotOp::key);
+        let line_key = self
+            .selected_line_key()
+            .filter(|_| self.pinned[Pane::Lines.index()]);
         self.digest = Digest::new(&profile, self.ops_sort, self.lines_sort, self.jit_sort);
         // Sampling rate over the last second of snapshots; the run's average otherwise.
         let samples = profile.run.samples;
@@ -514,8 +523,13 @@ impl App {
     }
 
     fn next_sort(&mut self) {
-        let ops_key = self.selected_op().map(HotOp::key);
-        let line_key = self.selected_line_key();
+        let ops_key = self
+            .selected_op()
+            .filter(|_| self.pinned[Pane::Ops.index()])
+            .map(HotOp::key);
+        let line_key = self
+            .selected_line_key()
+            .filter(|_| self.pinned[Pane::Lines.index()]);
         match self.pane {
             Pane::Ops => self.ops_sort = self.ops_sort.next(),
             Pane::Lines => self.lines_sort = self.lines_sort.next(),
@@ -547,6 +561,7 @@ impl App {
             return;
         }
         let n = self.rows(self.pane) as i64;
+        self.pinned[self.pane.index()] = true;
         let s = &mut self.selected[self.pane.index()];
         // The output pane counts up from its last line.
         let delta = if self.pane == Pane::Output {
@@ -695,6 +710,22 @@ mod tests {
         });
         assert_eq!(app.selected[0], 0);
         assert_eq!(app.selected_op().unwrap().key(), chosen);
+    }
+
+    #[test]
+    fn an_untouched_selection_stays_on_the_top_row() {
+        let mut app = live();
+        let mut p = fixture::profile();
+        p.lines[0].ops[1].samples = 5000;
+        app.update(Event::Snapshot {
+            profile: Box::new(p),
+            at: Duration::from_secs(1),
+        });
+        assert_eq!(app.selected[0], 0);
+        assert_eq!(
+            app.selected_op().unwrap().category,
+            jitlens_profiler::Category::Interpreter
+        );
     }
 
     #[test]
