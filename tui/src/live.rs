@@ -38,13 +38,45 @@ pub struct LiveOptions {
 /// display (the rest is read on the next ticks).
 const READ_PER_TICK: u64 = 1 << 20;
 
+/// The live profile file, read again only when it changed.
+#[derive(Debug)]
+pub struct LiveFile {
+    path: PathBuf,
+    seen: Option<(u64, u64, i64, i64)>,
+}
+
+impl LiveFile {
+    /// A live file not read yet (it need not exist).
+    pub fn new(path: PathBuf) -> LiveFile {
+        LiveFile { path, seen: None }
+    }
+
+    /// The new snapshot, or why it could not be read, if the file changed (inode, size or
+    /// mtime: `save` replaces it by a rename) since the last call; `None` if it did not or
+    /// does not exist yet.
+    pub fn poll(&mut self, at: Duration) -> Option<Event> {
+        let meta = std::fs::metadata(&self.path).ok()?;
+        let id = (meta.ino(), meta.size(), meta.mtime(), meta.mtime_nsec());
+        if self.seen == Some(id) {
+            return None;
+        }
+        self.seen = Some(id);
+        Some(match jitlens_profiler::load(&self.path) {
+            Ok(p) => Event::Snapshot {
+                profile: Box::new(p),
+                at,
+            },
+            Err(e) => Event::SnapshotError(format!("live snapshot unreadable: {e}")),
+        })
+    }
+}
+
 /// A running (or finished) `jitlens record --live`.
 #[derive(Debug)]
 pub struct LiveRun {
     child: Child,
     dir: PathBuf,
-    live: PathBuf,
-    seen: Option<(u64, u64, i64, i64)>,
+    live: LiveFile,
     outputs: [(PathBuf, File, u64); 2],
     exit: Option<Exit>,
     handed_back: bool,
@@ -100,8 +132,7 @@ impl LiveRun {
         Ok(LiveRun {
             child,
             dir: dir.to_path_buf(),
-            live,
-            seen: None,
+            live: LiveFile::new(live),
             outputs: [
                 (out_path.clone(), File::open(&out_path)?, 0),
                 (err_path.clone(), File::open(&err_path)?, 0),
@@ -138,30 +169,13 @@ impl LiveRun {
                 events.push(Event::Output(stream, bytes));
             }
         }
-        if let Some(ev) = self.snapshot(since_start) {
+        if let Some(ev) = self.live.poll(since_start) {
             events.push(ev);
         }
         if just_exited && let Some(exit) = self.exit {
             events.push(Event::Exited(exit));
         }
         events
-    }
-
-    /// Loads the live profile if it changed since the last look.
-    fn snapshot(&mut self, at: Duration) -> Option<Event> {
-        let meta = std::fs::metadata(&self.live).ok()?;
-        let id = (meta.ino(), meta.size(), meta.mtime(), meta.mtime_nsec());
-        if self.seen == Some(id) {
-            return None;
-        }
-        self.seen = Some(id);
-        Some(match jitlens_profiler::load(&self.live) {
-            Ok(p) => Event::Snapshot {
-                profile: Box::new(p),
-                at,
-            },
-            Err(e) => Event::SnapshotError(format!("live snapshot unreadable: {e}")),
-        })
     }
 
     /// Notes the exit if the child has ended; true the first time.
@@ -258,5 +272,42 @@ fn send_sigint(pid: u32) {
     // child, not yet reaped (the caller checked), so the id cannot name another process.
     unsafe {
         libc::kill(pid, libc::SIGINT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture;
+
+    #[test]
+    fn the_live_file_is_read_when_it_changes_and_a_bad_one_is_reported() {
+        let dir = std::env::temp_dir().join(format!("jitlens-tui-live-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("live.json");
+        let mut live = LiveFile::new(path.clone());
+        let t = Duration::from_millis(250);
+        assert!(live.poll(t).is_none(), "no file yet");
+        jitlens_profiler::save(&fixture::profile_at(0.5), &path).unwrap();
+        match live.poll(t) {
+            Some(Event::Snapshot { profile, .. }) => assert_eq!(profile.run.samples, 501),
+            other => panic!("{other:?}"),
+        }
+        assert!(live.poll(t).is_none(), "unchanged");
+        // Half a file (a writer that does not rename), then garbage: errors, not panics.
+        let text = serde_json::to_string(&fixture::profile()).unwrap();
+        std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+        match live.poll(t) {
+            Some(Event::SnapshotError(e)) => assert!(e.contains("truncated"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        std::fs::write(&path, b"\xff\x00 not json at all").unwrap();
+        assert!(matches!(live.poll(t), Some(Event::SnapshotError(_))));
+        jitlens_profiler::save(&fixture::profile(), &path).unwrap();
+        match live.poll(t) {
+            Some(Event::Snapshot { profile, .. }) => assert!(!profile.run.running),
+            other => panic!("{other:?}"),
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -59,7 +59,7 @@ pub(crate) fn render(app: &App, view: &SourceView, frame: &mut Frame, area: Rect
         let level = if s == 0 {
             0
         } else {
-            ((s * 4).div_ceil(hottest)) as usize
+            (s.saturating_mul(4).div_ceil(hottest)).min(4) as usize
         };
         let share = if s == 0 {
             "      ".to_string()

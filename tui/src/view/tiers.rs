@@ -42,7 +42,7 @@ pub(crate) fn split(counts: &[u64], width: usize) -> Vec<usize> {
         .map(|&c| c as f64 * width as f64 / total as f64)
         .collect();
     let mut cols: Vec<usize> = exact.iter().map(|e| e.floor() as usize).collect();
-    let mut rest = width - cols.iter().sum::<usize>();
+    let mut rest = width.saturating_sub(cols.iter().sum::<usize>());
     let mut order: Vec<usize> = (0..counts.len()).collect();
     order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())));
     for i in order {
