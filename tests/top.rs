@@ -5,7 +5,9 @@
 //! that keys switch views, that the final state stays on screen after the program exits,
 //! that `q` restores the terminal (same `stty` settings, the shell back, the alternate
 //! screen left), that the program's whole output is printed after the dashboard closes,
-//! and that `top` exits with the program's code. Without tmux it prints why and passes.
+//! and that `top` exits with the program's code; then that Ctrl-C interrupts the program and
+//! keeps its final state on screen, and that `q` while it runs stops it without losing its
+//! output. Without tmux each test prints why and passes.
 //!
 //! `jitlens record` is not on main yet: the run goes through a stand-in
 //! (tests/top/record-standin) that runs the program for real and writes made-up snapshots.
@@ -31,9 +33,9 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn start(width: u16, height: u16) -> Tmux {
+    fn start(tag: &str, width: u16, height: u16) -> Tmux {
         let t = Tmux {
-            socket: format!("jitlens-top-test-{}", std::process::id()),
+            socket: format!("jitlens-top-test-{tag}-{}", std::process::id()),
         };
         let out = t
             .cmd()
@@ -134,14 +136,28 @@ fn shell_quote(p: &Path) -> String {
     format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
 }
 
-#[test]
-fn the_dashboard_in_a_real_terminal() {
+/// A scratch directory with busy.py in it, and a tmux of our own whose shell is in it.
+struct Setup {
+    tmux: Tmux,
+    dir: PathBuf,
+    /// `jitlens top`, quoted, with the environment that picks the recorder.
+    top: String,
+}
+
+impl Drop for Setup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `None` (after printing why) when tmux is missing.
+fn setup(tag: &str) -> Option<Setup> {
     if Command::new("tmux").arg("-V").output().is_err() {
         println!("skipped: tmux is not installed (apt-get install tmux)");
-        return;
+        return None;
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::temp_dir().join(format!("jitlens-top-e2e-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("jitlens-top-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(root.join("tests/top/busy.py"), dir.join("busy.py")).unwrap();
@@ -154,13 +170,23 @@ fn the_dashboard_in_a_real_terminal() {
         ),
         None => String::new(),
     };
-
-    let tmux = Tmux::start(80, 24);
+    let tmux = Tmux::start(tag, 80, 24);
     tmux.line(&format!("cd {}", shell_quote(&dir)));
+    Some(Setup {
+        tmux,
+        dir,
+        top: format!("{env}{} top", shell_quote(&bin)),
+    })
+}
+
+#[test]
+fn the_dashboard_in_a_real_terminal() {
+    let Some(setup) = setup("main") else { return };
+    let (tmux, dir) = (&setup.tmux, &setup.dir);
     tmux.line(&format!(
-        "stty -g > stty.before; {env}{} top -o prof.json busy.py {RUN_SECONDS}; \
+        "stty -g > stty.before; {} -o prof.json busy.py {RUN_SECONDS}; \
          echo TOP-EXIT=$?; stty -g > stty.after",
-        shell_quote(&bin)
+        setup.top
     ));
 
     // While it runs: the hot op and its line, and counts that grow.
@@ -274,9 +300,61 @@ fn the_dashboard_in_a_real_terminal() {
     assert_eq!(v["format"], "jitlens-profile");
     assert_eq!(v["run"]["running"], false);
     assert_eq!(v["run"]["exit_code"], 3);
+}
 
-    drop(tmux);
-    let _ = std::fs::remove_dir_all(&dir);
+#[test]
+fn ctrl_c_interrupts_the_program_and_keeps_the_final_state() {
+    let Some(setup) = setup("ctrl-c") else { return };
+    let tmux = &setup.tmux;
+    tmux.line(&format!("{} busy.py 60; echo TOP-EXIT=$?", setup.top));
+    tmux.wait_for("the first snapshot", |s| {
+        s.contains("● running") && s.contains("BINARY_OP_MULTIPLY_FLOAT")
+    });
+    tmux.keys(&["C-c"]);
+    let s = tmux.wait_for("the program to end", |s| {
+        s.contains("exited") || s.contains("killed by signal")
+    });
+    assert!(!s.contains("TOP-EXIT"), "Ctrl-C closed the dashboard:\n{s}");
+    std::thread::sleep(Duration::from_millis(600));
+    let s = tmux.screen();
+    assert!(
+        s.contains("jitlens top │") && s.contains("BINARY_OP_MULTIPLY_FLOAT"),
+        "{s}"
+    );
+    tmux.keys(&["q"]);
+    let s = tmux.wait_for("the shell", |s| s.contains("TOP-EXIT="));
+    assert!(
+        !s.contains("TOP-EXIT=0"),
+        "an interrupted run is not a success:\n{s}"
+    );
+    assert!(s.contains("round "), "the output is printed:\n{s}");
+}
+
+#[test]
+fn q_while_running_stops_the_program_and_keeps_its_output() {
+    let Some(setup) = setup("q") else { return };
+    let tmux = &setup.tmux;
+    tmux.line(&format!(
+        "{} -o prof.json busy.py 60; echo TOP-EXIT=$?",
+        setup.top
+    ));
+    tmux.wait_for("the first snapshot", |s| {
+        s.contains("● running") && s.contains("BINARY_OP_MULTIPLY_FLOAT")
+    });
+    let asked = Instant::now();
+    tmux.keys(&["q"]);
+    let s = tmux.wait_for("the shell", |s| s.contains("TOP-EXIT="));
+    // Interrupted, killed after 2 s at worst: nowhere near the program's 60 s.
+    assert!(
+        asked.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        asked.elapsed()
+    );
+    assert!(s.contains("round "), "the output is printed:\n{s}");
+    assert!(!s.contains("jitlens top │"), "{s}");
+    // -o holds a finished profile (record's) or the last snapshot (top's).
+    let prof = std::fs::read_to_string(setup.dir.join("prof.json")).expect("-o prof.json");
+    assert!(prof.contains("\"jitlens-profile\""));
 }
 
 #[test]
