@@ -8,6 +8,7 @@
 use crate::hot::{Digest, HotOp, JitSort, LinesSort, OpsSort};
 use jitlens_profiler::{FileId, FunctionId, Profile, hash_source};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
@@ -145,6 +146,10 @@ pub struct SourceView {
 /// disk and printed when the dashboard closes).
 pub const OUTPUT_LINES: usize = 2000;
 
+/// The longest unfinished line the output pane holds before it shows it as a line of its
+/// own (a program that never prints a newline must not grow the pane without bound).
+pub const PARTIAL_MAX: usize = 64 * 1024;
+
 /// The tail of the program's output, as lines.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Output {
@@ -152,34 +157,49 @@ pub struct Output {
     pub lines: VecDeque<(Stream, String)>,
     /// Lines dropped from the front to stay within the bound.
     pub dropped: u64,
-    partial: [String; 2],
+    /// The unfinished last line of each stream, as bytes (a UTF-8 character may be split
+    /// between two reads).
+    partial: [Vec<u8>; 2],
 }
 
 impl Output {
-    /// Adds bytes of one stream, splitting them into lines.
+    /// Adds bytes of one stream, splitting them into lines (in one pass: a flood of short
+    /// lines costs linear time).
     pub fn push(&mut self, stream: Stream, bytes: &[u8]) {
         let i = stream as usize;
-        self.partial[i].push_str(&String::from_utf8_lossy(bytes));
-        while let Some(nl) = self.partial[i].find('\n') {
-            let line: String = self.partial[i].drain(..=nl).collect();
-            let line = line.trim_end_matches(['\n', '\r']).replace('\t', "    ");
-            self.lines.push_back((stream, line));
-            if self.lines.len() > OUTPUT_LINES {
-                self.lines.pop_front();
-                self.dropped += 1;
-            }
+        let mut rest = bytes;
+        while let Some(nl) = rest.iter().position(|&b| b == b'\n') {
+            let mut line = std::mem::take(&mut self.partial[i]);
+            line.extend_from_slice(&rest[..nl]);
+            rest = &rest[nl + 1..];
+            self.push_line(stream, &line);
+        }
+        self.partial[i].extend_from_slice(rest);
+        if self.partial[i].len() > PARTIAL_MAX {
+            let line = std::mem::take(&mut self.partial[i]);
+            self.push_line(stream, &line);
+        }
+    }
+
+    fn push_line(&mut self, stream: Stream, bytes: &[u8]) {
+        let text = String::from_utf8_lossy(bytes);
+        let text = text.trim_end_matches('\r').replace('\t', "    ");
+        self.lines.push_back((stream, text));
+        if self.lines.len() > OUTPUT_LINES {
+            self.lines.pop_front();
+            self.dropped += 1;
         }
     }
 
     /// The lines to show: the complete ones, then any unfinished last line of each stream.
-    pub fn view(&self) -> impl Iterator<Item = (Stream, &str)> {
+    pub fn view(&self) -> impl Iterator<Item = (Stream, Cow<'_, str>)> {
         let partial = [Stream::Stdout, Stream::Stderr]
             .into_iter()
             .filter(|&s| !self.partial[s as usize].is_empty())
-            .map(|s| (s, self.partial[s as usize].as_str()));
+            .map(|s| (s, String::from_utf8_lossy(&self.partial[s as usize])));
         self.lines
             .iter()
-            .map(|(s, l)| (*s, l.as_str()))
+            .map(|(s, l)| (*s, Cow::Borrowed(l.as_str())))
             .chain(partial)
     }
 
@@ -398,9 +418,7 @@ impl App {
                 self.sources.insert(f.path.clone(), text);
             }
         }
-        if profile.run.program.is_empty() {
-            // Keep the title from the command line.
-        } else if self.title.is_empty() {
+        if self.title.is_empty() {
             self.title = profile.run.program.clone();
         }
         self.profile = Some(*profile);
@@ -839,16 +857,25 @@ mod tests {
         out.push(Stream::Stdout, b"one\ntw");
         out.push(Stream::Stderr, b"err\n");
         out.push(Stream::Stdout, b"o\n\tthree");
-        let lines: Vec<(Stream, &str)> = out.view().collect();
+        let lines: Vec<(Stream, String)> = out.view().map(|(s, l)| (s, l.into_owned())).collect();
         assert_eq!(
             lines,
             [
-                (Stream::Stdout, "one"),
-                (Stream::Stderr, "err"),
-                (Stream::Stdout, "two"),
-                (Stream::Stdout, "\tthree"),
+                (Stream::Stdout, "one".to_string()),
+                (Stream::Stderr, "err".to_string()),
+                (Stream::Stdout, "two".to_string()),
+                (Stream::Stdout, "\tthree".to_string()),
             ]
         );
+        // A character split between two reads is whole in its line.
+        let mut split = Output::default();
+        split.push(Stream::Stdout, &"é\n".as_bytes()[..1]);
+        split.push(Stream::Stdout, &"é\n".as_bytes()[1..]);
+        assert_eq!(split.lines[0].1, "é");
+        // A line that never ends is shown in pieces, not held without bound.
+        split.push(Stream::Stderr, &vec![b'x'; PARTIAL_MAX + 1]);
+        assert_eq!(split.lines[1].1.len(), PARTIAL_MAX + 1);
+        assert_eq!(split.len(), 2);
         for i in 0..OUTPUT_LINES + 5 {
             out.push(Stream::Stdout, format!("{i}\n").as_bytes());
         }
