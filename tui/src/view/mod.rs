@@ -3,7 +3,8 @@
 //! The screen, top to bottom: the header, the tier split, the sparkline of samples per tier
 //! over time, the tab bar, the focused pane (or the source view), the status line; the help
 //! overlay on top when asked for. It fits 80×24; a larger terminal gets more rows and wider
-//! columns.
+//! columns, and from [`WIDE`]×[`TALL`] on, the next two panes side by side below the focused
+//! one, so everything is on screen at once.
 
 mod header;
 mod help;
@@ -24,6 +25,7 @@ use jitlens_profiler::Category;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
 
 /// Draws the whole dashboard.
 pub fn render(app: &App, frame: &mut Frame) {
@@ -40,19 +42,56 @@ pub fn render(app: &App, frame: &mut Frame) {
     tiers::render(app, frame, tiers);
     sparkline::render(app, frame, spark);
     tabs::render(app, frame, tabs);
+    let area = frame.area();
+    let (main, side) = if area.width >= WIDE && area.height >= TALL {
+        let [top, bottom] =
+            Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(main);
+        (top, Some(bottom))
+    } else {
+        (main, None)
+    };
     if let Some(view) = &app.source {
         source::render(app, view, frame, main);
     } else {
-        match app.pane {
-            Pane::Ops => ops::render(app, frame, main),
-            Pane::Lines => lines::render(app, frame, main),
-            Pane::Jit => jit::render(app, frame, main),
-            Pane::Output => output::render(app, frame, main),
+        render_pane(app, app.pane, frame, main);
+    }
+    if let Some(bottom) = side {
+        let at = Pane::ALL.iter().position(|&p| p == app.pane).unwrap_or(0);
+        let others = [1, 2].map(|k| Pane::ALL[(at + k) % Pane::ALL.len()]);
+        let halves = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)])
+            .spacing(1)
+            .split(bottom);
+        for (&pane, &half) in others.iter().zip(halves.iter()) {
+            let [title, body] =
+                Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(half);
+            frame.render_widget(
+                Line::from(Span::styled(
+                    format!(" ── {} ", pane.title()),
+                    Style::new().fg(Color::Cyan),
+                )),
+                title,
+            );
+            render_pane(app, pane, frame, body);
         }
     }
     tabs::render_footer(app, frame, footer);
     if app.help {
         help::render(frame, frame.area());
+    }
+}
+
+/// From this width on (with [`TALL`]), two more panes are shown below the focused one.
+pub const WIDE: u16 = 160;
+
+/// From this height on (with [`WIDE`]), two more panes are shown below the focused one.
+pub const TALL: u16 = 40;
+
+fn render_pane(app: &App, pane: Pane, frame: &mut Frame, area: ratatui::layout::Rect) {
+    match pane {
+        Pane::Ops => ops::render(app, frame, area),
+        Pane::Lines => lines::render(app, frame, area),
+        Pane::Jit => jit::render(app, frame, area),
+        Pane::Output => output::render(app, frame, area),
     }
 }
 

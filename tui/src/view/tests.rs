@@ -1,5 +1,5 @@
 //! Snapshot tests of every view, drawn with the fixture profile on ratatui's `TestBackend`
-//! at 80×24 and at 120×40, compared with the text files in `src/view/snapshots/`.
+//! at 80×24, at 120×40 and (two more panes below) at 160×48, compared with the text files in `src/view/snapshots/`.
 //!
 //! `JITLENS_BLESS=1 cargo test -p jitlens-tui` rewrites the snapshots; review the diff.
 
@@ -102,6 +102,11 @@ fn hot_ops_80x24() {
 #[test]
 fn hot_ops_120x40() {
     check("ops-120x40", &finished(), 120, 40);
+}
+
+#[test]
+fn hot_ops_with_two_more_panes_160x48() {
+    check("ops-160x48", &finished(), 160, 48);
 }
 
 #[test]
