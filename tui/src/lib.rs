@@ -83,6 +83,7 @@ pub fn run(source: Source) -> i32 {
             }
         }
         Source::Run(opts) => {
+            let started = std::time::SystemTime::now();
             let mut live = match LiveRun::spawn(&opts) {
                 Ok(l) => l,
                 Err(e) => {
@@ -103,8 +104,15 @@ pub fn run(source: Source) -> i32 {
                     return live.exit().map(|e| e.code()).unwrap_or(1);
                 }
             };
+            // record writes -o at the end; a program stopped early may leave it unwritten
+            // (or as an older run left it): then the last snapshot is the profile.
+            let written_by_record = |out: &std::path::Path| {
+                std::fs::metadata(out)
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t >= started)
+            };
             if let Some(out) = &opts.output
-                && !out.exists()
+                && !written_by_record(out)
                 && let Some(p) = &app.profile
             {
                 match jitlens_profiler::save(p, out) {
