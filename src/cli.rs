@@ -64,6 +64,26 @@ The stencils are built from vm/stencils/ by vm/build.rs; see vm/stencils/README.
     /// Serve the Language Server Protocol on stdin/stdout: a profile's hot lines as inlay
     /// hints, hover, code lens and diagnostics (see the README's "Language server").
     Lsp,
+    /// A live terminal dashboard of a run: hot ops and lines, the tier split, JIT events,
+    /// samples per tier over time (see the README's "Terminal dashboard").
+    Top {
+        /// Browse this saved profile instead of running a program.
+        #[arg(long, value_name = "FILE", conflicts_with = "file_and_args")]
+        profile: Option<PathBuf>,
+        /// Save the profile to FILE.
+        #[arg(short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Samples per second, passed to `jitlens record`.
+        #[arg(long, value_name = "HZ", conflicts_with = "profile")]
+        freq: Option<u32>,
+        /// Implementation options for the run, e.g. `-X jit=off`.
+        #[arg(short = 'X', value_name = "OPTION", conflicts_with = "profile")]
+        xopts: Vec<String>,
+        /// The program, then its arguments (everything after the program's name belongs
+        /// to the program).
+        #[arg(required_unless_present = "profile", num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true, value_name = "FILE [ARGS]")]
+        file_and_args: Vec<String>,
+    },
 }
 
 pub(crate) fn read_source(file: &PathBuf) -> Result<String, i32> {
@@ -377,5 +397,20 @@ pub fn main() -> i32 {
         Command::Report(args) => crate::report_cmd::run(args),
         Command::Record(args) => crate::record_cmd::run(args),
         Command::Lsp => jitlens_lsp::run_stdio(),
+        Command::Top {
+            profile,
+            output,
+            freq,
+            xopts,
+            file_and_args,
+        } => jitlens_tui::run(match profile {
+            Some(path) => jitlens_tui::Source::Profile { path, output },
+            None => jitlens_tui::Source::Run(jitlens_tui::live::LiveOptions {
+                program: file_and_args,
+                output,
+                freq,
+                xopts,
+            }),
+        }),
     }
 }
