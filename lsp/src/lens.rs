@@ -1,6 +1,7 @@
-//! Code lens on each profiled `def` line: the function's share of samples, whether and when
-//! it reached tier 1, its compile time and its code size. A document that is not the
-//! profiled text gets one lens on its first line that says so and offers to profile again.
+//! Code lens on each `def` line: the function's share of samples, whether and when it
+//! reached tier 1, its compile time and its code size (or that it has no samples at all). A
+//! document that is not the profiled text gets one lens on its first line that says so and
+//! offers to profile again.
 
 use crate::documents::Document;
 use crate::hints::{STALE, matches};
@@ -78,9 +79,30 @@ pub fn code_lenses(
             data: None,
         });
     }
+    // Every other `def` ran too briefly to be sampled, or never ran.
+    let covered: std::collections::HashSet<u32> =
+        lenses.iter().map(|l| l.range.start.line).collect();
+    for line in 0..doc.line_count() {
+        let text = doc.line(line).trim_start();
+        let is_def = text.starts_with("def ") || text.starts_with("async def ");
+        if is_def && !covered.contains(&line) {
+            lenses.push(CodeLens {
+                range: at(line),
+                command: Some(Command {
+                    title: NO_SAMPLES.into(),
+                    command: String::new(),
+                    arguments: None,
+                }),
+                data: None,
+            });
+        }
+    }
     lenses.sort_by_key(|l| l.range.start.line);
     lenses
 }
+
+/// The lens of a `def` whose function has no samples in the profile.
+pub const NO_SAMPLES: &str = "jitlens: no samples (too brief to be sampled, or never ran)";
 
 #[cfg(test)]
 mod tests {
@@ -107,6 +129,25 @@ mod tests {
                 (6, "jitlens: 5.0% of samples · tier 0 only (never compiled)".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn a_def_with_no_samples_says_so() {
+        // The profiled text with one more function, which never ran.
+        let text = format!("{}def extra():\n    pass\n", fixtures::SOURCE);
+        let mut p = fixtures::profile();
+        p.files[0].sha256 = jitlens_profiler::hash_source(text.as_bytes());
+        let ip = IndexedProfile::new(p);
+        let fi = ip.file(fixtures::PATH).unwrap();
+        let doc = Document::new(&text, 1);
+        let uri: Uri = "file:///x.py".parse().unwrap();
+        let l: Vec<_> = code_lenses(&ip, fi, &doc, &uri)
+            .into_iter()
+            .map(|l| (l.range.start.line, l.command.unwrap().title))
+            .collect();
+        assert_eq!(l.len(), 3, "{l:?}");
+        let extra = fixtures::SOURCE.lines().count() as u32;
+        assert_eq!(l[2], (extra, NO_SAMPLES.to_string()));
     }
 
     #[test]

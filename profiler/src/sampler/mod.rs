@@ -164,7 +164,9 @@ impl Session {
             signal::Timer::Itimer => "itimer",
         }
         .to_string();
-        run.event = event.map_or("cpu-time (ITIMER_PROF)", |e| e.name()).to_string();
+        run.event = event
+            .map_or("cpu-time (ITIMER_PROF)", |e| e.name())
+            .to_string();
         run.frequency_hz = freq;
         run.running = true;
         let shared = Rc::new(RefCell::new(Shared {
