@@ -28,32 +28,32 @@ pub fn install(state: &ExecState) {
         state as *const ExecState as *mut ExecState,
         Ordering::Release,
     );
-    // SAFETY: installs an async-signal-safe handler (one atomic load, two stores) and
-    // changes this thread's signal mask; all structures are initialised before use.
+    // SAFETY: installs an async-signal-safe handler (one atomic load, two stores); `act` is
+    // initialised before use.
     unsafe {
         let mut act: libc::sigaction = std::mem::zeroed();
         act.sa_sigaction = on_sigint as *const () as usize;
         act.sa_flags = libc::SA_RESTART;
         libc::sigemptyset(&mut act.sa_mask);
         libc::sigaction(libc::SIGINT, &act, std::ptr::null_mut());
-        set_blocked(false);
     }
+    set_signal_blocked(libc::SIGINT, false);
 }
 
 /// Blocks SIGINT in the calling thread (every thread but the VM's).
 pub fn block_in_this_thread() {
-    // SAFETY: changes the calling thread's signal mask only.
-    unsafe { set_blocked(true) };
+    set_signal_blocked(libc::SIGINT, true);
 }
 
-/// # Safety
-/// Only changes the calling thread's signal mask.
-unsafe fn set_blocked(block: bool) {
-    // SAFETY: `set` is initialised by sigemptyset before use.
+/// Blocks (`true`) or unblocks `signal` in the calling thread only (the sampler uses it for
+/// SIGPROF too).
+pub fn set_signal_blocked(signal: libc::c_int, block: bool) {
+    // SAFETY: changes the calling thread's signal mask only; `set` is initialised by
+    // sigemptyset before use.
     unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, libc::SIGINT);
+        libc::sigaddset(&mut set, signal);
         let how = if block {
             libc::SIG_BLOCK
         } else {

@@ -17,7 +17,6 @@ struct Tables<'a> {
     file_ids: HashMap<Rc<str>, FileId>,
     functions: Vec<Function>,
     function_ids: HashMap<usize, FunctionId>,
-    codes: Vec<Rc<Code>>,
 }
 
 impl Tables<'_> {
@@ -66,7 +65,6 @@ impl Tables<'_> {
         let (name, file, line) = match codes.get(&code_ptr) {
             Some(c) => {
                 let file = self.file(&c.filename);
-                self.codes.push(c.clone());
                 (
                     jitlens_vm::runtime::str::as_str(&c.qualname)
                         .unwrap_or("?")
@@ -112,7 +110,6 @@ pub fn profile(vm: &Vm, folder: &Folder, mut run: RunInfo) -> Profile {
         file_ids: HashMap::new(),
         functions: Vec::new(),
         function_ids: HashMap::new(),
-        codes: Vec::new(),
     };
     let agg = &folder.agg;
     run.samples = agg.samples;

@@ -122,11 +122,9 @@ impl Folder {
     pub fn fold(&mut self, vm: &Vm, s: &RawSample) {
         self.agg.samples += 1;
         let frames = &s.py.frames[..s.py.depth as usize];
-        if frames.iter().any(|f| !self.codes.contains_key(&f.code))
-            || self.jit_codes_seen != vm.jit_codes.len()
-        {
-            let need = frames.iter().any(|f| !self.codes.contains_key(&f.code));
-            self.refresh(vm, need);
+        let need_code = frames.iter().any(|f| !self.codes.contains_key(&f.code));
+        if need_code || self.jit_codes_seen != vm.jit_codes.len() {
+            self.refresh(vm, need_code);
         }
         // JIT regions on the native stack, innermost first (the pc's own region first).
         let mut jit_chain: Vec<(usize, u32, &'static str)> = Vec::new();

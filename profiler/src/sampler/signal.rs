@@ -83,10 +83,9 @@ unsafe impl Send for Ring {}
 
 static RING: AtomicPtr<Ring> = AtomicPtr::new(std::ptr::null_mut());
 
-/// The calling thread's kernel thread id.
-pub fn thread_id() -> i32 {
-    // SAFETY: gettid has no preconditions.
-    unsafe { libc::gettid() }
+/// The calling thread's kernel thread id (async-signal-safe).
+fn thread_id() -> i32 {
+    jitlens_vm::jit::perf::thread_id() as i32
 }
 
 /// `CLOCK_MONOTONIC` in nanoseconds.
@@ -284,18 +283,7 @@ pub fn install(ring: Box<Ring>) -> std::io::Result<&'static Ring> {
 /// Blocks (`true`) or unblocks `SIGPROF` for the calling thread: threads other than the
 /// VM's block it, so that an interval timer's process-wide signal reaches the VM thread.
 pub fn block_sigprof(block: bool) {
-    // SAFETY: changes the calling thread's signal mask; `set` is initialised by sigemptyset.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, libc::SIGPROF);
-        let how = if block {
-            libc::SIG_BLOCK
-        } else {
-            libc::SIG_UNBLOCK
-        };
-        libc::pthread_sigmask(how, &set, std::ptr::null_mut());
-    }
+    jitlens_vm::interrupt::set_signal_blocked(libc::SIGPROF, block);
 }
 
 /// How samples are triggered.

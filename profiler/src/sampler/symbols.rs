@@ -105,35 +105,35 @@ impl Symbolizer {
 
     /// What `addr` is.
     pub fn info(&mut self, addr: u64) -> &NativeInfo {
-        if !self.cache.contains_key(&addr) {
-            let info = self.lookup(addr);
-            self.cache.insert(addr, info);
-        }
-        &self.cache[&addr]
+        let Symbolizer { table, bias, cache } = self;
+        cache
+            .entry(addr)
+            .or_insert_with(|| lookup(table.as_ref(), *bias, addr))
     }
+}
 
-    fn lookup(&self, addr: u64) -> NativeInfo {
-        let (object_base, object_name, symbol) = dladdr(addr);
-        if object_base == self.bias && self.bias != 0 {
-            let probe = addr.wrapping_sub(self.bias);
-            let name = self.table.as_ref().and_then(|t| t.find(probe));
-            let part = part_of(name.as_deref().unwrap_or(""));
-            return NativeInfo { name, part };
-        }
-        // A shared library (or the vdso).
-        let name = match (symbol, object_name) {
-            (Some(s), Some(o)) => Some(Rc::from(format!("{s} [{o}]").as_str())),
-            (None, Some(o)) => Some(Rc::from(format!("[{o}]").as_str())),
-            _ => None,
-        };
-        NativeInfo {
-            name,
-            part: if object_base != 0 {
-                Part::Runtime
-            } else {
-                Part::Other
-            },
-        }
+/// Names `addr`: through the executable's symbol table (loaded at `bias`), or `dladdr`.
+fn lookup(table: Option<&SymbolTable>, bias: u64, addr: u64) -> NativeInfo {
+    let (object_base, object_name, symbol) = dladdr(addr);
+    if object_base == bias && bias != 0 {
+        let probe = addr.wrapping_sub(bias);
+        let name = table.and_then(|t| t.find(probe));
+        let part = part_of(name.as_deref().unwrap_or(""));
+        return NativeInfo { name, part };
+    }
+    // A shared library (or the vdso).
+    let name = match (symbol, object_name) {
+        (Some(s), Some(o)) => Some(Rc::from(format!("{s} [{o}]").as_str())),
+        (None, Some(o)) => Some(Rc::from(format!("[{o}]").as_str())),
+        _ => None,
+    };
+    NativeInfo {
+        name,
+        part: if object_base != 0 {
+            Part::Runtime
+        } else {
+            Part::Other
+        },
     }
 }
 

@@ -20,7 +20,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-pub use sys::monotonic_ns;
+pub use sys::{monotonic_ns, thread_id};
 
 /// What to write (from `-X perf`, `-X jitdump`, `JITLENS_PERF`, `JITLENS_JITDUMP_DIR`).
 #[derive(Clone, Debug, Default)]
