@@ -26,6 +26,9 @@ pub enum Sampler {
     Auto,
     /// A perf_event_open cpu-clock event (an error where not allowed).
     Perf,
+    /// A perf event that signals SIGPROF through its file descriptor, as on kernels older
+    /// than 5.13 (where `perf` falls back to it); slower per sample.
+    PerfFd,
     /// setitimer(ITIMER_PROF).
     Itimer,
 }
@@ -112,6 +115,7 @@ pub fn run(args: RecordArgs) -> i32 {
         choice: match args.sampler {
             Sampler::Auto => SamplerChoice::Auto,
             Sampler::Perf => SamplerChoice::PerfEvent,
+            Sampler::PerfFd => SamplerChoice::PerfEventFd,
             Sampler::Itimer => SamplerChoice::Itimer,
         },
         live: args.live,

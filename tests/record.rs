@@ -272,6 +272,16 @@ fn perf_event_sampler_dict_helpers() {
     }
 }
 
+/// The perf event's older delivery (SIGPROF through its file descriptor), which kernels
+/// without `sigtrap` get.
+#[test]
+fn perf_event_fd_sampler_float_loop_and_split() {
+    if perf_events_allowed() {
+        float_loop_lands_on_its_line("perf-fd");
+        three_to_one_split("perf-fd");
+    }
+}
+
 #[test]
 fn itimer_sampler_float_loop() {
     float_loop_lands_on_its_line("itimer");

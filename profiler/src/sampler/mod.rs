@@ -1,7 +1,7 @@
 //! The in-process sampler behind `jitlens record` and `jitlens top`.
 //!
 //! A cpu-clock perf event on the VM thread (or, where perf events are not allowed, an
-//! interval timer) sends `SIGPROF` about `frequency` times per second of CPU time. The
+//! interval timer) signals it about `frequency` times per second of CPU time. The
 //! handler ([`signal`]) records the interrupted pc, the native return addresses and the
 //! VM's published Python stack into a ring. At its next safe point the VM calls the
 //! session's tick hook, which folds the ring ([`fold`]: attribution to line, op, tier and
@@ -30,6 +30,10 @@ pub enum SamplerChoice {
     Auto,
     /// A `perf_event_open` cpu-clock event; an error where not allowed.
     PerfEvent,
+    /// A perf event that signals `SIGPROF` through its file descriptor, as on kernels
+    /// without perf's `sigtrap` (older than 5.13); the fallback [`SamplerChoice::PerfEvent`]
+    /// takes there, selectable to test it and to compare.
+    PerfEventFd,
     /// `setitimer(ITIMER_PROF)`.
     Itimer,
 }
@@ -139,20 +143,28 @@ impl Session {
         // Built before the timer starts: it loads the executable's debug info.
         let folder = Folder::new(signal::monotonic_ns());
         let ring = signal::install(signal::Ring::new(&vm.state))
-            .map_err(|e| format!("cannot install the SIGPROF handler: {e}"))?;
+            .map_err(|e| format!("cannot install the sample signal handler: {e}"))?;
         signal::block_sigprof(false);
         let freq = config.frequency_hz.clamp(1, 100_000);
         let period = 1_000_000_000 / freq as u64;
         // Hardware cycles where the machine counts them (not in most VMs), else cpu-clock.
+        let delivery = match config.choice {
+            SamplerChoice::PerfEventFd => signal::Delivery::Fd,
+            _ => signal::Delivery::Best,
+        };
         let perf = || {
             use signal::PerfEvent::{CpuClock, Cycles};
-            signal::open_perf_event(Cycles, freq, ring)
+            signal::open_perf_event(Cycles, freq, delivery, ring)
                 .map(|t| (t, Cycles))
-                .or_else(|_| signal::open_perf_event(CpuClock, freq, ring).map(|t| (t, CpuClock)))
+                .or_else(|_| {
+                    signal::open_perf_event(CpuClock, freq, delivery, ring).map(|t| (t, CpuClock))
+                })
         };
         let (timer, event) = match config.choice {
             SamplerChoice::Itimer => signal::start_itimer(period).map(|t| (t, None)),
-            SamplerChoice::PerfEvent => perf().map(|(t, e)| (t, Some(e))),
+            SamplerChoice::PerfEvent | SamplerChoice::PerfEventFd => {
+                perf().map(|(t, e)| (t, Some(e)))
+            }
             SamplerChoice::Auto => perf().map(|(t, e)| (t, Some(e))).or_else(|e| {
                 eprintln!("{}", fallback_warning(&e));
                 signal::start_itimer(period).map(|t| (t, None))
@@ -161,6 +173,7 @@ impl Session {
         .map_err(|e| format!("cannot start the sampler: {e}"))?;
         run.sampler = match timer {
             signal::Timer::PerfEvent(_) => "perf_event",
+            signal::Timer::PerfEventFd(_) => "perf_event (SIGPROF)",
             signal::Timer::Itimer => "itimer",
         }
         .to_string();

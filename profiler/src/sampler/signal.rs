@@ -1,7 +1,7 @@
 //! The signal handler and the buffer it fills: the only `unsafe` of the sampler.
 //!
-//! The handler runs on the VM's thread (a perf event or an interval timer sends it
-//! `SIGPROF`). It is async-signal-safe: it reads the interrupted registers from the
+//! The handler runs on the VM's thread (a perf event sends it `SIGTRAP`, or `SIGPROF` on
+//! kernels without perf's `sigtrap`; an interval timer sends `SIGPROF`). It is async-signal-safe: it reads the interrupted registers from the
 //! `ucontext`, walks the native frame-pointer chain within the thread's stack, copies the
 //! VM's published Python stack ([`ExecState::walk`]), and pushes one fixed-size
 //! [`RawSample`] into a ring that only this thread reads. No allocation, no locks.
@@ -181,7 +181,7 @@ impl Ring {
             return;
         }
         // SAFETY: slot `head` is not readable by the consumer until `head` is published, and
-        // only this handler writes (it does not nest: SIGPROF is blocked while it runs).
+        // only this handler writes (it does not nest: both its signals are blocked while it runs).
         let s = unsafe { &mut *self.slots[head % RING_SLOTS].get() };
         // SAFETY: the kernel's ucontext for this signal.
         let gregs = unsafe { &(*uc).uc_mcontext.gregs };
@@ -229,8 +229,20 @@ impl Ring {
     }
 }
 
-/// The `SIGPROF` handler.
-extern "C" fn on_sigprof(_sig: libc::c_int, info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
+/// The handler for `SIGPROF` (interval timer, or a perf event signalling through its file
+/// descriptor) and for `SIGTRAP` (a perf event with `sigtrap` set).
+extern "C" fn on_sample(sig: libc::c_int, info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo_t to an SA_SIGINFO handler.
+    let code = unsafe { (*info).si_code };
+    if sig == libc::SIGTRAP && code != TRAP_PERF {
+        // Not ours (a breakpoint, say): let it do what it would have done without us.
+        // SAFETY: resetting a disposition and raising are async-signal-safe.
+        unsafe {
+            libc::signal(libc::SIGTRAP, libc::SIG_DFL);
+            libc::raise(libc::SIGTRAP);
+        }
+        return;
+    }
     let ring = RING.load(Ordering::Acquire);
     if ring.is_null() {
         return;
@@ -246,9 +258,7 @@ extern "C" fn on_sigprof(_sig: libc::c_int, info: *mut libc::siginfo_t, uc: *mut
         unsafe { ring.record(uc as *const libc::ucontext_t) };
     }
     let fd = ring.perf_fd.load(Ordering::Relaxed);
-    // SAFETY: the kernel passes a valid siginfo_t to an SA_SIGINFO handler.
-    let code = unsafe { (*info).si_code };
-    if fd != u64::MAX && code == POLL_HUP {
+    if sig == libc::SIGPROF && fd != u64::MAX && code == POLL_HUP {
         // The event used up its overflows and disabled itself: re-arm it (ioctl is
         // async-signal-safe). With `REFRESH_OVERFLOWS` that is about once a month at 1 kHz:
         // re-arming on every signal costs a cross-CPU call in the kernel, 1% of the run.
@@ -261,20 +271,26 @@ extern "C" fn on_sigprof(_sig: libc::c_int, info: *mut libc::siginfo_t, uc: *mut
     unsafe { *libc::__errno_location() = errno };
 }
 
-/// Installs `ring` for the `SIGPROF` handler, and the handler itself. The ring is leaked:
-/// a signal may still be in flight after the sampler stops, so it lives for the process.
+/// Installs `ring` for the sample handler, and the handler itself for `SIGPROF` and
+/// `SIGTRAP`. The ring is leaked: a signal may still be in flight after the sampler stops,
+/// so it lives for the process.
 pub fn install(ring: Box<Ring>) -> std::io::Result<&'static Ring> {
     let ring: &'static Ring = Box::leak(ring);
     RING.store(ring as *const Ring as *mut Ring, Ordering::Release);
-    // SAFETY: installs a SA_SIGINFO handler for SIGPROF; `act` is fully initialised and the
-    // handler is async-signal-safe (see the module docs).
-    unsafe {
-        let mut act: libc::sigaction = std::mem::zeroed();
-        act.sa_sigaction = on_sigprof as *const () as usize;
-        act.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
-        libc::sigemptyset(&mut act.sa_mask);
-        if libc::sigaction(libc::SIGPROF, &act, std::ptr::null_mut()) != 0 {
-            return Err(std::io::Error::last_os_error());
+    for sig in [libc::SIGPROF, libc::SIGTRAP] {
+        // SAFETY: installs a SA_SIGINFO handler; `act` is fully initialised, the handler is
+        // async-signal-safe (see the module docs), and each signal is blocked while the
+        // handler runs so that it never nests.
+        unsafe {
+            let mut act: libc::sigaction = std::mem::zeroed();
+            act.sa_sigaction = on_sample as *const () as usize;
+            act.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
+            libc::sigemptyset(&mut act.sa_mask);
+            libc::sigaddset(&mut act.sa_mask, libc::SIGPROF);
+            libc::sigaddset(&mut act.sa_mask, libc::SIGTRAP);
+            if libc::sigaction(sig, &act, std::ptr::null_mut()) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
         }
     }
     Ok(ring)
@@ -289,8 +305,12 @@ pub fn block_sigprof(block: bool) {
 /// How samples are triggered.
 #[derive(Debug)]
 pub enum Timer {
-    /// A `perf_event_open` cpu-clock event on the VM thread (its file descriptor).
+    /// A `perf_event_open` event on the VM thread that sends it `SIGTRAP` (its file
+    /// descriptor).
     PerfEvent(i32),
+    /// A `perf_event_open` event on the VM thread that signals `SIGPROF` through its file
+    /// descriptor.
+    PerfEventFd(i32),
     /// `setitimer(ITIMER_PROF)`.
     Itimer,
 }
@@ -302,6 +322,9 @@ const REFRESH_OVERFLOWS: libc::c_int = 1 << 30;
 /// `si_code` of the signal for the overflow that disabled the event.
 const POLL_HUP: libc::c_int = 6;
 
+/// `si_code` of a `SIGTRAP` sent by a perf event with `sigtrap` set.
+const TRAP_PERF: libc::c_int = 6;
+
 /// `fcntl` commands and types the libc crate lacks (from `<fcntl.h>` on Linux).
 const F_SETSIG: libc::c_int = 10;
 const F_SETOWN_EX: libc::c_int = 15;
@@ -312,6 +335,15 @@ const F_OWNER_TID: libc::c_int = 0;
 struct FOwnerEx {
     type_: libc::c_int,
     pid: libc::pid_t,
+}
+
+/// How a perf event delivers its signal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// `sigtrap` where the kernel has it, else [`Delivery::Fd`].
+    Best,
+    /// `SIGPROF` through the file descriptor (`O_ASYNC`, `F_SETSIG`).
+    Fd,
 }
 
 /// The events a perf-event sampler can count.
@@ -333,9 +365,44 @@ impl PerfEvent {
     }
 }
 
-/// Opens a perf event on the calling thread that signals it `SIGPROF` about `frequency`
-/// times per second of its CPU time.
-pub fn open_perf_event(event: PerfEvent, frequency: u32, ring: &Ring) -> std::io::Result<Timer> {
+/// Opens a perf event on the calling thread that signals it about `frequency` times per
+/// second of its CPU time.
+///
+/// The event is opened with `sigtrap` where the kernel has it (Linux 5.13 and later): the
+/// kernel then sends `SIGTRAP` to the thread itself on its way back to user mode. Without
+/// it, the event signals `SIGPROF` through its file descriptor (`F_SETSIG`), which the
+/// kernel sends from an irq_work, a self-interrupt that costs every sample more: measured
+/// with an empty handler at 1 kHz on these machines, 3.6% of the CPU time against 2.9% for
+/// `sigtrap` (the timer interrupt alone is 1.8%).
+pub fn open_perf_event(
+    event: PerfEvent,
+    frequency: u32,
+    delivery: Delivery,
+    ring: &Ring,
+) -> std::io::Result<Timer> {
+    if delivery == Delivery::Fd {
+        return open_signalling_fd(event, frequency, ring);
+    }
+    match open_event(event, frequency, true) {
+        Ok(fd) => {
+            // SAFETY: enables our own new perf event.
+            if unsafe { perf_event_open_sys::ioctls::ENABLE(fd, 0) } != 0 {
+                let e = std::io::Error::last_os_error();
+                // SAFETY: closes our own descriptor.
+                unsafe { libc::close(fd) };
+                return Err(e);
+            }
+            Ok(Timer::PerfEvent(fd))
+        }
+        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
+            open_signalling_fd(event, frequency, ring)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Opens the (disabled) perf event, with `sigtrap` or without.
+fn open_event(event: PerfEvent, frequency: u32, sigtrap: bool) -> std::io::Result<i32> {
     use perf_event_open_sys::bindings as b;
     // SAFETY: a zeroed perf_event_attr is valid (all fields are plain integers); the calls
     // below configure our own new file descriptor only.
@@ -359,6 +426,11 @@ pub fn open_perf_event(event: PerfEvent, frequency: u32, ring: &Ring) -> std::io
         attr.set_exclude_kernel(1);
         attr.set_exclude_hv(1);
         attr.__bindgen_anon_2.wakeup_events = 1;
+        if sigtrap {
+            // The kernel requires `remove_on_exec` with `sigtrap`.
+            attr.set_sigtrap(1);
+            attr.set_remove_on_exec(1);
+        }
         let fd = perf_event_open_sys::perf_event_open(
             &mut attr,
             0,
@@ -369,6 +441,16 @@ pub fn open_perf_event(event: PerfEvent, frequency: u32, ring: &Ring) -> std::io
         if fd < 0 {
             return Err(std::io::Error::last_os_error());
         }
+        Ok(fd)
+    }
+}
+
+/// Opens the perf event without `sigtrap`: it signals `SIGPROF` to the calling thread
+/// through its file descriptor, armed for [`REFRESH_OVERFLOWS`] overflows.
+fn open_signalling_fd(event: PerfEvent, frequency: u32, ring: &Ring) -> std::io::Result<Timer> {
+    let fd = open_event(event, frequency, false)?;
+    // SAFETY: the calls below configure our own new file descriptor only.
+    unsafe {
         let fail = |fd: i32| {
             let e = std::io::Error::last_os_error();
             libc::close(fd);
@@ -391,7 +473,7 @@ pub fn open_perf_event(event: PerfEvent, frequency: u32, ring: &Ring) -> std::io
         if perf_event_open_sys::ioctls::REFRESH(fd, REFRESH_OVERFLOWS) != 0 {
             return fail(fd);
         }
-        Ok(Timer::PerfEvent(fd))
+        Ok(Timer::PerfEventFd(fd))
     }
 }
 
@@ -417,7 +499,7 @@ pub fn start_itimer(period_ns: u64) -> std::io::Result<Timer> {
 pub fn stop(timer: &Timer, ring: &Ring) {
     ring.set_active(false);
     match *timer {
-        Timer::PerfEvent(fd) => {
+        Timer::PerfEvent(fd) | Timer::PerfEventFd(fd) => {
             ring.perf_fd.store(u64::MAX, Ordering::Relaxed);
             // SAFETY: disables and closes our own perf event.
             unsafe {
