@@ -251,6 +251,42 @@ fn dict_time_is_a_named_helper_on_the_calling_line(sampler: &str) {
     );
 }
 
+/// Big-int products in a compiled loop: most samples land in the C library (malloc, memcpy),
+/// whose code keeps no frame pointers, so the native chain cannot reach the JIT code. The
+/// instruction then comes from what JIT code published before the helper call, not from the
+/// frame's stale `lasti` (which is the loop's entry).
+const BIGINT_LOOP: &str = "\
+def work(n):
+    x = 7 ** 3000
+    t = 0
+    for i in range(n):
+        t += (x * x) % 1000003
+    return t
+print(work(40000) > 0)
+";
+
+#[test]
+fn helper_time_under_a_c_library_keeps_its_instruction() {
+    let r = record("bigint", BIGINT_LOOP, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (share, ops) = line_share(&r.profile, 5);
+    assert!(share >= 0.9, "{share:.2} of samples on line 5: {ops:?}");
+    let elsewhere: u64 = r
+        .profile
+        .lines
+        .iter()
+        .flat_map(|l| &l.ops)
+        .filter(|o| !o.op.starts_with("BINARY_OP"))
+        .map(|o| o.samples)
+        .sum();
+    assert!(
+        elsewhere * 20 <= r.profile.run.samples,
+        "{elsewhere} of {} samples not on a BINARY_OP: {:?}",
+        r.profile.run.samples,
+        r.profile.lines
+    );
+}
+
 #[test]
 fn perf_event_sampler_float_loop() {
     if perf_events_allowed() {

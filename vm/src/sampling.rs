@@ -6,8 +6,11 @@
 //! Frames are published in [`ExecState::frame`] and chained through [`Frame::back`]. The
 //! interpreter publishes a frame when it starts or resumes running it (and the caller again
 //! before a finished callee's frame is released); JIT code's callees are published by
-//! `run_jit`. A frame's `lasti` is exact in the interpreter; in JIT code it is stale, and the
-//! sampler takes the instruction from the JIT code map instead.
+//! `run_jit`. A frame's `lasti` is exact in the interpreter. In JIT code it is stale, so a
+//! frame running there ([`Frame::in_jit`]) gives `head.ip` instead, which JIT code stores
+//! before every helper call and tier-0 step: exact for a frame waiting on a callee or a
+//! helper. Where the pc or a return address is inside JIT code, the sampler's code map
+//! lookup is exact in any case.
 
 use crate::ExecState;
 use crate::interp::frame::Frame;
@@ -23,7 +26,7 @@ pub const MAX_PY_DEPTH: usize = 48;
 pub struct RawFrame {
     /// `Rc::as_ptr` of the frame's code object (see [`crate::Vm::code_objects`]).
     pub code: usize,
-    /// The frame's `lasti`.
+    /// The frame's `lasti`, or `head.ip` while it runs in JIT code.
     pub ip: u32,
 }
 
@@ -69,9 +72,14 @@ impl ExecState {
             // the VM thread, so none of them is being moved or freed concurrently: at worst the
             // interrupted code is between two plain stores of a field read here.
             let (code, ip, back) = unsafe {
+                let ip = if (*p).in_jit {
+                    (*p).head.ip
+                } else {
+                    (*p).lasti
+                };
                 (
                     std::rc::Rc::as_ptr(&(*p).code) as usize,
-                    (*p).lasti as u32,
+                    ip as u32,
                     (*p).back,
                 )
             };

@@ -40,6 +40,9 @@ pub struct Frame {
     /// it), null for the first: the chain a sampler walks from [`crate::ExecState::frame`].
     /// Set each time the frame is entered; valid while the frame runs.
     pub back: *const Frame,
+    /// Set while JIT code runs the frame (`run_jit`), where `lasti` is stale and `head.ip`
+    /// is the instruction of the last helper call or tier-0 step (for the sampler).
+    pub in_jit: bool,
 }
 
 impl Frame {
@@ -66,6 +69,7 @@ impl Frame {
             lasti: 0,
             init_self: Value::UNDEF,
             back: std::ptr::null(),
+            in_jit: false,
         }
     }
 
@@ -83,6 +87,7 @@ impl Frame {
         self.ip = 0;
         self.lasti = 0;
         self.back = std::ptr::null();
+        self.in_jit = false;
     }
 
     /// Drops every value the frame holds (before it goes back to the pool).

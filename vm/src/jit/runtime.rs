@@ -358,6 +358,7 @@ impl Vm {
         let head = f.head_for_jit(ip);
         // SAFETY: `head` was just filled from the frame.
         let sp = unsafe { (*head).stack_top };
+        f.in_jit = true;
         self.jit_frames.push(f);
         self.set_tier(1);
         // SAFETY: `entry` is the start of a patched stencil in live, executable JIT code
@@ -375,6 +376,7 @@ impl Vm {
                 .store(prev, std::sync::atomic::Ordering::Relaxed);
         }
         let mut f = self.jit_frames.pop().expect("the JIT frame");
+        f.in_jit = false;
         f.sync_from_head();
         if status == STATUS_EXIT {
             if let Some(e) = self.jit_raise.take() {
