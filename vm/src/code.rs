@@ -83,7 +83,7 @@ pub struct ExtCache {
 /// Ops with an [`ExtCache`], and the cache word (1-based) that holds its index.
 pub fn ext_word(op: Op) -> Option<usize> {
     match op.family() {
-        Op::LOAD_ATTR => Some(3),
+        Op::LOAD_ATTR | Op::STORE_ATTR => Some(3),
         Op::LOAD_METHOD | Op::CALL => Some(2),
         _ => None,
     }

@@ -466,23 +466,14 @@ impl Vm {
                     }
                 }
                 Op::LOAD_ATTR_SLOT | Op::STORE_ATTR_SLOT => {
-                    // SAFETY: LOAD_ATTR / STORE_ATTR are followed by two cache words.
+                    // SAFETY: LOAD_ATTR / STORE_ATTR are followed by three cache words.
                     let idx = unsafe { (*instrs.add(f.lasti + 2)).get() >> 8 } as usize;
                     let name = &code.names[arg as usize];
                     let n = f.stack.len();
                     let obj = &f.stack[n - 1];
-                    // Guard: the class's attribute `name` is still the slot member at `idx`.
-                    let ok = obj.header().is_some_and(|h| {
-                        h.kind == object::Kind::Instance
-                            && self
-                                .class_lookup(&crate::runtime::class_ref(h), name)
-                                .is_some_and(|d| {
-                                    d.downcast::<object::SlotDescrObj>()
-                                        .is_some_and(|s| s.index == idx)
-                                })
-                    });
-                    if ok {
-                        let inst = obj.downcast::<object::InstanceObj>().unwrap();
+                    // Guard: same class, same type epoch (so `name` is still the slot member
+                    // at `idx`).
+                    if let Some(inst) = self.slot_guard(&code, f.lasti, op, obj) {
                         if op == Op::LOAD_ATTR_SLOT {
                             let v = inst.slots.get(idx).map(|s| s.get()).unwrap_or(Value::UNDEF);
                             if !v.is_undef() {
@@ -531,7 +522,7 @@ impl Vm {
                     self.getattr(&obj, name).map(|v| f.stack.push(v))
                 }
                 Op::STORE_ATTR_INSTANCE_VALUE => {
-                    // SAFETY: STORE_ATTR is followed by its two cache words.
+                    // SAFETY: STORE_ATTR is followed by its three cache words.
                     let idx = unsafe { (*instrs.add(f.lasti + 2)).get() >> 8 } as usize;
                     let name = &code.names[arg as usize];
                     let n = f.stack.len();
@@ -579,6 +570,9 @@ impl Vm {
                                 self.descr_added_late,
                             )
                             .or_else(|| self.load_attr_form(&code, f.lasti, obj, name));
+                            if form == Some(Op::LOAD_ATTR_SLOT) {
+                                self.fill_slot_guard(&code, f.lasti, op, obj);
+                            }
                             specialize::install(&mut self.spec_stats, ins, cache, op, form, bo);
                         }
                     }
@@ -654,7 +648,7 @@ impl Vm {
                 }
                 Op::STORE_ATTR => {
                     if self.specialize {
-                        // SAFETY: STORE_ATTR is followed by its two cache words.
+                        // SAFETY: STORE_ATTR is followed by its three cache words.
                         let cells = unsafe {
                             (
                                 &*instrs.add(f.lasti),
@@ -663,7 +657,7 @@ impl Vm {
                             )
                         };
                         let n = f.stack.len();
-                        specialize::adapt_attr(
+                        let form = specialize::adapt_attr(
                             &mut self.spec_stats,
                             cells,
                             op,
@@ -671,6 +665,9 @@ impl Vm {
                             &code.names[arg as usize],
                             self.descr_added_late,
                         );
+                        if form == Some(Op::STORE_ATTR_SLOT) {
+                            self.fill_slot_guard(&code, f.lasti, op, &f.stack[n - 1]);
+                        }
                     }
                     let obj = pop!(f);
                     let v = pop!(f);

@@ -359,12 +359,12 @@ pub fn adapt_attr(
     obj: &Value,
     name: &Value,
     late: bool,
-) {
-    if let Some(bo) = warm(instrs.1) {
-        stats.event(instrs.0, op, Event::Attempt);
-        let form = instance_attr_form(instrs.2, op, obj, name, late);
-        install(stats, instrs.0, instrs.1, op, form, bo);
-    }
+) -> Option<Op> {
+    let bo = warm(instrs.1)?;
+    stats.event(instrs.0, op, Event::Attempt);
+    let form = instance_attr_form(instrs.2, op, obj, name, late);
+    install(stats, instrs.0, instrs.1, op, form, bo);
+    form
 }
 
 /// The LOAD_ATTR / STORE_ATTR form that reads or writes `name` on the instance `obj`

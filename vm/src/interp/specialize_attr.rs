@@ -8,6 +8,7 @@
 //! | `LOAD_METHOD_NO_DICT`      | class address + type epoch (instances have no dict) | the method        |
 //! | `LOAD_METHOD_CLASS`, `LOAD_ATTR_CLASS` | the class object's address + type epoch | the attribute   |
 //! | `LOAD_METHOD_MODULE`, `LOAD_ATTR_MODULE` | module address, and the dict entry at the cached index still has this key | entry index |
+//! | `LOAD_ATTR_SLOT`, `STORE_ATTR_SLOT` | class address + type epoch (the slot index is in a cache word) | — |
 //!
 //! The type epoch moves whenever any class is created or any class namespace changes, so
 //! monkeypatching a method, assigning `obj.__class__` or shadowing a method in an instance
@@ -180,6 +181,38 @@ impl Vm {
         } else {
             Op::LOAD_METHOD_WITH_VALUES
         })
+    }
+
+    /// Records the guard of a `*_ATTR_SLOT` form just installed at `ip` for `obj`: its class
+    /// and the type epoch (the class's `name` is the slot member for as long as neither
+    /// changes).
+    pub(crate) fn fill_slot_guard(&self, code: &Code, ip: usize, op: Op, obj: &Value) {
+        if let Some(h) = obj.header() {
+            let e = code.ext_at(ip, op);
+            e.key.set(h.cls.get() as u64);
+            e.epoch.set(self.type_epoch.get());
+        }
+    }
+
+    /// The instance behind a `*_ATTR_SLOT` form's `obj` when its guard holds: the object is
+    /// a slotted instance of the class recorded at `ip`, in the same type epoch.
+    #[inline(always)]
+    pub(crate) fn slot_guard<'a>(
+        &self,
+        code: &Code,
+        ip: usize,
+        op: Op,
+        obj: &'a Value,
+    ) -> Option<&'a object::InstanceObj> {
+        let h = obj.header()?;
+        let e = code.ext_at(ip, op);
+        if h.kind != Kind::Instance
+            || h.cls.get() as u64 != e.key.get()
+            || e.epoch.get() != self.type_epoch.get()
+        {
+            return None;
+        }
+        obj.downcast::<object::InstanceObj>()
     }
 
     /// A specialized LOAD_ATTR_CLASS / LOAD_ATTR_MODULE: the attribute, if the guard holds.

@@ -320,6 +320,45 @@ helper! {
 }
 
 helper! {
+    /// LOAD_ATTR_SLOT: the `__slots__` member at the cached index of an instance of the
+    /// cached class (an unset member side-exits: the interpreter raises).
+    load_attr_slot(frame, sp, vm, _arg) {
+        let (vm, f) = context(frame, vm);
+        let idx = (cache_word(f, 2).get() >> 8) as usize;
+        let hit = vm
+            .slot_guard(&f.code, f.head.ip, Op::LOAD_ATTR_SLOT, sp.peek(1))
+            .and_then(|inst| inst.slots.get(idx))
+            .map(|s| s.get())
+            .filter(|v| !v.is_undef());
+        match hit {
+            Some(v) => {
+                sp.replace(1, v);
+                sp.next()
+            }
+            None => 0,
+        }
+    }
+}
+
+helper! {
+    /// STORE_ATTR_SLOT: stack `v, obj`.
+    store_attr_slot(frame, sp, vm, _arg) {
+        let (vm, f) = context(frame, vm);
+        let idx = (cache_word(f, 2).get() >> 8) as usize;
+        let ok = vm
+            .slot_guard(&f.code, f.head.ip, Op::STORE_ATTR_SLOT, sp.peek(1))
+            .is_some_and(|inst| idx < inst.slots.len());
+        if !ok {
+            return 0;
+        }
+        let obj = sp.pop();
+        let v = sp.pop();
+        obj.downcast::<object::InstanceObj>().unwrap().slots[idx].set(v);
+        sp.next()
+    }
+}
+
+helper! {
     /// STORE_ATTR_INSTANCE_VALUE: stack `v, obj`.
     store_attr_instance_value(frame, sp, vm, arg) {
         let (vm, f) = context(frame, vm);
@@ -735,11 +774,12 @@ pub fn helper_for(op: Op) -> Option<HelperFn> {
         | Op::BINARY_OP_ADD_UNICODE => binary_op,
         Op::FOR_ITER => for_iter_generic,
         Op::CONTAINS_OP | Op::CONTAINS_OP_DICT | Op::CONTAINS_OP_SET => contains,
-        Op::STORE_ATTR | Op::STORE_ATTR_SLOT => store_attr,
+        Op::STORE_ATTR => store_attr,
+        Op::LOAD_ATTR_SLOT => load_attr_slot,
+        Op::STORE_ATTR_SLOT => store_attr_slot,
         Op::STORE_SUBSCR | Op::STORE_SUBSCR_DICT => store_subscr,
         Op::UNARY_NEGATIVE | Op::UNARY_POSITIVE | Op::UNARY_INVERT | Op::UNARY_NOT => unary,
         Op::BINARY_SUBSCR_DICT => binary_subscr,
-        Op::LOAD_ATTR_SLOT => load_attr,
         Op::COMPARE_OP => compare_op,
         Op::BINARY_SUBSCR => binary_subscr,
         Op::GET_ITER => get_iter,
