@@ -485,6 +485,46 @@ stencil! {
     }
 }
 
+/// The body of a small-int floor division or modulo, with Python's rounding towards
+/// negative infinity: both operands small ints, the divisor non-zero and the result in
+/// range, or one side exit. `$r` computes the result from the operands `$x`, `$d` and the
+/// truncated quotient and remainder `$q`, `$m`.
+macro_rules! int_divmod {
+    ($frame:ident, $sp:ident, $vm:ident, |$x:ident, $d:ident, $q:ident, $m:ident| $r:expr) => {{
+        let a = *$sp.sub(2);
+        let b = *$sp.sub(1);
+        // Sign-extended payloads (48-bit, so `x / -1` cannot overflow i64).
+        let $x = ((a << 16) as i64) >> 16;
+        let y = ((b << 16) as i64) >> 16;
+        // Divide by 1 instead of 0 (the result is then unused); `checked_div` has no panic
+        // path (it cannot fail here).
+        let $d = if y == 0 { 1 } else { y };
+        let $q = $x.checked_div($d).unwrap_or(0);
+        let $m = $x.wrapping_sub($q.wrapping_mul($d));
+        let r: i64 = $r;
+        let bad = !(is_small_int(a) & is_small_int(b)) | (y == 0) | ((r << 16) >> 16 != r);
+        if bad {
+            return JIT_EXIT($frame, $sp, $vm);
+        }
+        *$sp.sub(2) = box_small_int(r);
+        JIT_CONTINUE($frame, $sp.sub(1), $vm)
+    }};
+}
+
+stencil! {
+    /// `a // b` on small ints (side-exits on a zero divisor: the interpreter raises).
+    BINARY_OP_FLOOR_DIVIDE_INT(frame, sp, vm) {
+        int_divmod!(frame, sp, vm, |x, d, q, m| q - ((m != 0) & ((m ^ d) < 0)) as i64)
+    }
+}
+
+stencil! {
+    /// `a % b` on small ints; the result takes the divisor's sign.
+    BINARY_OP_REMAINDER_INT(frame, sp, vm) {
+        int_divmod!(frame, sp, vm, |x, d, q, m| m + if (m != 0) & ((m ^ d) < 0) { d } else { 0 })
+    }
+}
+
 // --- Float arithmetic ---------------------------------------------------------------------
 
 /// The body of a float binary op: both operands unboxed floats (words `$a`, `$b`, values `$x`,

@@ -511,6 +511,18 @@ helper! {
 }
 
 helper! {
+    /// BUILD_SLICE of the top 2 (`arg` 2) or 3 values.
+    build_slice(frame, sp, vm, arg) {
+        let (vm, _) = context(frame, vm);
+        let step = if arg == 3 { sp.pop() } else { Value::NONE };
+        let stop = sp.pop();
+        let start = sp.pop();
+        let v = object::alloc(&types().slice, object::SliceObj { start, stop, step });
+        sp.finish(vm, Ok(v))
+    }
+}
+
+helper! {
     /// LIST_APPEND (comprehensions): appends the top to the list `arg` below it.
     list_append(frame, sp, vm, arg) {
         let v = sp.pop();
@@ -768,10 +780,7 @@ pub fn helper_for(op: Op) -> Option<HelperFn> {
         | Op::LOAD_METHOD_MODULE
         | Op::LOAD_METHOD_CLASS => load_method,
         Op::LOAD_ATTR_CLASS | Op::LOAD_ATTR_MODULE => load_attr_cached,
-        Op::BINARY_OP
-        | Op::BINARY_OP_FLOOR_DIVIDE_INT
-        | Op::BINARY_OP_REMAINDER_INT
-        | Op::BINARY_OP_ADD_UNICODE => binary_op,
+        Op::BINARY_OP | Op::BINARY_OP_ADD_UNICODE => binary_op,
         Op::FOR_ITER => for_iter_generic,
         Op::CONTAINS_OP | Op::CONTAINS_OP_DICT | Op::CONTAINS_OP_SET => contains,
         Op::STORE_ATTR => store_attr,
@@ -784,6 +793,7 @@ pub fn helper_for(op: Op) -> Option<HelperFn> {
         Op::BINARY_SUBSCR => binary_subscr,
         Op::GET_ITER => get_iter,
         Op::BUILD_TUPLE | Op::BUILD_LIST => build_seq,
+        Op::BUILD_SLICE => build_slice,
         Op::LIST_APPEND => list_append,
         Op::LOAD_ATTR => load_attr,
         Op::LOAD_METHOD => load_method_generic,
