@@ -390,8 +390,8 @@ stencil! {
 }
 
 /// The body of a conditional jump: pops, jumps to `JIT_TARGET` if the value's truth is
-/// `$jump_if`, else continues. Bools, `None` and small ints (none of them refcounted) are
-/// decided here; anything else side-exits (the interpreter calls `__bool__`/`__len__`).
+/// `$jump_if`, else continues. Bools, `None`, small ints and floats (none of them
+/// refcounted) are decided here; anything else side-exits (the interpreter calls `__bool__`/`__len__`).
 /// Written so that the only conditional exit is one `jcc JIT_EXIT` and the code ends with the
 /// droppable `jmp JIT_CONTINUE`.
 macro_rules! pop_jump_if {
@@ -399,12 +399,17 @@ macro_rules! pop_jump_if {
         let v = *$sp.sub(1);
         // None, False, True are NONE_BITS + 0, 1, 2.
         let imm = v.wrapping_sub(NONE_BITS);
-        if !(imm <= 2 || is_small_int(v)) {
+        // Heap objects and the other immediates side-exit; bools, None, ints, floats stay.
+        let t = tag(v);
+        if (t == TAG_OBJ) | ((t == TAG_IMM) & (imm > 2)) {
             return JIT_EXIT($frame, $sp, $vm);
         }
         // Branch-free, so that the compiler keeps one `jcc JIT_TARGET; jmp JIT_CONTINUE`.
+        // An int is true unless its payload is 0; a float unless it is ±0.0 (every bit but
+        // the sign clear; NaN is true): the int mask is the float one shifted right by 15.
+        let mask = !(1u64 << 63) >> ((t == TAG_INT) as u32 * 15);
         let is_imm = (imm <= 2) as u8;
-        let truth = is_imm & (imm == 2) as u8 | (1 - is_imm) & (v & PAYLOAD_MASK != 0) as u8;
+        let truth = is_imm & (imm == 2) as u8 | (1 - is_imm) & (v & mask != 0) as u8;
         let truth = truth != 0;
         if truth == $jump_if {
             JIT_TARGET($frame, $sp.sub(1), $vm)
@@ -415,8 +420,8 @@ macro_rules! pop_jump_if {
 }
 
 stencil! {
-    /// Pops; jumps to `JIT_TARGET` if the value is false. Bools, `None` and small ints are
-    /// decided here; anything else side-exits.
+    /// Pops; jumps to `JIT_TARGET` if the value is false. Bools, `None`, small ints and
+    /// floats are decided here; anything else side-exits.
     POP_JUMP_IF_FALSE(frame, sp, vm) {
         pop_jump_if!(frame, sp, vm, false)
     }
