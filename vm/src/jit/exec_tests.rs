@@ -418,7 +418,7 @@ fn jump_backward_side_exits_when_periodic_work_is_pending() {
 }
 
 #[test]
-fn conditional_jumps_decide_bools_none_and_ints_and_exit_on_objects() {
+fn conditional_jumps_decide_bools_none_ints_and_floats_and_exit_on_objects() {
     let obj = Box::new([1u32, 0, 0, 0]);
     let obj_bits = (TAG_OBJ << TAG_SHIFT) | obj.as_ptr() as u64;
     for op in ["POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE"] {
@@ -438,7 +438,13 @@ fn conditional_jumps_decide_bools_none_and_ints_and_exit_on_objects() {
             (int(0), Some(false)),
             (int(-1), Some(true)),
             (int(SMALL_INT_MIN), Some(true)),
-            (float(0.0), None),
+            (float(0.0), Some(false)),
+            (float(-0.0), Some(false)),
+            (float(1e-300), Some(true)),
+            (float(-2.5), Some(true)),
+            (float(f64::NAN), Some(true)),
+            (float(f64::NEG_INFINITY), Some(true)),
+            (NONE_BITS | 4, None), // Ellipsis
             (obj_bits, None),
         ] {
             let mut f = TestFrame::new(&[v]);
