@@ -10,6 +10,8 @@
 //! Every instruction's code falls through into the next one, so each stencil's trailing
 //! `jmp JIT_CONTINUE` is dropped (except the last). Each instruction whose stencil can side
 //! exit gets an `EXIT` stub in the cold area after the main code, patched with its index.
+//! `YIELD_VALUE` is an `EXIT` stub in place: a generator leaves JIT code just before it and
+//! suspends in the interpreter.
 //! `RETURN_VALUE` returns to whoever entered the JIT code, with the value on the stack: a
 //! call made from JIT code takes it directly; the interpreter performs the return itself.
 //!
@@ -115,8 +117,6 @@ pub struct Helpers {
 /// Why a code object could not be compiled.
 #[derive(Debug)]
 pub enum CompileError {
-    /// Generators and coroutines keep running in the interpreter.
-    Generator,
     /// Code memory could not be mapped or protected.
     Memory(std::io::Error),
     /// A stencil could not be patched (a bug).
@@ -126,7 +126,6 @@ pub enum CompileError {
 impl std::fmt::Display for CompileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CompileError::Generator => write!(f, "generator code stays in tier 0"),
             CompileError::Memory(e) => write!(f, "JIT code memory: {e}"),
             CompileError::Patch(e) => write!(f, "{e}"),
         }
@@ -138,6 +137,11 @@ impl std::fmt::Display for CompileError {
 fn stencil_of(op: Op) -> (&'static Stencil, RegionKind, u64) {
     // RESUME does nothing in JIT code, which is never entered before it.
     let op = if op == Op::RESUME { Op::NOP } else { op };
+    // A generator suspends in the interpreter: JIT code leaves just before YIELD_VALUE
+    // (with the frame as it is), and the interpreter performs the yield.
+    if op == Op::YIELD_VALUE {
+        return (stencils::exit(), RegionKind::Exit, 0);
+    }
     if let Some(s) = stencils::stencil_for(op) {
         return (s, RegionKind::Fast, 0);
     }
@@ -165,9 +169,6 @@ struct Item {
 /// Compiles `code` as its bytecode stands now (quickened forms included).
 pub fn compile(code: &Code, helpers: &Helpers) -> Result<JitCode, CompileError> {
     let start = std::time::Instant::now();
-    if code.flags & jitlens_compiler::bytecode::CO_GENERATOR != 0 {
-        return Err(CompileError::Generator);
-    }
     // Pass 1: choose stencils and lay them out.
     let n = code.instrs.len();
     let mut items = Vec::new();

@@ -510,6 +510,47 @@ helper! {
     }
 }
 
+/// The cell in local slot `varnames + arg` of the running frame (LOAD_DEREF, STORE_DEREF,
+/// LOAD_CLOSURE).
+#[inline(always)]
+fn cell_slot(f: &Frame, arg: u64) -> &Value {
+    &f.fast[f.code.varnames.len() + arg as usize]
+}
+
+helper! {
+    /// LOAD_DEREF: the content of a cell; an empty cell side-exits (the interpreter raises
+    /// NameError).
+    load_deref(frame, sp, vm, arg) {
+        let (_, f) = context(frame, vm);
+        let Some(cell) = cell_slot(f, arg).downcast::<object::CellObj>() else { return 0 };
+        let v = cell.v.get();
+        if v.is_undef() {
+            return 0;
+        }
+        sp.push(v);
+        sp.next()
+    }
+}
+
+helper! {
+    /// STORE_DEREF: pops into a cell.
+    store_deref(frame, sp, vm, arg) {
+        let (_, f) = context(frame, vm);
+        let Some(cell) = cell_slot(f, arg).downcast::<object::CellObj>() else { return 0 };
+        cell.v.set(sp.pop());
+        sp.next()
+    }
+}
+
+helper! {
+    /// LOAD_CLOSURE: pushes the cell itself (to build a closure).
+    load_closure(frame, sp, vm, arg) {
+        let (_, f) = context(frame, vm);
+        sp.push(cell_slot(f, arg).clone());
+        sp.next()
+    }
+}
+
 helper! {
     /// BUILD_SLICE of the top 2 (`arg` 2) or 3 values.
     build_slice(frame, sp, vm, arg) {
@@ -794,6 +835,9 @@ pub fn helper_for(op: Op) -> Option<HelperFn> {
         Op::GET_ITER => get_iter,
         Op::BUILD_TUPLE | Op::BUILD_LIST => build_seq,
         Op::BUILD_SLICE => build_slice,
+        Op::LOAD_DEREF => load_deref,
+        Op::STORE_DEREF => store_deref,
+        Op::LOAD_CLOSURE => load_closure,
         Op::LIST_APPEND => list_append,
         Op::LOAD_ATTR => load_attr,
         Op::LOAD_METHOD => load_method_generic,

@@ -15,7 +15,7 @@
 //! instruction of that frame in the interpreter.
 
 use super::abi::{FrameHead, STATUS_ERROR, STATUS_EXIT, StencilFn};
-use super::compile::{CompileError, Helpers, JitCode, RegionKind};
+use super::compile::{Helpers, JitCode, RegionKind};
 use crate::code::Code;
 use crate::interp::frame::Frame;
 use crate::vm::Vm;
@@ -318,10 +318,8 @@ impl Vm {
             }
             Err(e) => {
                 slot.failed.set(true);
-                if !matches!(e, CompileError::Generator) {
-                    let name = crate::runtime::str::as_str(&code.qualname).unwrap_or("?");
-                    self.jit_stats.failures.push(format!("{name}: {e}"));
-                }
+                let name = crate::runtime::str::as_str(&code.qualname).unwrap_or("?");
+                self.jit_stats.failures.push(format!("{name}: {e}"));
                 None
             }
         }
@@ -457,6 +455,10 @@ impl Vm {
         }
         let ip = f.ip;
         let (op, _) = f.code.instr(ip.min(f.code.instrs.len().saturating_sub(1)));
+        if op == jitlens_compiler::bytecode::Op::YIELD_VALUE {
+            // Not a guard: generators always suspend in the interpreter.
+            return;
+        }
         let key = (Rc::as_ptr(&f.code) as usize, ip as u32);
         let e = self
             .jit_stats
