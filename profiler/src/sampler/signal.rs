@@ -117,19 +117,12 @@ impl Ring {
     /// A ring for the calling thread (the VM's), reading `state`.
     pub fn new(state: &ExecState) -> Box<Ring> {
         let (stack_lo, stack_hi) = stack_bounds();
-        let slots = (0..RING_SLOTS)
-            .map(|_| {
-                UnsafeCell::new(RawSample {
-                    time_ns: 0,
-                    pc: 0,
-                    sp_words: [0; 2],
-                    tier: 0,
-                    native_depth: 0,
-                    native: [0; MAX_NATIVE_DEPTH],
-                    py: RawPyStack::default(),
-                })
-            })
-            .collect();
+        // Zeroed by the allocator (a fresh mapping for a ring this size): pages are touched
+        // only as samples reach them, so a short run does not pay for the whole ring.
+        let slots = Box::<[UnsafeCell<RawSample>]>::new_zeroed_slice(RING_SLOTS);
+        // SAFETY: `RawSample` is plain integers and arrays of them (`RawPyStack` too, with
+        // one bool): all-zero bytes are a valid value.
+        let slots = unsafe { slots.assume_init() };
         Box::new(Ring {
             slots,
             head: AtomicUsize::new(0),

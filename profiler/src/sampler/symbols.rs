@@ -38,8 +38,10 @@ pub enum Part {
 
 /// The executable's function symbols, sorted by address.
 struct SymbolTable {
-    /// (start, size, mangled name): demangled only when an address in it is looked up.
-    syms: Vec<(u64, u64, Box<str>)>,
+    /// The executable, mapped; names are read from it only when an address is looked up.
+    map: memmap2::Mmap,
+    /// (start, size, symbol index).
+    syms: Vec<(u64, u64, usize)>,
 }
 
 impl SymbolTable {
@@ -50,21 +52,32 @@ impl SymbolTable {
         // while we run (the kernel refuses writes to a running binary: ETXTBSY).
         let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
         let obj = object::File::parse(&*map).ok()?;
-        let mut syms: Vec<(u64, u64, Box<str>)> = obj
+        // Addresses only: the string table (most of the symbol data) is not touched here.
+        let mut syms: Vec<(u64, u64, usize)> = obj
             .symbols()
             .filter(|s| s.kind() == SymbolKind::Text && s.address() != 0)
-            .filter_map(|s| Some((s.address(), s.size(), Box::from(s.name().ok()?))))
+            .map(|s| (s.address(), s.size(), s.index().0))
             .collect();
-        syms.sort_by_key(|s| s.0);
-        Some(SymbolTable { syms })
+        syms.sort_unstable_by_key(|s| s.0);
+        drop(obj);
+        Some(SymbolTable { map, syms })
     }
 
     /// The demangled name (without its hash) of the function containing `addr`.
     fn find(&self, addr: u64) -> Option<Rc<str>> {
+        use object::{Object, ObjectSymbol, SymbolIndex};
         let i = self.syms.partition_point(|s| s.0 <= addr).checked_sub(1)?;
-        let (start, size, name) = &self.syms[i];
-        (addr < start + (*size).max(1))
-            .then(|| Rc::from(format!("{:#}", rustc_demangle::demangle(name)).as_str()))
+        let (start, size, index) = self.syms[i];
+        if addr >= start + size.max(1) {
+            return None;
+        }
+        // Parsing reads only the headers; each address is looked up once (see `Symbolizer`).
+        let obj = object::File::parse(&*self.map).ok()?;
+        let sym = obj.symbol_by_index(SymbolIndex(index)).ok()?;
+        let name = sym.name().ok()?;
+        Some(Rc::from(
+            format!("{:#}", rustc_demangle::demangle(name)).as_str(),
+        ))
     }
 }
 
