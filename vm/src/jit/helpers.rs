@@ -70,6 +70,23 @@ impl Stack {
         unsafe { *(self.0.sub(n) as *mut Value) = v }
     }
 
+    /// The result of a load form that replaces the top of the stack: `hit` in its place and
+    /// continue, or side-exit with nothing changed.
+    ///
+    /// # Safety
+    /// The stack is not empty.
+    #[inline(always)]
+    unsafe fn replace_top_or_exit(mut self, hit: Option<Value>) -> u64 {
+        match hit {
+            Some(v) => {
+                // SAFETY: the caller's promise.
+                unsafe { self.replace(1, v) };
+                self.next()
+            }
+            None => 0,
+        }
+    }
+
     /// The result that continues with this stack.
     fn next(self) -> u64 {
         self.0 as u64
@@ -165,6 +182,12 @@ unsafe fn context<'a>(frame: *mut FrameHead, vm: *mut u8) -> (&'a mut Vm, &'a Fr
 #[inline(always)]
 fn cache_word(f: &Frame, k: usize) -> &std::cell::Cell<u32> {
     &f.code.instrs[f.head.ip + k]
+}
+
+/// The dict entry or slot index an attribute form keeps in its second cache word.
+#[inline(always)]
+fn attr_index(f: &Frame) -> usize {
+    (cache_word(f, 2).get() >> 8) as usize
 }
 
 macro_rules! helper {
@@ -298,7 +321,7 @@ helper! {
     /// LOAD_ATTR_INSTANCE_VALUE: the entry of a plain instance's dict at the cached index.
     load_attr_instance_value(frame, sp, vm, arg) {
         let (vm, f) = context(frame, vm);
-        let idx = (cache_word(f, 2).get() >> 8) as usize;
+        let idx = attr_index(f);
         let name = &f.code.names[arg as usize];
         let hit = specialize::plain_instance_dict(sp.peek(1), vm.descr_added_late, false)
             .and_then(|d| {
@@ -309,13 +332,7 @@ helper! {
                         .map(|e| e.value.clone())
                 })
             });
-        match hit {
-            Some(v) => {
-                sp.replace(1, v);
-                sp.next()
-            }
-            None => 0,
-        }
+        sp.replace_top_or_exit(hit)
     }
 }
 
@@ -324,19 +341,13 @@ helper! {
     /// cached class (an unset member side-exits: the interpreter raises).
     load_attr_slot(frame, sp, vm, _arg) {
         let (vm, f) = context(frame, vm);
-        let idx = (cache_word(f, 2).get() >> 8) as usize;
+        let idx = attr_index(f);
         let hit = vm
             .slot_guard(&f.code, f.head.ip, Op::LOAD_ATTR_SLOT, sp.peek(1))
             .and_then(|inst| inst.slots.get(idx))
             .map(|s| s.get())
             .filter(|v| !v.is_undef());
-        match hit {
-            Some(v) => {
-                sp.replace(1, v);
-                sp.next()
-            }
-            None => 0,
-        }
+        sp.replace_top_or_exit(hit)
     }
 }
 
@@ -344,7 +355,7 @@ helper! {
     /// STORE_ATTR_SLOT: stack `v, obj`.
     store_attr_slot(frame, sp, vm, _arg) {
         let (vm, f) = context(frame, vm);
-        let idx = (cache_word(f, 2).get() >> 8) as usize;
+        let idx = attr_index(f);
         let ok = vm
             .slot_guard(&f.code, f.head.ip, Op::STORE_ATTR_SLOT, sp.peek(1))
             .is_some_and(|inst| idx < inst.slots.len());
@@ -362,7 +373,7 @@ helper! {
     /// STORE_ATTR_INSTANCE_VALUE: stack `v, obj`.
     store_attr_instance_value(frame, sp, vm, arg) {
         let (vm, f) = context(frame, vm);
-        let idx = (cache_word(f, 2).get() >> 8) as usize;
+        let idx = attr_index(f);
         let name = &f.code.names[arg as usize];
         let late = vm.descr_added_late;
         let hit = specialize::plain_instance_dict(sp.peek(1), late, true)
@@ -427,13 +438,8 @@ helper! {
         let ip = f.head.ip;
         let (op, _) = f.code.instr(ip);
         let name = &f.code.names[arg as usize];
-        match vm.load_attr_cached(&f.code, ip, op, sp.peek(1), name) {
-            Some(v) => {
-                sp.replace(1, v);
-                sp.next()
-            }
-            None => 0,
-        }
+        let hit = vm.load_attr_cached(&f.code, ip, op, sp.peek(1), name);
+        sp.replace_top_or_exit(hit)
     }
 }
 
