@@ -75,6 +75,7 @@ pub fn new_class(
         new: Cell::new(new),
         flags: Cell::new(flags),
         nslots: Cell::new(0),
+        keys: Default::default(),
     };
     object::alloc(metaclass, data)
 }
@@ -109,6 +110,7 @@ pub(crate) fn init() {
             new: Cell::new(None),
             flags: Cell::new(flags | CLS_BUILTIN),
             nslots: Cell::new(0),
+            keys: Default::default(),
         };
         let _ = name;
         object::alloc_raw(std::ptr::null(), data)

@@ -63,6 +63,7 @@ fn wrap(cls: &Value, base: &Value, v: Value) -> Value {
         cls,
         InstanceObj {
             dict: Slot::default(),
+            values: object::Values::default(),
             slots,
             payload: Slot::new(v),
         },

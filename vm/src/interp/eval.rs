@@ -473,7 +473,7 @@ impl Vm {
                     let obj = &f.stack[n - 1];
                     // Guard: same class, same type epoch (so `name` is still the slot member
                     // at `idx`).
-                    if let Some(inst) = self.slot_guard(&code, f.lasti, op, obj) {
+                    if let Some(inst) = self.instance_guard(&code, f.lasti, op, obj) {
                         if op == Op::LOAD_ATTR_SLOT {
                             let v = inst.slots.get(idx).map(|s| s.get()).unwrap_or(Value::UNDEF);
                             if !v.is_undef() {
@@ -499,19 +499,12 @@ impl Vm {
                     }
                 }
                 Op::LOAD_ATTR_INSTANCE_VALUE => {
-                    // SAFETY: LOAD_ATTR is followed by its two cache words.
+                    // SAFETY: LOAD_ATTR is followed by its three cache words.
                     let idx = unsafe { (*instrs.add(f.lasti + 2)).get() >> 8 } as usize;
                     let name = &code.names[arg as usize];
-                    let hit =
-                        specialize::plain_instance_dict(top!(f), self.descr_added_late, false)
-                            .and_then(|d| {
-                                d.with(|t| {
-                                    t.entries()
-                                        .get(idx)
-                                        .filter(|e| e.key.is(name))
-                                        .map(|e| e.value.clone())
-                                })
-                            });
+                    let hit = self
+                        .instance_guard(&code, f.lasti, op, top!(f))
+                        .and_then(|inst| crate::runtime::instance::load_at(inst, idx, name));
                     if let Some(v) = hit {
                         *f.stack.last_mut().unwrap() = v;
                         continue;
@@ -525,28 +518,20 @@ impl Vm {
                     // SAFETY: STORE_ATTR is followed by its three cache words.
                     let idx = unsafe { (*instrs.add(f.lasti + 2)).get() >> 8 } as usize;
                     let name = &code.names[arg as usize];
-                    let n = f.stack.len();
-                    let hit = specialize::plain_instance_dict(
-                        &f.stack[n - 1],
-                        self.descr_added_late,
-                        true,
-                    )
-                    .is_some_and(|d| {
-                        d.with(|t| t.entries().get(idx).is_some_and(|e| e.key.is(name)))
-                    });
-                    if hit {
-                        let obj = pop!(f);
-                        let v = pop!(f);
-                        let d = specialize::plain_instance_dict(&obj, self.descr_added_late, true)
-                            .unwrap();
-                        let old = d.with(|t| t.set_value_at(idx, v));
-                        drop(old);
-                        continue;
-                    }
-                    let (ins, cache) = cells!();
-                    specialize::miss(&mut self.spec_stats, ins, cache, op);
                     let obj = pop!(f);
                     let v = pop!(f);
+                    let v = match self.instance_guard(&code, f.lasti, op, &obj) {
+                        Some(inst) => {
+                            let c = obj.header().unwrap().class_data().unwrap();
+                            match crate::runtime::instance::store_at(inst, c, idx, name, v) {
+                                Ok(()) => continue,
+                                Err(v) => v,
+                            }
+                        }
+                        None => v,
+                    };
+                    let (ins, cache) = cells!();
+                    specialize::miss(&mut self.spec_stats, ins, cache, op);
                     self.setattr(&obj, name, v)
                 }
                 Op::LOAD_ATTR => {
@@ -570,8 +555,11 @@ impl Vm {
                                 self.descr_added_late,
                             )
                             .or_else(|| self.load_attr_form(&code, f.lasti, obj, name));
-                            if form == Some(Op::LOAD_ATTR_SLOT) {
-                                self.fill_slot_guard(&code, f.lasti, op, obj);
+                            if matches!(
+                                form,
+                                Some(Op::LOAD_ATTR_SLOT | Op::LOAD_ATTR_INSTANCE_VALUE)
+                            ) {
+                                self.fill_instance_guard(&code, f.lasti, op, obj);
                             }
                             specialize::install(&mut self.spec_stats, ins, cache, op, form, bo);
                         }
@@ -665,8 +653,8 @@ impl Vm {
                             &code.names[arg as usize],
                             self.descr_added_late,
                         );
-                        if form == Some(Op::STORE_ATTR_SLOT) {
-                            self.fill_slot_guard(&code, f.lasti, op, &f.stack[n - 1]);
+                        if form.is_some() {
+                            self.fill_instance_guard(&code, f.lasti, op, &f.stack[n - 1]);
                         }
                     }
                     let obj = pop!(f);

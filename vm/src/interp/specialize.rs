@@ -296,40 +296,27 @@ pub fn adapt_for_iter(stats: &mut SpecStats, instr: &Cell<u32>, cache: &Cell<u32
     adapt_by(stats, instr, cache, Op::FOR_ITER, || for_iter_form(it));
 }
 
-/// The instance dict of `obj` when attribute access on it may go straight to that dict: a
-/// plain instance whose class has no data descriptors (and none was added late) and, for
-/// stores, no `__setattr__`. This is the guard of the `*_ATTR_INSTANCE_VALUE` forms.
-#[inline(always)]
-pub fn plain_instance_dict(
+/// The instance `obj` and its class when attribute access on it may go straight to the
+/// instance's own storage: a plain instance whose class has no data descriptors (and none
+/// was added late) and, for stores, no `__setattr__` and a dict. This is what installing a
+/// `*_ATTR_INSTANCE_VALUE` form checks; the installed form then guards on the class and the
+/// type epoch.
+pub fn plain_instance(
     obj: &Value,
     descr_added_late: bool,
     store: bool,
-) -> Option<&crate::object::DictObj> {
-    use crate::object::{CLS_DATA_DESCR, CLS_NO_DICT, CLS_SETATTR, ClassObj, InstanceObj};
+) -> Option<(&crate::object::InstanceObj, &crate::object::ClassObj)> {
+    use crate::object::{CLS_DATA_DESCR, CLS_NO_DICT, CLS_SETATTR, InstanceObj};
     let h = obj.header()?;
     if h.kind != crate::object::Kind::Instance || descr_added_late {
         return None;
     }
-    let cls = crate::runtime::class_ref(h);
-    let c = cls.downcast::<ClassObj>()?;
+    let c = h.class_data()?;
     let bad = CLS_DATA_DESCR | if store { CLS_SETATTR | CLS_NO_DICT } else { 0 };
     if c.flags.get() & bad != 0 {
         return None;
     }
-    let inst = obj.downcast::<InstanceObj>()?;
-    if inst.dict.is_undef() {
-        return None;
-    }
-    let p = (inst.dict.bits() & ((1 << 48) - 1)) as *const crate::object::Header;
-    // SAFETY: the slot holds a live object for as long as `obj` (which the caller holds)
-    // keeps the instance alive; its kind is checked before the cast, and the dict is not
-    // replaced while the returned reference is used (no Python code runs in between).
-    unsafe {
-        if (*p).kind != crate::object::Kind::Dict {
-            return None;
-        }
-        Some(&(*(p as *const crate::object::Obj<crate::object::DictObj>)).data)
-    }
+    Some((obj.downcast::<InstanceObj>()?, c))
 }
 
 /// The index of `name` among the `__slots__` of `obj`'s class, if it is a slot member.
@@ -386,9 +373,21 @@ pub fn instance_attr_form(
             Op::STORE_ATTR_SLOT
         });
     }
-    let i = plain_instance_dict(obj, late, !load)
-        .and_then(|d| d.with(|t| t.entries().iter().position(|e| e.key.is(name))))
-        .filter(|&i| i < 0xFF_FFFF)?;
+    let (inst, c) = plain_instance(obj, late, !load)?;
+    use crate::runtime::instance::{IN_DICT, dict_of, key_index};
+    let i = if inst.dict.is_undef() {
+        // Inline values: the name's index among the class's keys, which stays its index.
+        // A store may append the value that comes next.
+        let n = inst.values.len();
+        let limit = if load { n } else { n + 1 };
+        key_index(c, name, limit)?
+    } else {
+        let i = dict_of(inst)?.with(|t| t.entries().iter().position(|e| e.key.is(name)))?;
+        if i >= IN_DICT {
+            return None;
+        }
+        i | IN_DICT
+    };
     index.set(Op::CACHE as u32 | ((i as u32) << 8));
     Some(if load {
         Op::LOAD_ATTR_INSTANCE_VALUE

@@ -54,15 +54,16 @@ fn plain_method(d: &Value) -> bool {
 /// True if `obj` has an instance dict that holds `name` (which would shadow a method).
 #[inline(always)]
 fn shadowed(obj: &Value, name: &Value) -> bool {
-    let dict = match obj.kind() {
-        Some(Kind::Instance) => obj.downcast::<object::InstanceObj>().unwrap().dict.get(),
-        _ => match crate::runtime::attr::existing_dict(obj) {
-            Some(d) => d,
-            None => return false,
-        },
-    };
-    dict.downcast::<DictObj>()
-        .is_some_and(|d| d.get_str(name, hash_of(name)).is_some())
+    if let Some(i) = obj.downcast::<object::InstanceObj>() {
+        let h = obj.header().unwrap();
+        return h
+            .class_data()
+            .is_some_and(|c| crate::runtime::instance::has(i, c, name));
+    }
+    crate::runtime::attr::existing_dict(obj).is_some_and(|d| {
+        d.downcast::<DictObj>()
+            .is_some_and(|d| d.get_str(name, hash_of(name)).is_some())
+    })
 }
 
 /// The index of `name` among the entries of the dict of module `m`.
@@ -183,10 +184,11 @@ impl Vm {
         })
     }
 
-    /// Records the guard of a `*_ATTR_SLOT` form just installed at `ip` for `obj`: its class
-    /// and the type epoch (the class's `name` is the slot member for as long as neither
+    /// Records the guard of a `*_ATTR_SLOT` or `*_ATTR_INSTANCE_VALUE` form just installed
+    /// at `ip` for `obj`: its class and the type epoch (the class's `name` is the slot
+    /// member, or stays a plain instance attribute at its key index, for as long as neither
     /// changes).
-    pub(crate) fn fill_slot_guard(&self, code: &Code, ip: usize, op: Op, obj: &Value) {
+    pub(crate) fn fill_instance_guard(&self, code: &Code, ip: usize, op: Op, obj: &Value) {
         if let Some(h) = obj.header() {
             let e = code.ext_at(ip, op);
             e.key.set(h.cls.get() as u64);
@@ -194,10 +196,11 @@ impl Vm {
         }
     }
 
-    /// The instance behind a `*_ATTR_SLOT` form's `obj` when its guard holds: the object is
-    /// a slotted instance of the class recorded at `ip`, in the same type epoch.
+    /// The instance behind a `*_ATTR_SLOT` or `*_ATTR_INSTANCE_VALUE` form's `obj` when its
+    /// guard holds: the object is an instance of the class recorded at `ip`, in the same
+    /// type epoch.
     #[inline(always)]
-    pub(crate) fn slot_guard<'a>(
+    pub(crate) fn instance_guard<'a>(
         &self,
         code: &Code,
         ip: usize,

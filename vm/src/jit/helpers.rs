@@ -318,20 +318,15 @@ helper! {
 }
 
 helper! {
-    /// LOAD_ATTR_INSTANCE_VALUE: the entry of a plain instance's dict at the cached index.
+    /// LOAD_ATTR_INSTANCE_VALUE: an instance's inline value (or dict entry) at the cached
+    /// index, for an instance of the cached class.
     load_attr_instance_value(frame, sp, vm, arg) {
         let (vm, f) = context(frame, vm);
         let idx = attr_index(f);
         let name = &f.code.names[arg as usize];
-        let hit = specialize::plain_instance_dict(sp.peek(1), vm.descr_added_late, false)
-            .and_then(|d| {
-                d.with(|t| {
-                    t.entries()
-                        .get(idx)
-                        .filter(|e| e.key.is(name))
-                        .map(|e| e.value.clone())
-                })
-            });
+        let hit = vm
+            .instance_guard(&f.code, f.head.ip, Op::LOAD_ATTR_INSTANCE_VALUE, sp.peek(1))
+            .and_then(|inst| crate::runtime::instance::load_at(inst, idx, name));
         sp.replace_top_or_exit(hit)
     }
 }
@@ -343,7 +338,7 @@ helper! {
         let (vm, f) = context(frame, vm);
         let idx = attr_index(f);
         let hit = vm
-            .slot_guard(&f.code, f.head.ip, Op::LOAD_ATTR_SLOT, sp.peek(1))
+            .instance_guard(&f.code, f.head.ip, Op::LOAD_ATTR_SLOT, sp.peek(1))
             .and_then(|inst| inst.slots.get(idx))
             .map(|s| s.get())
             .filter(|v| !v.is_undef());
@@ -357,7 +352,7 @@ helper! {
         let (vm, f) = context(frame, vm);
         let idx = attr_index(f);
         let ok = vm
-            .slot_guard(&f.code, f.head.ip, Op::STORE_ATTR_SLOT, sp.peek(1))
+            .instance_guard(&f.code, f.head.ip, Op::STORE_ATTR_SLOT, sp.peek(1))
             .is_some_and(|inst| idx < inst.slots.len());
         if !ok {
             return 0;
@@ -375,16 +370,33 @@ helper! {
         let (vm, f) = context(frame, vm);
         let idx = attr_index(f);
         let name = &f.code.names[arg as usize];
-        let late = vm.descr_added_late;
-        let hit = specialize::plain_instance_dict(sp.peek(1), late, true)
-            .is_some_and(|d| d.with(|t| t.entries().get(idx).is_some_and(|e| e.key.is(name))));
-        if !hit {
+        let ip = f.head.ip;
+        let Some(inst) = vm.instance_guard(&f.code, ip, Op::STORE_ATTR_INSTANCE_VALUE, sp.peek(1))
+        else {
+            return 0;
+        };
+        let c = sp.peek(1).header().unwrap().class_data().unwrap();
+        // The store cannot fail once the guard holds, except for an index past the values:
+        // check that before taking the operands.
+        let fits = if idx & crate::runtime::instance::IN_DICT == 0 {
+            inst.dict.is_undef() && idx <= inst.values.len()
+        } else {
+            crate::runtime::instance::dict_of(inst).is_some_and(|d| {
+                d.with(|t| {
+                    t.entries()
+                        .get(idx & !crate::runtime::instance::IN_DICT)
+                        .is_some_and(|e| e.key.is(name))
+                })
+            })
+        };
+        if !fits {
             return 0;
         }
-        let obj = sp.pop();
-        let v = sp.pop();
-        let d = specialize::plain_instance_dict(&obj, late, true).unwrap();
-        drop(d.with(|t| t.set_value_at(idx, v)));
+        let v = sp.peek(2).clone();
+        let r = crate::runtime::instance::store_at(inst, c, idx, name, v);
+        debug_assert!(r.is_ok());
+        drop(sp.pop());
+        drop(sp.pop());
         sp.next()
     }
 }

@@ -65,6 +65,8 @@ pub struct StrObj {
     pub hash: Cell<i64>,
     /// Length in characters.
     pub nchars: usize,
+    /// True for the one object the intern table holds for this text.
+    pub interned: Cell<bool>,
 }
 impl ObjData for StrObj {
     const KIND: Kind = Kind::Str;
@@ -189,6 +191,8 @@ pub struct ClassObj {
     pub flags: Cell<u32>,
     /// Number of `__slots__` value slots of instances (all classes of the MRO).
     pub nslots: Cell<usize>,
+    /// The attribute names its instances keep inline (see [`Values`]).
+    pub keys: SharedKeys,
 }
 /// Class flag: a builtin type.
 pub const CLS_BUILTIN: u32 = 1;
@@ -212,6 +216,7 @@ impl ObjData for ClassObj {
     fn traverse(&self, f: &mut dyn FnMut(&Value)) {
         f(&self.dict);
         self.bases.visit(f);
+        self.keys.visit(f);
         // SAFETY: the collector does not mutate while traversing.
         unsafe { (*self.mro.get()).iter().for_each(f) };
     }
@@ -247,11 +252,106 @@ impl ClassObj {
     }
 }
 
+/// The attribute names a class's instances store inline, in the order they were first
+/// set on some instance (CPython's shared keys). The list only grows, so a name's index
+/// never changes: `keys[i]` of a class is fixed once written, and a cached index stays
+/// valid for as long as the class is the same object. Names are interned strs.
+#[derive(Default)]
+pub struct SharedKeys(UnsafeCell<Vec<Value>>);
+
+impl SharedKeys {
+    /// Number of names.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        // SAFETY: single-threaded; a read of the length.
+        unsafe { (*self.0.get()).len() }
+    }
+    /// True if no name was recorded yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Calls `f` with the names; `f` must not add names to this class.
+    #[inline(always)]
+    pub fn with<R>(&self, f: impl FnOnce(&[Value]) -> R) -> R {
+        // SAFETY: single-threaded; the only mutation is `push`, which `f` must not reach.
+        unsafe { f(&*self.0.get()) }
+    }
+    /// Appends `name` (the caller checked it is absent); returns its index.
+    pub fn push(&self, name: Value) -> usize {
+        // SAFETY: single-threaded; no reference into the vector is alive (see `with`).
+        let v = unsafe { &mut *self.0.get() };
+        v.push(name);
+        v.len() - 1
+    }
+    /// Calls `f` with each name (for traversal).
+    pub fn visit(&self, f: &mut dyn FnMut(&Value)) {
+        self.with(|k| k.iter().for_each(f));
+    }
+}
+
+/// An instance's attribute values kept inline, indexed like its class's [`SharedKeys`]:
+/// value `i` belongs to name `keys[i]`. The values always form a dense prefix of the keys
+/// (no holes), so the attributes' insertion order is the keys' order. Used while the
+/// instance has no dict; once a dict is needed (`__dict__`, deletion, an attribute set out
+/// of order) the values move into it for good.
+#[derive(Default)]
+pub struct Values(UnsafeCell<Vec<Value>>);
+
+impl Values {
+    /// Number of values.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        // SAFETY: single-threaded; a read of the length.
+        unsafe { (*self.0.get()).len() }
+    }
+    /// True if there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// A new reference to value `i`, if there is one.
+    #[inline(always)]
+    pub fn get(&self, i: usize) -> Option<Value> {
+        // SAFETY: single-threaded; the reference lives only for the clone.
+        unsafe { (&*self.0.get()).get(i).cloned() }
+    }
+    /// Replaces value `i` (which exists); the old value is dropped after the write.
+    #[inline(always)]
+    pub fn set(&self, i: usize, v: Value) {
+        // SAFETY: single-threaded; no reference into the vector outlives this call, and the
+        // old value is dropped only once the vector holds the new one.
+        let old = unsafe { std::mem::replace(&mut (&mut *self.0.get())[i], v) };
+        drop(old);
+    }
+    /// Appends a value, reserving room for `expect` values in all on the first one.
+    #[inline]
+    pub fn push(&self, v: Value, expect: usize) {
+        // SAFETY: single-threaded; no reference into the vector is alive.
+        let vals = unsafe { &mut *self.0.get() };
+        if vals.capacity() == 0 {
+            vals.reserve_exact(expect.max(1));
+        }
+        vals.push(v);
+    }
+    /// Takes every value out, leaving none.
+    pub fn take_all(&self) -> Vec<Value> {
+        // SAFETY: single-threaded; the vector is swapped out before its values are used.
+        unsafe { std::mem::take(&mut *self.0.get()) }
+    }
+    /// Calls `f` with each value (for traversal).
+    pub fn visit(&self, f: &mut dyn FnMut(&Value)) {
+        // SAFETY: the collector does not mutate while traversing.
+        unsafe { (*self.0.get()).iter().for_each(f) }
+    }
+}
+
 /// An instance of a user class whose layout is plain `object` (or an immutable builtin,
 /// whose value is then in `payload`).
 pub struct InstanceObj {
-    /// Attribute dict (a dict) or UNDEF when the class has `__slots__` only.
+    /// Attribute dict (a dict), or UNDEF while the attributes live in `values` (and always
+    /// when the class has `__slots__` only).
     pub dict: Slot,
+    /// Attribute values stored inline while there is no dict (see [`Values`]).
+    pub values: Values,
     /// `__slots__` values (UNDEF = unset).
     pub slots: Box<[Slot]>,
     /// For subclasses of int/str/float/tuple: the builtin value.
@@ -262,11 +362,13 @@ impl ObjData for InstanceObj {
     const TRACKED: bool = true;
     fn traverse(&self, f: &mut dyn FnMut(&Value)) {
         self.dict.visit(f);
+        self.values.visit(f);
         self.payload.visit(f);
         self.slots.iter().for_each(|s| s.visit(f));
     }
     fn clear(&self) {
         self.dict.take();
+        drop(self.values.take_all());
         self.payload.take();
         self.slots.iter().for_each(|s| {
             s.take();

@@ -121,6 +121,22 @@ pub(crate) fn decref(p: *const Header) {
     }
 }
 
+impl Header {
+    /// The data of this object's class, borrowed for as long as the object is.
+    #[inline(always)]
+    pub fn class_data(&self) -> Option<&ClassObj> {
+        let p = self.cls.get();
+        // SAFETY: an object holds a reference to its class, so the class outlives the
+        // borrow of the object; the kind is checked before the cast.
+        unsafe {
+            if p.is_null() || (*p).kind != Kind::Class {
+                return None;
+            }
+            Some(&(*(p as *const Obj<ClassObj>)).data)
+        }
+    }
+}
+
 /// Makes `cls` the class of the heap object `obj` (`obj.__class__ = cls`; the caller
 /// checked that the layouts agree). The header's reference moves to the new class.
 pub fn set_class(obj: &Value, cls: &Value) {

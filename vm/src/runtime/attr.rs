@@ -8,7 +8,7 @@ use crate::object::{
     SlotDescrObj, StaticMethodObj, SuperObj,
 };
 use crate::runtime::str::{as_str, hash_of, intern, new_str};
-use crate::runtime::{class_name, class_of, exc, tuple, type_name};
+use crate::runtime::{class_name, class_of, exc, instance, tuple, type_name};
 use crate::types::types;
 use crate::value::Value;
 use crate::{PyResult, Vm};
@@ -67,7 +67,14 @@ pub fn dict_get_str(d: &DictObj, name: &str) -> Option<Value> {
 /// The instance dict of an object, if it has one (creating it on demand).
 pub fn instance_dict(obj: &Value) -> Option<Value> {
     let slot = match obj.kind()? {
-        Kind::Instance => &obj.downcast::<InstanceObj>().unwrap().dict,
+        Kind::Instance => {
+            let cls = class_of(obj);
+            let c = cls.downcast::<ClassObj>().unwrap();
+            if c.has(object::CLS_NO_DICT) {
+                return None;
+            }
+            return Some(instance::dict(obj.downcast::<InstanceObj>().unwrap(), c));
+        }
         Kind::List => &obj.downcast::<ListObj>().unwrap().dict,
         Kind::Dict => &obj.downcast::<DictObj>().unwrap().dict,
         Kind::Exception => &obj.downcast::<ExcObj>().unwrap().dict,
@@ -85,14 +92,6 @@ pub fn instance_dict(obj: &Value) -> Option<Value> {
         return None;
     }
     if slot.is_undef() {
-        if obj.kind() == Some(Kind::Instance)
-            && class_of(obj)
-                .downcast::<ClassObj>()
-                .unwrap()
-                .has(object::CLS_NO_DICT)
-        {
-            return None;
-        }
         slot.set(object::alloc(&types().dict, DictObj::default()));
     }
     Some(slot.get())
@@ -120,7 +119,14 @@ pub(crate) fn existing_dict(obj: &Value) -> Option<Value> {
 
 fn existing_instance_dict(obj: &Value) -> Option<Value> {
     let slot = match obj.kind()? {
-        Kind::Instance => &obj.downcast::<InstanceObj>().unwrap().dict,
+        Kind::Instance => {
+            let inst = obj.downcast::<InstanceObj>().unwrap();
+            if inst.dict.is_undef() && !inst.values.is_empty() {
+                let cls = class_of(obj);
+                return Some(instance::dict(inst, cls.downcast::<ClassObj>().unwrap()));
+            }
+            &inst.dict
+        }
         Kind::List => &obj.downcast::<ListObj>().unwrap().dict,
         Kind::Dict => &obj.downcast::<DictObj>().unwrap().dict,
         Kind::Exception => &obj.downcast::<ExcObj>().unwrap().dict,
@@ -268,21 +274,10 @@ impl Vm {
         }
         let cls = crate::runtime::class_ref(h);
         let inst = obj.downcast::<InstanceObj>().unwrap();
-        let hash = hash_of(name);
-        // SAFETY (both blocks below): the slot holds a dict value while the instance is alive;
-        // reading through a borrowed word avoids reference-count traffic.
-        let no_data_descr = !self.descr_added_late
-            && !cls
-                .downcast::<ClassObj>()
-                .unwrap()
-                .has(object::CLS_DATA_DESCR);
-        if no_data_descr && !inst.dict.is_undef() {
-            // SAFETY: the slot holds a dict while the instance is alive; the borrowed word is
-            // never dropped (ManuallyDrop), so no reference is released.
-            let d = std::mem::ManuallyDrop::new(unsafe { Value::from_bits(inst.dict.bits()) });
-            if let Some(v) = d.downcast::<DictObj>().unwrap().get_str(name, hash) {
-                return Some(v);
-            }
+        let c = cls.downcast::<ClassObj>().unwrap();
+        let no_data_descr = !self.descr_added_late && !c.has(object::CLS_DATA_DESCR);
+        if no_data_descr && let Some(v) = instance::get(inst, c, name) {
+            return Some(v);
         }
         let descr = self.class_lookup(&cls, name);
         if let Some(d) = &descr
@@ -290,13 +285,8 @@ impl Vm {
         {
             return None;
         }
-        if !no_data_descr && !inst.dict.is_undef() {
-            // SAFETY: the slot holds a dict while the instance is alive; the borrowed word is
-            // never dropped (ManuallyDrop), so no reference is released.
-            let d = std::mem::ManuallyDrop::new(unsafe { Value::from_bits(inst.dict.bits()) });
-            if let Some(v) = d.downcast::<DictObj>().unwrap().get_str(name, hash) {
-                return Some(v);
-            }
+        if !no_data_descr && let Some(v) = instance::get(inst, c, name) {
+            return Some(v);
         }
         match descr {
             Some(d) if d.kind() == Some(Kind::Function) => Some(Vm::new_method(d, obj.clone())),
@@ -343,16 +333,7 @@ impl Vm {
         {
             return Err(v);
         }
-        let inst = obj.downcast::<InstanceObj>().unwrap();
-        if inst.dict.is_undef() {
-            inst.dict
-                .set(object::alloc(&types().dict, DictObj::default()));
-        }
-        // SAFETY: as in `getattr_fast`.
-        let d = std::mem::ManuallyDrop::new(unsafe { Value::from_bits(inst.dict.bits()) });
-        d.downcast::<DictObj>()
-            .unwrap()
-            .insert_fast(name.clone(), hash_of(name), v);
+        instance::set(obj.downcast::<InstanceObj>().unwrap(), c, name, v);
         Ok(())
     }
 
@@ -398,7 +379,11 @@ impl Vm {
             }
             return self.bind(d.clone(), obj);
         }
-        if let Some(d) = existing_instance_dict(obj)
+        if let Some(i) = obj.downcast::<InstanceObj>() {
+            if let Some(v) = instance::get(i, cls.downcast::<ClassObj>().unwrap(), name) {
+                return Ok(v);
+            }
+        } else if let Some(d) = existing_instance_dict(obj)
             && let Some(v) = d
                 .downcast::<DictObj>()
                 .unwrap()
@@ -820,17 +805,7 @@ impl Vm {
                 };
                 if plain {
                     let shadowed = match obj.downcast::<InstanceObj>() {
-                        Some(i) if i.dict.is_undef() => false,
-                        Some(i) => {
-                            // SAFETY: a borrowed word of the instance's dict, alive with it.
-                            let dd = std::mem::ManuallyDrop::new(unsafe {
-                                Value::from_bits(i.dict.bits())
-                            });
-                            dd.downcast::<DictObj>()
-                                .unwrap()
-                                .get_str(name, hash_of(name))
-                                .is_some()
-                        }
+                        Some(i) => instance::has(i, cls.downcast::<ClassObj>().unwrap(), name),
                         None => existing_instance_dict(&obj).is_some_and(|dd| {
                             dd.downcast::<DictObj>()
                                 .unwrap()
@@ -903,6 +878,7 @@ impl Vm {
                 class_name(oc)
             )));
         }
+        instance::detach_values(obj.downcast::<InstanceObj>().unwrap(), oc);
         object::set_class(obj, new);
         Ok(())
     }
@@ -952,7 +928,13 @@ impl Vm {
                 .insert_fast(name.clone(), hash_of(name), v);
             return Ok(());
         }
-        if let Some(d) = instance_dict(obj) {
+        if let Some(i) = obj.downcast::<InstanceObj>() {
+            let c = cls.downcast::<ClassObj>().unwrap();
+            if !c.has(object::CLS_NO_DICT) {
+                instance::set(i, c, name, v);
+                return Ok(());
+            }
+        } else if let Some(d) = instance_dict(obj) {
             d.downcast::<DictObj>()
                 .unwrap()
                 .insert_fast(name.clone(), hash_of(name), v);
@@ -1037,6 +1019,7 @@ impl Vm {
                 cls,
                 InstanceObj {
                     dict: object::Slot::default(),
+                    values: object::Values::default(),
                     slots,
                     payload: object::Slot::default(),
                 },

@@ -352,6 +352,7 @@ pub fn traceback_object(line: u32) -> Value {
         &cls,
         object::InstanceObj {
             dict: object::Slot::new(d),
+            values: object::Values::default(),
             slots: Box::new([]),
             payload: object::Slot::default(),
         },

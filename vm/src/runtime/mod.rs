@@ -7,6 +7,7 @@ pub mod collections;
 pub mod exc;
 pub mod float;
 pub mod hash;
+pub mod instance;
 pub mod int;
 pub mod iter;
 pub mod list;

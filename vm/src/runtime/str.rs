@@ -57,6 +57,7 @@ pub fn from_string(s: String) -> Value {
             s: s.into_boxed_str(),
             hash: Cell::new(-1),
             nchars,
+            interned: Cell::new(false),
         },
     )
 }
@@ -89,6 +90,7 @@ pub fn intern(s: &str) -> Value {
             return (**v).clone();
         }
         let v = new_str(s);
+        v.downcast::<StrObj>().unwrap().interned.set(true);
         m.borrow_mut()
             .insert(s.into(), ManuallyDrop::new(v.clone()));
         v
