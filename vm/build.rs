@@ -56,6 +56,8 @@ const STENCIL_NAMES: &[&str] = &[
     "IS_OP",
     "POP_JUMP_IF_NONE",
     "POP_JUMP_IF_NOT_NONE",
+    "JUMP_IF_FALSE_OR_POP",
+    "JUMP_IF_TRUE_OR_POP",
 ];
 
 /// The codegen flags of the stencil object (besides `--target`, `--edition`, `-o`).

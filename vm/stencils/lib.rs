@@ -419,6 +419,51 @@ macro_rules! pop_jump_if {
     }};
 }
 
+/// The truth of `v` when the stencils can decide it (bools, `None`, small ints, floats);
+/// `None` for heap objects and the other immediates. Branch-free: an int is true unless its
+/// payload is 0, a float unless it is ±0.0 (every bit but the sign clear; NaN is true),
+/// and the int mask is the float one shifted right by 15.
+#[inline(always)]
+fn truth(v: u64) -> Option<bool> {
+    // None, False, True are NONE_BITS + 0, 1, 2.
+    let imm = v.wrapping_sub(NONE_BITS);
+    let t = tag(v);
+    if (t == TAG_OBJ) | ((t == TAG_IMM) & (imm > 2)) {
+        return None;
+    }
+    let mask = !(1u64 << 63) >> ((t == TAG_INT) as u32 * 15);
+    let is_imm = (imm <= 2) as u8;
+    let truth = is_imm & (imm == 2) as u8 | (1 - is_imm) & (v & mask != 0) as u8;
+    Some(truth != 0)
+}
+
+/// `JUMP_IF_FALSE_OR_POP` / `JUMP_IF_TRUE_OR_POP`: when the top's truth is `$jump_if`,
+/// jumps to `JIT_TARGET` keeping it; otherwise pops it (a value `truth` decides is never a
+/// heap object, so the pop drops no reference). Other values side-exit.
+macro_rules! jump_if_or_pop {
+    ($frame:ident, $sp:ident, $vm:ident, $jump_if:expr) => {{
+        match truth(*$sp.sub(1)) {
+            None => JIT_EXIT($frame, $sp, $vm),
+            Some(t) if t == $jump_if => JIT_TARGET($frame, $sp, $vm),
+            Some(_) => JIT_CONTINUE($frame, $sp.sub(1), $vm),
+        }
+    }};
+}
+
+stencil! {
+    /// Jumps to `JIT_TARGET`, keeping the top, if it is false; pops it otherwise (`a and b`).
+    JUMP_IF_FALSE_OR_POP(frame, sp, vm) {
+        jump_if_or_pop!(frame, sp, vm, false)
+    }
+}
+
+stencil! {
+    /// Jumps to `JIT_TARGET`, keeping the top, if it is true; pops it otherwise (`a or b`).
+    JUMP_IF_TRUE_OR_POP(frame, sp, vm) {
+        jump_if_or_pop!(frame, sp, vm, true)
+    }
+}
+
 stencil! {
     /// Pops; jumps to `JIT_TARGET` if the value is false. Bools, `None`, small ints and
     /// floats are decided here; anything else side-exits.

@@ -473,7 +473,7 @@ impl Vm {
                     let obj = &f.stack[n - 1];
                     // Guard: same class, same type epoch (so `name` is still the slot member
                     // at `idx`).
-                    if let Some(inst) = self.instance_guard(&code, f.lasti, op, obj) {
+                    if let Some(inst) = self.slot_guard(&code, f.lasti, op, obj) {
                         if op == Op::LOAD_ATTR_SLOT {
                             let v = inst.slots.get(idx).map(|s| s.get()).unwrap_or(Value::UNDEF);
                             if !v.is_undef() {
@@ -502,9 +502,8 @@ impl Vm {
                     // SAFETY: LOAD_ATTR is followed by its three cache words.
                     let idx = unsafe { (*instrs.add(f.lasti + 2)).get() >> 8 } as usize;
                     let name = &code.names[arg as usize];
-                    let hit = self
-                        .instance_guard(&code, f.lasti, op, top!(f))
-                        .and_then(|inst| crate::runtime::instance::load_at(inst, idx, name));
+                    let hit = specialize::plain_instance(top!(f), self.descr_added_late, false)
+                        .and_then(|(i, c)| crate::runtime::instance::load_at(i, c, idx, name));
                     if let Some(v) = hit {
                         *f.stack.last_mut().unwrap() = v;
                         continue;
@@ -520,10 +519,9 @@ impl Vm {
                     let name = &code.names[arg as usize];
                     let obj = pop!(f);
                     let v = pop!(f);
-                    let v = match self.instance_guard(&code, f.lasti, op, &obj) {
-                        Some(inst) => {
-                            let c = obj.header().unwrap().class_data().unwrap();
-                            match crate::runtime::instance::store_at(inst, c, idx, name, v) {
+                    let v = match specialize::plain_instance(&obj, self.descr_added_late, true) {
+                        Some((i, c)) => {
+                            match crate::runtime::instance::store_at(i, c, idx, name, v) {
                                 Ok(()) => continue,
                                 Err(v) => v,
                             }
@@ -555,11 +553,8 @@ impl Vm {
                                 self.descr_added_late,
                             )
                             .or_else(|| self.load_attr_form(&code, f.lasti, obj, name));
-                            if matches!(
-                                form,
-                                Some(Op::LOAD_ATTR_SLOT | Op::LOAD_ATTR_INSTANCE_VALUE)
-                            ) {
-                                self.fill_instance_guard(&code, f.lasti, op, obj);
+                            if form == Some(Op::LOAD_ATTR_SLOT) {
+                                self.fill_slot_guard(&code, f.lasti, op, obj);
                             }
                             specialize::install(&mut self.spec_stats, ins, cache, op, form, bo);
                         }
@@ -653,8 +648,8 @@ impl Vm {
                             &code.names[arg as usize],
                             self.descr_added_late,
                         );
-                        if form.is_some() {
-                            self.fill_instance_guard(&code, f.lasti, op, &f.stack[n - 1]);
+                        if form == Some(Op::STORE_ATTR_SLOT) {
+                            self.fill_slot_guard(&code, f.lasti, op, &f.stack[n - 1]);
                         }
                     }
                     let obj = pop!(f);

@@ -184,11 +184,10 @@ impl Vm {
         })
     }
 
-    /// Records the guard of a `*_ATTR_SLOT` or `*_ATTR_INSTANCE_VALUE` form just installed
-    /// at `ip` for `obj`: its class and the type epoch (the class's `name` is the slot
-    /// member, or stays a plain instance attribute at its key index, for as long as neither
+    /// Records the guard of a `*_ATTR_SLOT` form just installed at `ip` for `obj`: its class
+    /// and the type epoch (the class's `name` is the slot member for as long as neither
     /// changes).
-    pub(crate) fn fill_instance_guard(&self, code: &Code, ip: usize, op: Op, obj: &Value) {
+    pub(crate) fn fill_slot_guard(&self, code: &Code, ip: usize, op: Op, obj: &Value) {
         if let Some(h) = obj.header() {
             let e = code.ext_at(ip, op);
             e.key.set(h.cls.get() as u64);
@@ -196,11 +195,10 @@ impl Vm {
         }
     }
 
-    /// The instance behind a `*_ATTR_SLOT` or `*_ATTR_INSTANCE_VALUE` form's `obj` when its
-    /// guard holds: the object is an instance of the class recorded at `ip`, in the same
-    /// type epoch.
+    /// The instance behind a `*_ATTR_SLOT` form's `obj` when its guard holds: the object is
+    /// a slotted instance of the class recorded at `ip`, in the same type epoch.
     #[inline(always)]
-    pub(crate) fn instance_guard<'a>(
+    pub(crate) fn slot_guard<'a>(
         &self,
         code: &Code,
         ip: usize,

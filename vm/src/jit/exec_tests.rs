@@ -468,6 +468,46 @@ fn conditional_jumps_decide_bools_none_ints_and_floats_and_exit_on_objects() {
 }
 
 #[test]
+fn jump_or_pop_keeps_the_value_when_jumping_and_pops_it_otherwise() {
+    let obj = Box::new([1u32, 0, 0, 0]);
+    let obj_bits = (TAG_OBJ << TAG_SHIFT) | obj.as_ptr() as u64;
+    for op in ["JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP"] {
+        // 0: LOAD_FAST 0; 1: op 3; 2: LOAD_CONST 10; 3: RETURN (the kept value, or 10)
+        let c = compile(&[
+            ins("LOAD_FAST", 0),
+            ins(op, 3),
+            with_operand("LOAD_CONST", int(10)),
+            ins("RETURN_VALUE", 0),
+        ]);
+        for (v, truth) in [
+            (TRUE_BITS, Some(true)),
+            (FALSE_BITS, Some(false)),
+            (NONE_BITS, Some(false)),
+            (int(0), Some(false)),
+            (int(7), Some(true)),
+            (float(-0.0), Some(false)),
+            (float(0.5), Some(true)),
+            (obj_bits, None),
+        ] {
+            let mut f = TestFrame::new(&[v]);
+            let status = run(&c, &mut f);
+            match truth {
+                Some(t) => {
+                    let jumps = t == (op == "JUMP_IF_TRUE_OR_POP");
+                    assert_eq!(status, STATUS_RETURN);
+                    assert_eq!(f.stack(), [if jumps { v } else { int(10) }], "{op} {v:#x}");
+                }
+                None => {
+                    assert_eq!(status, STATUS_EXIT, "{op} {v:#x}");
+                    assert_eq!(f.head.ip, 1);
+                    assert_eq!(f.stack(), [v]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn refcounts_and_dealloc() {
     DEALLOCATED.with(|d| d.borrow_mut().clear());
     // A fake heap object: refcount at offset 0, owned once by local 0.

@@ -71,19 +71,24 @@ impl Stack {
     }
 
     /// The result of a load form that replaces the top of the stack: `hit` in its place and
-    /// continue, or side-exit with nothing changed.
+    /// continue, or, when its guard missed, what `generic` (the family's generic helper,
+    /// given the untouched stack) returns.
     ///
     /// # Safety
     /// The stack is not empty.
     #[inline(always)]
-    unsafe fn replace_top_or_exit(mut self, hit: Option<Value>) -> u64 {
+    unsafe fn replace_top_or(
+        mut self,
+        hit: Option<Value>,
+        generic: impl FnOnce(*mut u64) -> u64,
+    ) -> u64 {
         match hit {
             Some(v) => {
                 // SAFETY: the caller's promise.
                 unsafe { self.replace(1, v) };
                 self.next()
             }
-            None => 0,
+            None => generic(self.0),
         }
     }
 
@@ -318,44 +323,46 @@ helper! {
 }
 
 helper! {
-    /// LOAD_ATTR_INSTANCE_VALUE: an instance's inline value (or dict entry) at the cached
-    /// index, for an instance of the cached class.
+    /// LOAD_ATTR_INSTANCE_VALUE: a plain instance's inline value (or dict entry) at the
+    /// cached index, if it holds the name.
     load_attr_instance_value(frame, sp, vm, arg) {
+        let raw_vm = vm;
         let (vm, f) = context(frame, vm);
         let idx = attr_index(f);
         let name = &f.code.names[arg as usize];
-        let hit = vm
-            .instance_guard(&f.code, f.head.ip, Op::LOAD_ATTR_INSTANCE_VALUE, sp.peek(1))
-            .and_then(|inst| crate::runtime::instance::load_at(inst, idx, name));
-        sp.replace_top_or_exit(hit)
+        let hit = specialize::plain_instance(sp.peek(1), vm.descr_added_late, false)
+            .and_then(|(i, c)| crate::runtime::instance::load_at(i, c, idx, name));
+        sp.replace_top_or(hit, |sp| load_attr(frame, sp, raw_vm, arg))
     }
 }
 
 helper! {
     /// LOAD_ATTR_SLOT: the `__slots__` member at the cached index of an instance of the
     /// cached class (an unset member side-exits: the interpreter raises).
-    load_attr_slot(frame, sp, vm, _arg) {
+    load_attr_slot(frame, sp, vm, arg) {
+        let raw_vm = vm;
         let (vm, f) = context(frame, vm);
         let idx = attr_index(f);
         let hit = vm
-            .instance_guard(&f.code, f.head.ip, Op::LOAD_ATTR_SLOT, sp.peek(1))
+            .slot_guard(&f.code, f.head.ip, Op::LOAD_ATTR_SLOT, sp.peek(1))
             .and_then(|inst| inst.slots.get(idx))
             .map(|s| s.get())
             .filter(|v| !v.is_undef());
-        sp.replace_top_or_exit(hit)
+        sp.replace_top_or(hit, |sp| load_attr(frame, sp, raw_vm, arg))
     }
 }
 
 helper! {
     /// STORE_ATTR_SLOT: stack `v, obj`.
-    store_attr_slot(frame, sp, vm, _arg) {
+    store_attr_slot(frame, sp, vm, arg) {
+        let raw_vm = vm;
         let (vm, f) = context(frame, vm);
         let idx = attr_index(f);
         let ok = vm
-            .instance_guard(&f.code, f.head.ip, Op::STORE_ATTR_SLOT, sp.peek(1))
+            .slot_guard(&f.code, f.head.ip, Op::STORE_ATTR_SLOT, sp.peek(1))
             .is_some_and(|inst| idx < inst.slots.len());
         if !ok {
-            return 0;
+            return store_attr(frame, sp.0, raw_vm, arg);
         }
         let obj = sp.pop();
         let v = sp.pop();
@@ -367,34 +374,18 @@ helper! {
 helper! {
     /// STORE_ATTR_INSTANCE_VALUE: stack `v, obj`.
     store_attr_instance_value(frame, sp, vm, arg) {
+        let raw_vm = vm;
         let (vm, f) = context(frame, vm);
         let idx = attr_index(f);
         let name = &f.code.names[arg as usize];
-        let ip = f.head.ip;
-        let Some(inst) = vm.instance_guard(&f.code, ip, Op::STORE_ATTR_INSTANCE_VALUE, sp.peek(1))
+        let Some((inst, c)) = specialize::plain_instance(sp.peek(1), vm.descr_added_late, true)
+            .filter(|&(i, c)| crate::runtime::instance::can_store_at(i, c, idx, name))
         else {
-            return 0;
+            return store_attr(frame, sp.0, raw_vm, arg);
         };
-        let c = sp.peek(1).header().unwrap().class_data().unwrap();
-        // The store cannot fail once the guard holds, except for an index past the values:
-        // check that before taking the operands.
-        let fits = if idx & crate::runtime::instance::IN_DICT == 0 {
-            inst.dict.is_undef() && idx <= inst.values.len()
-        } else {
-            crate::runtime::instance::dict_of(inst).is_some_and(|d| {
-                d.with(|t| {
-                    t.entries()
-                        .get(idx & !crate::runtime::instance::IN_DICT)
-                        .is_some_and(|e| e.key.is(name))
-                })
-            })
-        };
-        if !fits {
-            return 0;
-        }
         let v = sp.peek(2).clone();
-        let r = crate::runtime::instance::store_at(inst, c, idx, name, v);
-        debug_assert!(r.is_ok());
+        let stored = crate::runtime::instance::store_at(inst, c, idx, name, v).is_ok();
+        debug_assert!(stored);
         drop(sp.pop());
         drop(sp.pop());
         sp.next()
@@ -422,6 +413,7 @@ helper! {
 helper! {
     /// The LOAD_METHOD forms: method and self, or attribute and UNDEF.
     load_method(frame, sp, vm, arg) {
+        let raw_vm = vm;
         let (vm, f) = context(frame, vm);
         let ip = f.head.ip;
         let (op, _) = f.code.instr(ip);
@@ -438,7 +430,7 @@ helper! {
                 sp.push(Value::UNDEF);
                 sp.next()
             }
-            None => 0,
+            None => load_method_generic(frame, sp.0, raw_vm, arg),
         }
     }
 }
@@ -446,12 +438,13 @@ helper! {
 helper! {
     /// LOAD_ATTR_CLASS / LOAD_ATTR_MODULE.
     load_attr_cached(frame, sp, vm, arg) {
+        let raw_vm = vm;
         let (vm, f) = context(frame, vm);
         let ip = f.head.ip;
         let (op, _) = f.code.instr(ip);
         let name = &f.code.names[arg as usize];
         let hit = vm.load_attr_cached(&f.code, ip, op, sp.peek(1), name);
-        sp.replace_top_or_exit(hit)
+        sp.replace_top_or(hit, |sp| load_attr(frame, sp, raw_vm, arg))
     }
 }
 

@@ -102,3 +102,33 @@ fn class_calls_from_jit_code_run_init_and_check_its_result() {
         );
     }
 }
+
+#[test]
+fn attribute_and_method_sites_serve_subclasses_without_leaving_jit_code() {
+    // `run` is compiled specialized for Base's first subclass, then meets the others: the
+    // inline-value loads match on the key, not the class, and a method load that misses its
+    // cached class falls back to the generic lookup inside tier 1, so nothing side-exits.
+    let src = "class Base:\n    def __init__(self, v):\n        self.v = v\n        self.w = 2 * v\n    def run(self):\n        return self.step() + self.v + self.w\nclass A(Base):\n    def step(self):\n        return 1\nclass B(Base):\n    def step(self):\n        return 2\nclass C(Base):\n    def step(self):\n        return 3\nobjs = [A(1), B(2), C(3)]\nt = 0\nfor i in range(3000):\n    t += objs[i % 3].run()\nassert t == 1000 * (1 + 3 + 2 + 6 + 3 + 9), t\n";
+    let (code, vm) = run(src, JitMode::On, Some(50));
+    assert_eq!(code, 0);
+    assert!(
+        vm.jit_stats
+            .compiled
+            .iter()
+            .any(|c| c.qualname == "Base.run")
+    );
+    let exits: Vec<(&str, &str, u64)> = vm
+        .jit_stats
+        .side_exits
+        .values()
+        .filter(|e| e.2 > 10)
+        .map(|e| {
+            (
+                crate::runtime::str::as_str(&e.0.qualname).unwrap_or("?"),
+                e.1,
+                e.2,
+            )
+        })
+        .collect();
+    assert!(exits.is_empty(), "side exits: {exits:?}");
+}

@@ -142,12 +142,21 @@ pub fn detach_values(inst: &InstanceObj, c: &ClassObj) {
 /// index is an inline value's. An instance in the other state misses.
 pub const IN_DICT: usize = 1 << 23;
 
-/// `LOAD_ATTR_INSTANCE_VALUE`'s read, once its guard (class and type epoch) holds: inline
-/// value `idx`, or with [`IN_DICT`] the dict's entry `idx` if that still holds `name`.
+/// True if key `idx` of class `c` is `name` (an interned str, as code names are).
 #[inline(always)]
-pub fn load_at(inst: &InstanceObj, idx: usize, name: &Value) -> Option<Value> {
+fn key_is(c: &ClassObj, idx: usize, name: &Value) -> bool {
+    c.keys.with(|k| k.get(idx).is_some_and(|k| k.is(name)))
+}
+
+/// `LOAD_ATTR_INSTANCE_VALUE`'s read, for a plain instance `inst` of class `c` (see
+/// `specialize::plain_instance`): inline value `idx` if the class's key `idx` is `name`,
+/// or with [`IN_DICT`] the dict's entry `idx` if that holds `name`. The check is on the
+/// key, not the class, so one site serves every class whose instances set their
+/// attributes in the same order (a base class's method called on its subclasses).
+#[inline(always)]
+pub fn load_at(inst: &InstanceObj, c: &ClassObj, idx: usize, name: &Value) -> Option<Value> {
     if idx & IN_DICT == 0 {
-        if !inst.dict.is_undef() {
+        if !inst.dict.is_undef() || !key_is(c, idx, name) {
             return None;
         }
         return inst.values.get(idx);
@@ -160,9 +169,24 @@ pub fn load_at(inst: &InstanceObj, idx: usize, name: &Value) -> Option<Value> {
     })
 }
 
-/// `STORE_ATTR_INSTANCE_VALUE`'s write, once its guard (class and type epoch) holds: the
-/// same places as [`load_at`], and also the inline value that comes next (the class's key
-/// `idx` is `name`, and keys never move). Hands `v` back when neither fits.
+/// True if [`store_at`] would store.
+#[inline(always)]
+pub fn can_store_at(inst: &InstanceObj, c: &ClassObj, idx: usize, name: &Value) -> bool {
+    if idx & IN_DICT == 0 {
+        return inst.dict.is_undef() && idx <= inst.values.len() && key_is(c, idx, name);
+    }
+    dict_of(inst).is_some_and(|d| {
+        d.with(|t| {
+            t.entries()
+                .get(idx & !IN_DICT)
+                .is_some_and(|e| e.key.is(name))
+        })
+    })
+}
+
+/// `STORE_ATTR_INSTANCE_VALUE`'s write, for a plain instance of class `c` that may take
+/// stores: the same places as [`load_at`], and also the inline value that comes next
+/// (keys never move, so that is where `name` goes). Hands `v` back when neither fits.
 #[inline(always)]
 pub fn store_at(
     inst: &InstanceObj,
@@ -171,28 +195,18 @@ pub fn store_at(
     name: &Value,
     v: Value,
 ) -> Result<(), Value> {
-    if idx & IN_DICT == 0 {
-        if !inst.dict.is_undef() {
-            return Err(v);
-        }
-        let n = inst.values.len();
-        if idx < n {
-            inst.values.set(idx, v);
-        } else if idx == n {
-            inst.values.push(v, c.keys.len());
-        } else {
-            return Err(v);
-        }
-        return Ok(());
-    }
-    let Some(d) = dict_of(inst) else {
+    if !can_store_at(inst, c, idx, name) {
         return Err(v);
-    };
-    let idx = idx & !IN_DICT;
-    if d.with(|t| t.entries().get(idx).is_some_and(|e| e.key.is(name))) {
-        drop(d.with(|t| t.set_value_at(idx, v)));
-        Ok(())
-    } else {
-        Err(v)
     }
+    if idx & IN_DICT == 0 {
+        if idx < inst.values.len() {
+            inst.values.set(idx, v);
+        } else {
+            inst.values.push(v, c.keys.len());
+        }
+    } else {
+        let d = dict_of(inst).unwrap();
+        drop(d.with(|t| t.set_value_at(idx & !IN_DICT, v)));
+    }
+    Ok(())
 }
