@@ -454,3 +454,36 @@ fn bad_arguments_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("can't open file"));
 }
+
+const CALL_LOOP: &str = "\
+def leaf(a, b):
+    return a
+
+def work(n):
+    t = 0
+    for i in range(n):
+        t = leaf(i, t)
+    return t
+print(work(3000000) > 0)
+";
+
+/// Frame setup and teardown for a call made from JIT code is runtime work done for tier 1
+/// (the `CALL` helper), not interpreter time: only the dispatch loop is the interpreter.
+#[test]
+fn call_setup_from_jit_code_is_helper_time_of_tier_1() {
+    let r = record("calls", CALL_LOOP, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ops: Vec<_> = r.profile.lines.iter().flat_map(|l| &l.ops).collect();
+    let interp: u64 = ops
+        .iter()
+        .filter(|o| o.category == jitlens_profiler::Category::Interpreter)
+        .map(|o| o.samples)
+        .sum();
+    let tier0: u64 = ops.iter().filter(|o| o.tier == 0).map(|o| o.samples).sum();
+    let total = r.profile.run.samples;
+    assert!(
+        interp * 20 <= total && tier0 * 20 <= total,
+        "{interp} interpreter and {tier0} tier-0 samples of {total}: {ops:?}",
+        ops = r.profile.lines
+    );
+}

@@ -23,7 +23,7 @@ pub struct NativeInfo {
 /// The parts of the binary a native function can belong to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Part {
-    /// The interpreter (`jitlens_vm::interp`).
+    /// The interpreter's dispatch loop (`run_frame_impl`).
     Interpreter,
     /// The garbage collector (`jitlens_vm::object::gc`).
     Gc,
@@ -95,9 +95,11 @@ fn part_of(name: &str) -> Part {
         Part::Profiler
     } else if name.contains("jitlens_vm::object::gc::") {
         Part::Gc
-    } else if name.starts_with("jitlens_vm::interp::")
-        || name.contains("<impl jitlens_vm::vm::Vm>::run_frame")
-    {
+    } else if name.contains("<impl jitlens_vm::vm::Vm>::run_frame_impl") {
+        // Only the dispatch loop (with what is inlined into it). The interpreter's
+        // out-of-line support (frame setup, call binding, specialization) is runtime code,
+        // called from JIT code as often as from the loop: the walk up the stack finds the
+        // tier that called it.
         Part::Interpreter
     } else if name.contains("jitlens_vm::") {
         Part::Runtime

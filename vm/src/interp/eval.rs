@@ -1790,7 +1790,7 @@ impl Vm {
     /// A globals hit needs only the entry's key to still be `name`; a builtins hit also needs
     /// the globals version unchanged (no global of that name appeared since). Misses fill it.
     #[inline]
-    fn load_global_cached(
+    pub(crate) fn load_global_cached(
         &self,
         globals: &Value,
         name: &Value,

@@ -307,17 +307,25 @@ helper! {
 }
 
 helper! {
-    /// LOAD_GLOBAL_MODULE / _BUILTIN: the cached dict entry, if still valid.
+    /// LOAD_GLOBAL and its forms: the cached dict entry while it is valid, else a lookup
+    /// (refilling the cache) or a NameError.
     load_global(frame, sp, vm, arg) {
         let (vm, f) = context(frame, vm);
         let name = &f.code.names[arg as usize];
         let cache = (cache_word(f, 1), cache_word(f, 2));
-        match vm.global_cache_hit(&f.globals, name, cache) {
+        let v = vm
+            .global_cache_hit(&f.globals, name, cache)
+            .or_else(|| vm.load_global_cached(&f.globals, name, cache))
+            .or_else(|| vm.load_global(&f.globals, name));
+        match v {
             Some(v) => {
                 sp.push(v);
                 sp.next()
             }
-            None => 0,
+            None => {
+                let msg = format!("name '{}' is not defined", crate::runtime::str::as_str(name).unwrap_or("?"));
+                sp.raise(vm, crate::runtime::exc::name_error(msg))
+            }
         }
     }
 }
@@ -823,7 +831,7 @@ pub fn helper_for(op: Op) -> Option<HelperFn> {
             unpack_sequence
         }
         Op::FOR_ITER_RANGE | Op::FOR_ITER_LIST | Op::FOR_ITER_TUPLE => for_iter,
-        Op::LOAD_GLOBAL_MODULE | Op::LOAD_GLOBAL_BUILTIN => load_global,
+        Op::LOAD_GLOBAL | Op::LOAD_GLOBAL_MODULE | Op::LOAD_GLOBAL_BUILTIN => load_global,
         Op::LOAD_ATTR_INSTANCE_VALUE => load_attr_instance_value,
         Op::STORE_ATTR_INSTANCE_VALUE => store_attr_instance_value,
         Op::COMPARE_OP_STR => compare_str,
