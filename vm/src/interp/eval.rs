@@ -2083,8 +2083,13 @@ impl Vm {
         self.depth += 1;
         let (r, frame) = if std::mem::take(&mut self.pending_throw) {
             self.run_frame_throw(frame)
-        } else {
+        } else if fresh {
             self.run_frame(frame)
+        } else {
+            match self.resume_in_jit(frame) {
+                Ok(done) => done,
+                Err(frame) => self.run_frame(frame),
+            }
         };
         self.depth -= 1;
         g_obj.running.set(false);

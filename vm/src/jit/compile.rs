@@ -134,13 +134,17 @@ impl std::fmt::Display for CompileError {
 
 /// The stencil that runs `op` (as quickened now) in JIT code, and the helper behind it for
 /// the `HELPER` stencil.
-fn stencil_of(op: Op) -> (&'static Stencil, RegionKind, u64) {
+fn stencil_of(op: Op, generic: bool) -> (&'static Stencil, RegionKind, u64) {
     // RESUME does nothing in JIT code, which is never entered before it.
     let op = if op == Op::RESUME { Op::NOP } else { op };
     // A generator suspends in the interpreter: JIT code leaves just before YIELD_VALUE
     // (with the frame as it is), and the interpreter performs the yield.
     if op == Op::YIELD_VALUE {
         return (stencils::exit(), RegionKind::Exit, 0);
+    }
+    if generic && let Some(h) = super::helpers::generic_helper_for(op) {
+        let s = stencils::by_name("HELPER").expect("the build guarantees a HELPER stencil");
+        return (s, RegionKind::Helper, h as *const () as u64);
     }
     if let Some(s) = stencils::stencil_for(op) {
         return (s, RegionKind::Fast, 0);
@@ -167,7 +171,16 @@ struct Item {
 }
 
 /// Compiles `code` as its bytecode stands now (quickened forms included).
-pub fn compile(code: &Code, helpers: &Helpers) -> Result<JitCode, CompileError> {
+///
+/// The instructions at `generic_at` get their op family's generic helper instead of their
+/// fast stencil: sites whose guard kept failing in this code's previous compilation (a
+/// branch on objects, arithmetic that met another type), where the helper handles every
+/// operand without leaving tier 1.
+pub fn compile(
+    code: &Code,
+    helpers: &Helpers,
+    generic_at: &[u32],
+) -> Result<JitCode, CompileError> {
     let start = std::time::Instant::now();
     // Pass 1: choose stencils and lay them out.
     let n = code.instrs.len();
@@ -176,7 +189,7 @@ pub fn compile(code: &Code, helpers: &Helpers) -> Result<JitCode, CompileError> 
     while ip < n {
         let (op, arg) = code.instr(ip);
         let next_ip = ip + 1 + op.cache_words() as usize;
-        let (stencil, kind, helper) = stencil_of(op);
+        let (stencil, kind, helper) = stencil_of(op, generic_at.contains(&(ip as u32)));
         items.push(Item {
             ip,
             next_ip,

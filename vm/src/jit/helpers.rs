@@ -510,6 +510,64 @@ helper! {
 }
 
 helper! {
+    /// POP_JUMP_IF_FALSE / _TRUE on any value (`__bool__` and `__len__` run inside): the
+    /// generic form for a site where the stencil, which decides only bools, `None`, ints
+    /// and floats, kept side-exiting.
+    pop_jump_if(frame, sp, vm, _arg) {
+        let (vm, f) = context(frame, vm);
+        let jump_if = f.code.instr(f.head.ip).0 == Op::POP_JUMP_IF_TRUE;
+        let v = sp.pop();
+        let r = vm.truthy(&v);
+        drop(v);
+        match r {
+            Ok(t) if t == jump_if => sp.jump(),
+            Ok(_) => sp.next(),
+            Err(e) => sp.raise(vm, e),
+        }
+    }
+}
+
+helper! {
+    /// JUMP_IF_FALSE_OR_POP / _TRUE_OR_POP on any value (see `pop_jump_if`).
+    jump_if_or_pop(frame, sp, vm, _arg) {
+        let (vm, f) = context(frame, vm);
+        let jump_if = f.code.instr(f.head.ip).0 == Op::JUMP_IF_TRUE_OR_POP;
+        let v = sp.peek(1).clone();
+        let r = vm.truthy(&v);
+        drop(v);
+        match r {
+            Ok(t) if t == jump_if => sp.jump(),
+            Ok(_) => {
+                drop(sp.pop());
+                sp.next()
+            }
+            Err(e) => sp.raise(vm, e),
+        }
+    }
+}
+
+/// The generic helper for `op`, for a site whose fast stencil kept side-exiting: the same
+/// instruction on any operands, inside tier 1.
+pub(crate) fn generic_helper_for(op: Op) -> Option<HelperFn> {
+    let h: HelperFn = match op {
+        Op::POP_JUMP_IF_FALSE | Op::POP_JUMP_IF_TRUE => pop_jump_if,
+        Op::JUMP_IF_FALSE_OR_POP | Op::JUMP_IF_TRUE_OR_POP => jump_if_or_pop,
+        Op::BINARY_OP_ADD_INT
+        | Op::BINARY_OP_SUBTRACT_INT
+        | Op::BINARY_OP_MULTIPLY_INT
+        | Op::BINARY_OP_FLOOR_DIVIDE_INT
+        | Op::BINARY_OP_REMAINDER_INT
+        | Op::BINARY_OP_ADD_FLOAT
+        | Op::BINARY_OP_SUBTRACT_FLOAT
+        | Op::BINARY_OP_MULTIPLY_FLOAT
+        | Op::BINARY_OP_TRUE_DIVIDE_FLOAT => binary_op,
+        Op::COMPARE_OP_INT | Op::COMPARE_OP_FLOAT => compare_op,
+        _ => return None,
+    };
+    Some(h)
+}
+
+helper! {
     /// BUILD_TUPLE / BUILD_LIST of the top `arg` values.
     build_seq(frame, sp, vm, arg) {
         let (vm, f) = context(frame, vm);

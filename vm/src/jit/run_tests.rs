@@ -132,3 +132,23 @@ fn attribute_and_method_sites_serve_subclasses_without_leaving_jit_code() {
         .collect();
     assert!(exits.is_empty(), "side exits: {exits:?}");
 }
+
+#[test]
+fn a_branch_that_keeps_side_exiting_gets_its_generic_helper_when_recompiled() {
+    // `if o:` on instances: the POP_JUMP_IF_FALSE stencil decides only bools, None, ints and
+    // floats, so every iteration side-exits until the code is discarded. The recompiled
+    // code calls the generic truth test there and stays in tier 1.
+    let src = "class O:\n    pass\ndef count(objs):\n    n = 0\n    for o in objs:\n        if o:\n            n += 1\n    return n\nobjs = [O() for i in range(1000)]\nt = 0\nfor k in range(100):\n    t += count(objs)\nassert t == 100000, t\n";
+    let (code, vm) = run(src, JitMode::On, Some(5));
+    assert_eq!(code, 0);
+    let exits: u64 = vm.jit_stats.side_exits.values().map(|e| e.2).sum();
+    assert_eq!(vm.jit_stats.discarded, 1, "{exits} side exits");
+    assert!(exits <= 21_000, "{exits} side exits");
+    let compiles = vm
+        .jit_stats
+        .compiled
+        .iter()
+        .filter(|c| c.qualname == "count")
+        .count();
+    assert_eq!(compiles, 2);
+}

@@ -17,9 +17,11 @@
 use super::abi::{FrameHead, STATUS_ERROR, STATUS_EXIT, StencilFn};
 use super::compile::{Helpers, JitCode, RegionKind};
 use crate::code::Code;
+use crate::interp::eval::FrameExit;
 use crate::interp::frame::Frame;
 use crate::vm::Vm;
 use crate::{PyResult, Value};
+use jitlens_compiler::bytecode::Op;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -67,6 +69,11 @@ pub struct JitSlot {
     failed: Cell<bool>,
     recompiles: Cell<u32>,
     exits: Cell<u64>,
+    /// Side exits of the current code per instruction.
+    exits_at: RefCell<std::collections::HashMap<u32, u64>>,
+    /// Instructions that kept side-exiting in discarded code: the next compilation gives
+    /// them their generic helper (see `compile::compile`).
+    generic_at: RefCell<Vec<u32>>,
 }
 
 impl JitSlot {
@@ -254,7 +261,8 @@ impl Vm {
     #[cold]
     fn jit_compile(&mut self, code: &Rc<Code>) -> Option<Rc<JitCode>> {
         let slot = &code.jit;
-        match super::compile::compile(code, &self.jit_helpers()) {
+        let generic_at = slot.generic_at.borrow().clone();
+        match super::compile::compile(code, &self.jit_helpers(), &generic_at) {
             Ok(jc) => {
                 let mut fast = 0;
                 let mut tier0 = 0;
@@ -430,6 +438,41 @@ impl Vm {
         r
     }
 
+    /// Resumes a suspended generator frame (its sent value pushed, `ip` just past its
+    /// YIELD_VALUE) in the frame's JIT code, when it has some, up to its next yield, its
+    /// return or an exception. JIT code leaves just before a YIELD_VALUE; the yield is done
+    /// here, so a generator that loops in tier 1 never enters the interpreter. A frame
+    /// without JIT code comes back untouched (`Err`), for the interpreter.
+    pub(crate) fn resume_in_jit(
+        &mut self,
+        f: Box<Frame>,
+    ) -> Result<(PyResult<FrameExit>, Box<Frame>), Box<Frame>> {
+        use super::abi::STATUS_RETURN;
+        let Some(jc) = f.code.jit.code.borrow().clone() else {
+            return Err(f);
+        };
+        let ip = f.ip;
+        let (status, mut f) = self.run_jit(f, &jc, ip, true);
+        Ok(match status {
+            STATUS_EXIT if f.code.instr(f.ip).0 == Op::YIELD_VALUE => {
+                let v = f.stack.pop().expect("the yielded value");
+                f.lasti = f.ip;
+                f.ip += 1;
+                (Ok(FrameExit::Yield(v)), f)
+            }
+            STATUS_RETURN => {
+                let v = f.stack.pop().expect("the return value");
+                (Ok(FrameExit::Return(v)), f)
+            }
+            STATUS_ERROR => (Err(self.jit_error.take().expect("the JIT's exception")), f),
+            STATUS_RAISE => {
+                let e = self.jit_error.take().expect("the helper's exception");
+                self.run_frame_raise(f, e)
+            }
+            _ => self.run_frame(f),
+        })
+    }
+
     /// Runs a frame JIT code left, in the interpreter, to its return.
     fn finish_in_tier0(&mut self, f: Box<Frame>) -> (PyResult<Value>, Box<Frame>) {
         match self.run_frame(f) {
@@ -469,6 +512,7 @@ impl Vm {
         let slot = &f.code.jit;
         let n = slot.exits.get() + 1;
         slot.exits.set(n);
+        *slot.exits_at.borrow_mut().entry(ip as u32).or_default() += 1;
         if n >= DISCARD_AFTER_EXITS
             && slot
                 .code
@@ -480,6 +524,14 @@ impl Vm {
             // (running activations keep their `Rc`), and let it warm up again.
             *slot.code.borrow_mut() = None;
             slot.exits.set(0);
+            // Sites with a good share of the exits get their generic helper next time.
+            let mut generic = slot.generic_at.borrow_mut();
+            for (ip, k) in slot.exits_at.borrow_mut().drain() {
+                if k * 8 >= n && !generic.contains(&ip) {
+                    generic.push(ip);
+                }
+            }
+            drop(generic);
             slot.warmth.set(0);
             let r = slot.recompiles.get() + 1;
             slot.recompiles.set(r);
