@@ -147,7 +147,13 @@ impl Vm {
                     return Err(exc::recursion_error("maximum recursion depth exceeded"));
                 }
                 self.depth += 1;
-                let r = self.run_frame_to_end(frame);
+                // A callee with JIT code is entered there directly, not through the
+                // interpreter's RESUME (a dunder called from a binary op, a key function).
+                let r = if self.jit_on && pf.code.jit.is_compiled() {
+                    self.run_callee(frame)
+                } else {
+                    self.run_frame_to_end(frame)
+                };
                 self.depth -= 1;
                 r
             }

@@ -81,6 +81,11 @@ impl JitSlot {
     pub fn code(&self) -> Option<Rc<JitCode>> {
         self.code.borrow().clone()
     }
+    /// True if the code object has JIT code.
+    #[inline]
+    pub fn is_compiled(&self) -> bool {
+        self.code.borrow().is_some()
+    }
 }
 
 /// One compilation, for `-X stats` and the tools.
