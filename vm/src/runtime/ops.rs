@@ -799,9 +799,13 @@ impl Vm {
                 if let Some(s) = k.downcast::<SliceObj>() {
                     let (start, _, step, n) = slice_indices(self, s, l.len() as i64)?;
                     let out = l.with(|v| {
-                        (0..n)
-                            .map(|i| v[(start + i * step) as usize].clone())
-                            .collect()
+                        if step == 1 {
+                            v[start as usize..(start + n) as usize].to_vec()
+                        } else {
+                            (0..n)
+                                .map(|i| v[(start + i * step) as usize].clone())
+                                .collect()
+                        }
                     });
                     return Ok(list::new(out));
                 }
@@ -976,9 +980,16 @@ impl Vm {
                     let items = self.collect(&v)?;
                     let (start, stop, step, n) = slice_indices(self, s, l.len() as i64)?;
                     if step == 1 {
-                        let stop = stop.max(start);
-                        let old: Vec<Value> = l
-                            .with(|vec| vec.splice(start as usize..stop as usize, items).collect());
+                        let (start, stop) = (start as usize, stop.max(start) as usize);
+                        let mut items = items;
+                        if items.len() == stop - start {
+                            // Same size (`perm[:k + 1] = perm[k::-1]`): swap in place; the
+                            // old values leave in `items`, dropped once the list is let go.
+                            l.with(|vec| vec[start..stop].swap_with_slice(&mut items));
+                            drop(items);
+                            return Ok(());
+                        }
+                        let old: Vec<Value> = l.with(|vec| vec.splice(start..stop, items).collect());
                         drop(old);
                         return Ok(());
                     }
