@@ -77,7 +77,7 @@ impl Frame {
     pub fn reset(&mut self, code: Rc<Code>, func: Value, globals: Value) {
         let n = code.nlocalsplus();
         self.fast.clear();
-        self.fast.resize_with(n, Value::default);
+        fill_undef(&mut self.fast, n);
         self.stack.clear();
         self.stack.reserve(code.max_stack as usize + 1);
         self.code = code;
@@ -149,6 +149,15 @@ impl Frame {
     /// The source line being executed.
     pub fn line(&self) -> u32 {
         self.code.line_at(self.lasti)
+    }
+}
+
+/// Pads `fast` with UNDEF (unbound) up to `n` locals. Inline, unlike `Vec::resize_with`,
+/// which the call path paid a function call for; the caller reserved the room.
+#[inline(always)]
+pub fn fill_undef(fast: &mut Vec<Value>, n: usize) {
+    while fast.len() < n {
+        fast.push(Value::UNDEF);
     }
 }
 

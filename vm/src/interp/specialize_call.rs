@@ -49,7 +49,7 @@ impl Vm {
         let mut frame = self.exact_frame_empty(func, bound);
         f.stack.move_top_into(nmove, &mut frame.fast);
         let nlocals = frame.code.varnames.len();
-        frame.fast.resize_with(nlocals, Value::default);
+        crate::interp::frame::fill_undef(&mut frame.fast, nlocals);
         frame
     }
 

@@ -738,7 +738,7 @@ helper! {
         let mut callee = vm.exact_frame_empty(&func, bound);
         sp.move_top_into(nmove, &mut callee.fast);
         let nlocals = callee.code.varnames.len();
-        callee.fast.resize_with(nlocals, Value::default);
+        crate::interp::frame::fill_undef(&mut callee.fast, nlocals);
         // The callable, and the empty self slot unless `self` was moved with the arguments.
         sp.drop_top(argc + 2 - nmove);
         vm.depth += 1;
@@ -782,7 +782,7 @@ helper! {
         let mut callee = vm.exact_frame_empty(&init, Some(inst.clone()));
         sp.move_top_into(argc, &mut callee.fast);
         let nlocals = callee.code.varnames.len();
-        callee.fast.resize_with(nlocals, Value::default);
+        crate::interp::frame::fill_undef(&mut callee.fast, nlocals);
         callee.init_self = inst;
         sp.drop_top(2);
         vm.depth += 1;

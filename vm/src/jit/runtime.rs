@@ -407,8 +407,7 @@ impl Vm {
     pub(crate) fn run_callee(&mut self, f: Box<Frame>) -> PyResult<Value> {
         use super::abi::STATUS_RETURN;
         self.safe_point()?;
-        let code = f.code.clone();
-        let Some(jc) = self.jit_warm(&code) else {
+        let Some(jc) = self.jit_warm(&f.code) else {
             return self.run_frame_to_end(f);
         };
         // Enter after RESUME (which this function just did the work of).
