@@ -162,6 +162,8 @@ struct Item {
     next_ip: usize,
     op: Op,
     arg: u32,
+    /// The helper's argument (`arg`, or a key baked in; see `helpers::baked_attr_arg`).
+    oparg: u64,
     stencil: &'static Stencil,
     kind: RegionKind,
     helper: u64,
@@ -189,12 +191,23 @@ pub fn compile(
     while ip < n {
         let (op, arg) = code.instr(ip);
         let next_ip = ip + 1 + op.cache_words() as usize;
-        let (stencil, kind, helper) = stencil_of(op, generic_at.contains(&(ip as u32)));
+        let generic = generic_at.contains(&(ip as u32));
+        let (stencil, kind, mut helper) = stencil_of(op, generic);
+        let mut oparg = arg as u64;
+        if kind == RegionKind::Helper
+            && !generic
+            && let Some(h) = super::helpers::baked_attr_helper(op)
+            && let Some(a) = super::helpers::baked_attr_arg(code, ip)
+        {
+            helper = h as *const () as u64;
+            oparg = a;
+        }
         items.push(Item {
             ip,
             next_ip,
             op,
             arg,
+            oparg,
             stencil,
             kind,
             helper,
@@ -248,7 +261,7 @@ pub fn compile(
             .exit_offset
             .map_or(base + tail_offset as u64, |o| base + o as u64);
         let values = HoleValues {
-            oparg: it.arg as u64,
+            oparg: it.oparg,
             operand: match it.op {
                 _ if it.kind == RegionKind::Helper => it.helper,
                 Op::LOAD_CONST => code.consts[it.arg as usize].bits(),

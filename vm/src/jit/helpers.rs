@@ -344,6 +344,95 @@ helper! {
     }
 }
 
+/// The `arg` of an attribute helper compiled with its key ([`baked_attr_arg`]): the
+/// interned name's address in the low 48 bits, the inline value's index above.
+#[inline(always)]
+fn baked_key(arg: u64) -> (usize, u64) {
+    use super::abi::{PAYLOAD_MASK, TAG_OBJ, TAG_SHIFT};
+    (
+        (arg >> TAG_SHIFT) as usize,
+        (TAG_OBJ << TAG_SHIFT) | (arg & PAYLOAD_MASK),
+    )
+}
+
+/// For JIT code: the `arg` that bakes the key of the `*_ATTR_INSTANCE_VALUE` instruction at
+/// `ip` (the name and the inline value's index it specialized for) into its helper call,
+/// so the helper reads neither the code object nor the inline cache. `None` when the
+/// index does not fit (or names a dict entry): the instruction then gets the plain helper.
+pub(crate) fn baked_attr_arg(code: &crate::code::Code, ip: usize) -> Option<u64> {
+    use super::abi::{PAYLOAD_MASK, TAG_SHIFT};
+    let (_, arg) = code.instr(ip);
+    let idx = (code.instrs[ip + 2].get() >> 8) as u64;
+    let name = code.names.get(arg as usize)?;
+    (idx < 1 << 15 && name.is_obj()).then(|| (idx << TAG_SHIFT) | (name.bits() & PAYLOAD_MASK))
+}
+
+/// True if class `c`'s shared key `idx` is the name whose value word is `name_bits`.
+#[inline(always)]
+fn key_matches(c: &object::ClassObj, idx: usize, name_bits: u64) -> bool {
+    c.keys
+        .with(|k| k.get(idx).is_some_and(|k| k.bits() == name_bits))
+}
+
+/// The generic attribute helper `generic` with the instruction's real argument (for a
+/// baked helper that missed).
+///
+/// # Safety
+/// As for a helper.
+unsafe fn unbaked(frame: *mut FrameHead, sp: *mut u64, vm: *mut u8, generic: HelperFn) -> u64 {
+    // SAFETY: the caller's promise; `frame` heads a `Frame` (see `context`).
+    unsafe {
+        let f = &*(frame as *const Frame);
+        let arg = f.code.instr(f.head.ip).1 as u64;
+        generic(frame, sp, vm, arg)
+    }
+}
+
+helper! {
+    /// LOAD_ATTR_INSTANCE_VALUE compiled with its key (`arg`, see [`baked_attr_arg`]): the
+    /// inline value at the index, for any plain instance whose class has the name there.
+    load_attr_inline_value(frame, sp, vm, arg) {
+        let late = (*(vm as *const Vm)).descr_added_late;
+        let (idx, name) = baked_key(arg);
+        let hit = specialize::plain_instance(sp.peek(1), late, false)
+            .filter(|(i, c)| i.dict.is_undef() && key_matches(c, idx, name))
+            .and_then(|(i, _)| i.values.get(idx));
+        sp.replace_top_or(hit, |sp| unbaked(frame, sp, vm, load_attr))
+    }
+}
+
+helper! {
+    /// STORE_ATTR_INSTANCE_VALUE compiled with its key (see `load_attr_inline_value`):
+    /// stack `v, obj`; replaces the inline value at the index, or appends it as the next.
+    store_attr_inline_value(frame, sp, vm, arg) {
+        let late = (*(vm as *const Vm)).descr_added_late;
+        let (idx, name) = baked_key(arg);
+        let Some((inst, c)) = specialize::plain_instance(sp.peek(1), late, true).filter(|(i, c)| {
+            i.dict.is_undef() && idx <= i.values.len() && key_matches(c, idx, name)
+        }) else {
+            return unbaked(frame, sp.0, vm, store_attr);
+        };
+        let v = sp.peek(2).clone();
+        if idx < inst.values.len() {
+            inst.values.set(idx, v);
+        } else {
+            inst.values.push(v, c.keys.len());
+        }
+        drop(sp.pop());
+        drop(sp.pop());
+        sp.next()
+    }
+}
+
+/// The helper of an `*_ATTR_INSTANCE_VALUE` instruction compiled with its key.
+pub(crate) fn baked_attr_helper(op: Op) -> Option<HelperFn> {
+    match op {
+        Op::LOAD_ATTR_INSTANCE_VALUE => Some(load_attr_inline_value),
+        Op::STORE_ATTR_INSTANCE_VALUE => Some(store_attr_inline_value),
+        _ => None,
+    }
+}
+
 helper! {
     /// LOAD_ATTR_SLOT: the `__slots__` member at the cached index of an instance of the
     /// cached class (an unset member side-exits: the interpreter raises).

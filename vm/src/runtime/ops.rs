@@ -989,7 +989,8 @@ impl Vm {
                             drop(items);
                             return Ok(());
                         }
-                        let old: Vec<Value> = l.with(|vec| vec.splice(start..stop, items).collect());
+                        let old: Vec<Value> =
+                            l.with(|vec| vec.splice(start..stop, items).collect());
                         drop(old);
                         return Ok(());
                     }
