@@ -58,7 +58,7 @@ fn wrap(cls: &Value, base: &Value, v: Value) -> Value {
         return v;
     }
     let c = cls.downcast::<ClassObj>().unwrap();
-    let slots: Box<[Slot]> = (0..c.nslots.get()).map(|_| Slot::default()).collect();
+    let slots = object::Slots::new(c.nslots.get());
     object::alloc(
         cls,
         InstanceObj {

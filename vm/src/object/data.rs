@@ -289,71 +289,20 @@ impl SharedKeys {
     }
 }
 
-/// An instance's attribute values kept inline, indexed like its class's [`SharedKeys`]:
-/// value `i` belongs to name `keys[i]`. The values always form a dense prefix of the keys
-/// (no holes), so the attributes' insertion order is the keys' order. Used while the
-/// instance has no dict; once a dict is needed (`__dict__`, deletion, an attribute set out
-/// of order) the values move into it for good.
-#[derive(Default)]
-pub struct Values(UnsafeCell<Vec<Value>>);
-
-impl Values {
-    /// Number of values.
-    #[inline(always)]
-    pub fn len(&self) -> usize {
-        // SAFETY: single-threaded; a read of the length.
-        unsafe { (*self.0.get()).len() }
-    }
-    /// True if there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    /// A new reference to value `i`, if there is one.
-    #[inline(always)]
-    pub fn get(&self, i: usize) -> Option<Value> {
-        // SAFETY: single-threaded; the reference lives only for the clone.
-        unsafe { (&*self.0.get()).get(i).cloned() }
-    }
-    /// Replaces value `i` (which exists); the old value is dropped after the write.
-    #[inline(always)]
-    pub fn set(&self, i: usize, v: Value) {
-        // SAFETY: single-threaded; no reference into the vector outlives this call, and the
-        // old value is dropped only once the vector holds the new one.
-        let old = unsafe { std::mem::replace(&mut (&mut *self.0.get())[i], v) };
-        drop(old);
-    }
-    /// Appends a value, reserving room for `expect` values in all on the first one.
-    #[inline]
-    pub fn push(&self, v: Value, expect: usize) {
-        // SAFETY: single-threaded; no reference into the vector is alive.
-        let vals = unsafe { &mut *self.0.get() };
-        if vals.capacity() == 0 {
-            vals.reserve_exact(expect.max(1));
-        }
-        vals.push(v);
-    }
-    /// Takes every value out, leaving none.
-    pub fn take_all(&self) -> Vec<Value> {
-        // SAFETY: single-threaded; the vector is swapped out before its values are used.
-        unsafe { std::mem::take(&mut *self.0.get()) }
-    }
-    /// Calls `f` with each value (for traversal).
-    pub fn visit(&self, f: &mut dyn FnMut(&Value)) {
-        // SAFETY: the collector does not mutate while traversing.
-        unsafe { (*self.0.get()).iter().for_each(f) }
-    }
-}
-
 /// An instance of a user class whose layout is plain `object` (or an immutable builtin,
 /// whose value is then in `payload`).
 pub struct InstanceObj {
     /// Attribute dict (a dict), or UNDEF while the attributes live in `values` (and always
     /// when the class has `__slots__` only).
     pub dict: Slot,
-    /// Attribute values stored inline while there is no dict (see [`Values`]).
-    pub values: Values,
+    /// Attribute values stored inline while there is no dict, indexed like the class's
+    /// [`SharedKeys`]: value `i` belongs to name `keys[i]`. They always form a dense prefix
+    /// of the keys (no holes), so the attributes' insertion order is the keys' order. Once
+    /// a dict is needed (`__dict__`, deletion, an attribute set out of order) the values
+    /// move into it for good.
+    pub values: super::Values,
     /// `__slots__` values (UNDEF = unset).
-    pub slots: Box<[Slot]>,
+    pub slots: super::Slots,
     /// For subclasses of int/str/float/tuple: the builtin value.
     pub payload: Slot,
 }

@@ -19,11 +19,13 @@ pub mod dict;
 pub mod gc;
 pub mod list;
 pub mod set;
+mod thin;
 
 pub use data::*;
 pub use dict::{DictObj, DictTable};
 pub use list::ListObj;
 pub use set::{SetObj, SetTable};
+pub use thin::{Slots, Values};
 
 use crate::value::Value;
 use std::cell::{Cell, RefCell};

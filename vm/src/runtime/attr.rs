@@ -1008,9 +1008,7 @@ impl Vm {
     /// Allocates an instance of user class `cls` with the right layout (no `__init__`).
     pub fn new_instance(&mut self, cls: &Value) -> PyResult<Value> {
         let c = cls.downcast::<ClassObj>().unwrap();
-        let slots: Box<[object::Slot]> = (0..c.nslots.get())
-            .map(|_| object::Slot::default())
-            .collect();
+        let slots = object::Slots::new(c.nslots.get());
         Ok(match c.layout.get() {
             Kind::List => object::alloc(cls, ListObj::new(Vec::new())),
             Kind::Dict => object::alloc(cls, DictObj::default()),

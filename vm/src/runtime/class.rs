@@ -353,7 +353,7 @@ pub fn traceback_object(line: u32) -> Value {
         object::InstanceObj {
             dict: object::Slot::new(d),
             values: object::Values::default(),
-            slots: Box::new([]),
+            slots: object::Slots::new(0),
             payload: object::Slot::default(),
         },
     )
