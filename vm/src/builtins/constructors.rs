@@ -367,6 +367,25 @@ fn range_arg(vm: &mut Vm, v: &Value) -> PyResult<num_bigint::BigInt> {
 
 fn new_range(vm: &mut Vm, _cls: &Value, a: &Args) -> PyResult<Value> {
     a.no_kw("range")?;
+    // Small ints (48 bits, so the length fits an i64): no big-int arithmetic.
+    let small = |i: usize| a.arg(i).as_small_int();
+    let bounds = match a.npos() {
+        1 => small(0).map(|n| (0, n, 1)),
+        2 => small(0).zip(small(1)).map(|(x, y)| (x, y, 1)),
+        3 => small(0)
+            .zip(small(1))
+            .zip(small(2))
+            .map(|((x, y), z)| (x, y, z)),
+        _ => None,
+    };
+    if let Some((start, stop, step)) = bounds
+        && step != 0
+    {
+        return Ok(object::alloc(
+            &types().range,
+            RangeObj::new(start, stop, step),
+        ));
+    }
     let (start, stop, step) = match a.npos() {
         1 => (0.into(), range_arg(vm, a.arg(0))?, 1.into()),
         2 => (range_arg(vm, a.arg(0))?, range_arg(vm, a.arg(1))?, 1.into()),
