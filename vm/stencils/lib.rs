@@ -396,21 +396,10 @@ stencil! {
 /// droppable `jmp JIT_CONTINUE`.
 macro_rules! pop_jump_if {
     ($frame:ident, $sp:ident, $vm:ident, $jump_if:expr) => {{
-        let v = *$sp.sub(1);
-        // None, False, True are NONE_BITS + 0, 1, 2.
-        let imm = v.wrapping_sub(NONE_BITS);
         // Heap objects and the other immediates side-exit; bools, None, ints, floats stay.
-        let t = tag(v);
-        if (t == TAG_OBJ) | ((t == TAG_IMM) & (imm > 2)) {
+        let Some(truth) = truth(*$sp.sub(1)) else {
             return JIT_EXIT($frame, $sp, $vm);
-        }
-        // Branch-free, so that the compiler keeps one `jcc JIT_TARGET; jmp JIT_CONTINUE`.
-        // An int is true unless its payload is 0; a float unless it is ±0.0 (every bit but
-        // the sign clear; NaN is true): the int mask is the float one shifted right by 15.
-        let mask = !(1u64 << 63) >> ((t == TAG_INT) as u32 * 15);
-        let is_imm = (imm <= 2) as u8;
-        let truth = is_imm & (imm == 2) as u8 | (1 - is_imm) & (v & mask != 0) as u8;
-        let truth = truth != 0;
+        };
         if truth == $jump_if {
             JIT_TARGET($frame, $sp.sub(1), $vm)
         } else {
