@@ -90,8 +90,6 @@ pub struct Vm {
     pub sources: Vec<(std::rc::Rc<str>, String)>,
     /// Set by RERAISE / bare `raise`: the unwinder must not add a traceback entry.
     pub(crate) reraising: bool,
-    /// Set while resuming a generator with `throw()`.
-    pub(crate) pending_throw: bool,
     /// Return value of the last exhausted generator (for `yield from` and StopIteration).
     pub(crate) stop_value: Value,
     /// Objects whose repr is being computed (recursion guard).
@@ -174,7 +172,6 @@ impl Vm {
             stack_limit: sp.saturating_sub(crate::STACK_SIZE - (1 << 20)),
             sources: Vec::new(),
             reraising: false,
-            pending_throw: false,
             stop_value: Value::NONE,
             repr_stack: Vec::new(),
             object_init: Value::UNDEF,

@@ -396,24 +396,8 @@ fn gen_throw(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn gen_close(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let g = gen_of(a)?.clone();
-    let go = g.downcast::<GenObj>().unwrap();
-    if go.finished.get() || go.fresh.get() {
-        go.finished.set(true);
-        drop(go.take_frame());
-        return Ok(Value::NONE);
-    }
-    let e = exc::new_exc(&types().generator_exit, vec![]);
-    match vm.gen_resume(&g, Value::NONE, Some(PyErr(e))) {
-        Ok(FrameExit::Yield(_)) => Err(exc::runtime_error("generator ignored GeneratorExit")),
-        Ok(FrameExit::Return(_)) => Ok(Value::NONE),
-        Err(e)
-            if exc::matches(&e.0, &types().generator_exit)
-                || exc::matches(&e.0, &types().stop_iteration) =>
-        {
-            Ok(Value::NONE)
-        }
-        Err(e) => Err(e),
-    }
+    vm.gen_close(&g)?;
+    Ok(Value::NONE)
 }
 
 fn exc_str(vm: &mut Vm, a: &Args) -> PyResult<Value> {

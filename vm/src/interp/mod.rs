@@ -4,6 +4,7 @@ pub mod args;
 pub mod call;
 pub mod eval;
 pub mod frame;
+pub(crate) mod generator;
 pub mod specialize;
 pub(crate) mod specialize_attr;
 pub(crate) mod specialize_call;
