@@ -5,7 +5,7 @@ use super::fold::{BUCKET_NS, Folder, OpKey};
 use crate::model::*;
 use jitlens_vm::Vm;
 use jitlens_vm::code::Code;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -107,9 +107,9 @@ pub fn profile(vm: &Vm, folder: &Folder, mut run: RunInfo) -> Profile {
         vm,
         cwd: &cwd,
         files: Vec::new(),
-        file_ids: HashMap::new(),
+        file_ids: HashMap::default(),
         functions: Vec::new(),
-        function_ids: HashMap::new(),
+        function_ids: HashMap::default(),
     };
     let agg = &folder.agg;
     run.samples = agg.samples;

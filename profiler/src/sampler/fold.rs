@@ -15,7 +15,7 @@ use super::symbols::{Part, Symbolizer};
 use crate::model::{Category, CategoryCounts};
 use jitlens_vm::Vm;
 use jitlens_vm::code::Code;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 /// Width of a timeline bucket.
@@ -75,7 +75,7 @@ impl Folder {
     /// A fold starting at `start_ns`.
     pub fn new(start_ns: u64) -> Folder {
         Folder {
-            codes: HashMap::new(),
+            codes: HashMap::default(),
             jit: Vec::new(),
             jit_codes_seen: usize::MAX,
             symbols: Symbolizer::new(),

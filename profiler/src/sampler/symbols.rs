@@ -7,7 +7,7 @@
 //! frames, but reading it (`addr2line`'s loader parses every unit up front) cost 10–15 ms
 //! of CPU per run, more than a second of sampling.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 /// What a native address is.
@@ -64,16 +64,20 @@ impl SymbolTable {
     }
 
     /// The demangled name (without its hash) of the function containing `addr`.
-    fn find(&self, addr: u64) -> Option<Rc<str>> {
-        use object::{Object, ObjectSymbol, SymbolIndex};
+    /// The symbol containing `addr` (an offset into the executable): its index into
+    /// `syms`. A binary search, no allocation.
+    fn containing(&self, addr: u64) -> Option<usize> {
         let i = self.syms.partition_point(|s| s.0 <= addr).checked_sub(1)?;
-        let (start, size, index) = self.syms[i];
-        if addr >= start + size.max(1) {
-            return None;
-        }
-        // Parsing reads only the headers; each address is looked up once (see `Symbolizer`).
+        let (start, size, _) = self.syms[i];
+        (addr < start + size.max(1)).then_some(i)
+    }
+
+    /// The demangled name of symbol `i` of `syms`.
+    fn name(&self, i: usize) -> Option<Rc<str>> {
+        use object::{Object, ObjectSymbol, SymbolIndex};
+        // Parsing reads only the headers; each function is named once (see `Symbolizer`).
         let obj = object::File::parse(&*self.map).ok()?;
-        let sym = obj.symbol_by_index(SymbolIndex(index)).ok()?;
+        let sym = obj.symbol_by_index(SymbolIndex(self.syms[i].2)).ok()?;
         let name = sym.name().ok()?;
         Some(Rc::from(
             format!("{:#}", rustc_demangle::demangle(name)).as_str(),
@@ -81,12 +85,15 @@ impl SymbolTable {
     }
 }
 
-/// Looks up and caches native addresses.
 pub struct Symbolizer {
     table: Option<SymbolTable>,
     /// Load address of the jitlens executable (its addresses in the file are relative).
     bias: u64,
-    cache: HashMap<u64, NativeInfo>,
+    /// The executable's functions named so far, by index into the symbol table: a new
+    /// address in a known function costs one binary search.
+    functions: FxHashMap<usize, NativeInfo>,
+    /// Addresses elsewhere (shared libraries, the vdso), each looked up once.
+    others: FxHashMap<u64, NativeInfo>,
 }
 
 /// The part of the VM a (demangled) function path belongs to.
@@ -114,27 +121,41 @@ impl Symbolizer {
         Symbolizer {
             table: SymbolTable::load(),
             bias: exe_base(),
-            cache: HashMap::new(),
+            functions: FxHashMap::default(),
+            others: FxHashMap::default(),
         }
     }
 
     /// What `addr` is.
     pub fn info(&mut self, addr: u64) -> &NativeInfo {
-        let Symbolizer { table, bias, cache } = self;
-        cache
-            .entry(addr)
-            .or_insert_with(|| lookup(table.as_ref(), *bias, addr))
+        let Symbolizer {
+            table,
+            bias,
+            functions,
+            others,
+        } = self;
+        let bias = *bias;
+        if let Some(t) = table
+            && bias != 0
+            && let Some(i) = addr.checked_sub(bias).and_then(|a| t.containing(a))
+        {
+            return functions.entry(i).or_insert_with(|| {
+                let name = t.name(i);
+                let part = part_of(name.as_deref().unwrap_or(""));
+                NativeInfo { name, part }
+            });
+        }
+        others.entry(addr).or_insert_with(|| lookup(bias, addr))
     }
 }
 
-/// Names `addr`: through the executable's symbol table (loaded at `bias`), or `dladdr`.
-fn lookup(table: Option<&SymbolTable>, bias: u64, addr: u64) -> NativeInfo {
+/// Names `addr`, which is in no function of the executable (loaded at `bias`): through
+/// `dladdr`.
+fn lookup(bias: u64, addr: u64) -> NativeInfo {
     let (object_base, object_name, symbol) = dladdr(addr);
     if object_base == bias && bias != 0 {
-        let probe = addr.wrapping_sub(bias);
-        let name = table.and_then(|t| t.find(probe));
-        let part = part_of(name.as_deref().unwrap_or(""));
-        return NativeInfo { name, part };
+        // In the executable, between its functions.
+        return NativeInfo::default();
     }
     // A shared library (or the vdso).
     let name = match (symbol, object_name) {
@@ -183,4 +204,40 @@ fn dladdr(addr: u64) -> (u64, Option<String>, Option<String>) {
 /// The load address of the jitlens executable.
 fn exe_base() -> u64 {
     dladdr(exe_base as *const () as usize as u64).0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[inline(never)]
+    fn a_profiler_function(x: u64) -> u64 {
+        std::hint::black_box(x).wrapping_mul(3)
+    }
+
+    #[test]
+    fn addresses_in_one_function_share_its_name_and_part() {
+        let mut s = Symbolizer::new();
+        let f = a_profiler_function as *const () as usize as u64;
+        assert_eq!(a_profiler_function(2), 6);
+        let first = s.info(f).clone();
+        let name = first.name.clone().expect("the function is named");
+        assert!(name.contains("a_profiler_function"), "{name}");
+        assert_eq!(first.part, Part::Profiler);
+        // An address a byte further in is the same function, named once.
+        let second = s.info(f + 1).clone();
+        assert!(Rc::ptr_eq(&name, second.name.as_ref().unwrap()));
+        assert_eq!(s.functions.len(), 1);
+    }
+
+    #[test]
+    fn a_shared_library_function_is_named_with_its_object() {
+        let mut s = Symbolizer::new();
+        let getpid = libc::getpid as *const () as usize as u64;
+        let info = s.info(getpid).clone();
+        let name = info.name.expect("libc is named");
+        assert!(name.contains("libc"), "{name}");
+        assert_eq!(info.part, Part::Runtime);
+        assert!(s.functions.is_empty());
+    }
 }

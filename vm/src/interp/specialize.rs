@@ -73,7 +73,7 @@ pub struct SpecStats {
     pub families: Vec<FamilyStats>,
     /// Events per instruction, keyed by the address of the instruction word (which the
     /// code object owns for the whole run). Filled only when `per_site` is set.
-    sites: std::collections::HashMap<usize, SiteStats>,
+    sites: rustc_hash::FxHashMap<usize, SiteStats>,
     /// Count per-instruction events (set with `-X stats`).
     pub per_site: bool,
 }
