@@ -162,7 +162,7 @@ struct Item {
     next_ip: usize,
     op: Op,
     arg: u32,
-    /// The helper's argument (`arg`, or a key baked in; see `helpers::baked_attr_arg`).
+    /// The helper's argument (`arg`, or a key baked in; see `helpers::baked_arg`).
     oparg: u64,
     stencil: &'static Stencil,
     kind: RegionKind,
@@ -196,8 +196,8 @@ pub fn compile(
         let mut oparg = arg as u64;
         if kind == RegionKind::Helper
             && !generic
-            && let Some(h) = super::helpers::baked_attr_helper(op)
-            && let Some(a) = super::helpers::baked_attr_arg(code, ip)
+            && let Some(h) = super::helpers::baked_helper(op)
+            && let Some(a) = super::helpers::baked_arg(code, ip)
         {
             helper = h as *const () as u64;
             oparg = a;

@@ -344,7 +344,7 @@ helper! {
     }
 }
 
-/// The `arg` of an attribute helper compiled with its key ([`baked_attr_arg`]): the
+/// The `arg` of an attribute helper compiled with its key ([`baked_arg`]): the
 /// interned name's address in the low 48 bits, the inline value's index above.
 #[inline(always)]
 fn baked_key(arg: u64) -> (usize, u64) {
@@ -355,11 +355,9 @@ fn baked_key(arg: u64) -> (usize, u64) {
     )
 }
 
-/// For JIT code: the `arg` that bakes the key of the `*_ATTR_INSTANCE_VALUE` instruction at
-/// `ip` (the name and the inline value's index it specialized for) into its helper call,
-/// so the helper reads neither the code object nor the inline cache. `None` when the
-/// index does not fit (or names a dict entry): the instruction then gets the plain helper.
-pub(crate) fn baked_attr_arg(code: &crate::code::Code, ip: usize) -> Option<u64> {
+/// The baked `arg` of an `*_ATTR_INSTANCE_VALUE`: the name and the inline value's index it
+/// specialized for. `None` when the index does not fit (or names a dict entry).
+fn baked_attr_arg(code: &crate::code::Code, ip: usize) -> Option<u64> {
     use super::abi::{PAYLOAD_MASK, TAG_SHIFT};
     let (_, arg) = code.instr(ip);
     let idx = (code.instrs[ip + 2].get() >> 8) as u64;
@@ -389,7 +387,7 @@ unsafe fn unbaked(frame: *mut FrameHead, sp: *mut u64, vm: *mut u8, generic: Hel
 }
 
 helper! {
-    /// LOAD_ATTR_INSTANCE_VALUE compiled with its key (`arg`, see [`baked_attr_arg`]): the
+    /// LOAD_ATTR_INSTANCE_VALUE compiled with its key (`arg`, see [`baked_arg`]): the
     /// inline value at the index, for any plain instance whose class has the name there.
     load_attr_inline_value(frame, sp, vm, arg) {
         let late = (*(vm as *const Vm)).descr_added_late;
@@ -424,12 +422,62 @@ helper! {
     }
 }
 
-/// The helper of an `*_ATTR_INSTANCE_VALUE` instruction compiled with its key.
-pub(crate) fn baked_attr_helper(op: Op) -> Option<HelperFn> {
+/// The helper of an instruction compiled with its key baked into the call (see
+/// [`baked_arg`]), if its op has one.
+pub(crate) fn baked_helper(op: Op) -> Option<HelperFn> {
     match op {
         Op::LOAD_ATTR_INSTANCE_VALUE => Some(load_attr_inline_value),
         Op::STORE_ATTR_INSTANCE_VALUE => Some(store_attr_inline_value),
+        Op::LOAD_GLOBAL_MODULE => Some(load_global_module_entry),
         _ => None,
+    }
+}
+
+/// For JIT code: the `arg` that bakes the key of the instruction at `ip` into its helper
+/// call (its name, and the index it specialized for), so the helper reads neither the code
+/// object nor the inline cache; `None` when there is none that fits (the instruction then
+/// gets the plain helper).
+pub(crate) fn baked_arg(code: &crate::code::Code, ip: usize) -> Option<u64> {
+    match code.instr(ip).0 {
+        Op::LOAD_GLOBAL_MODULE => baked_global_arg(code, ip),
+        _ => baked_attr_arg(code, ip),
+    }
+}
+
+/// The baked `arg` of a LOAD_GLOBAL_MODULE: the name, and the globals dict entry index its
+/// cache holds (cache word 2 is `(index + 1) << 1`, bit 0 clear: found in the globals).
+fn baked_global_arg(code: &crate::code::Code, ip: usize) -> Option<u64> {
+    use super::abi::{PAYLOAD_MASK, TAG_SHIFT};
+    let (_, arg) = code.instr(ip);
+    let w = code.instrs[ip + 2].get() as u64;
+    let name = code.names.get(arg as usize)?;
+    let idx = (w >> 1).checked_sub(1)?;
+    (w & 1 == 0 && idx < 1 << 15 && name.is_obj())
+        .then(|| (idx << TAG_SHIFT) | (name.bits() & PAYLOAD_MASK))
+}
+
+helper! {
+    /// LOAD_GLOBAL_MODULE compiled with its key (`arg`, see [`baked_arg`]): the globals
+    /// dict entry at the index while it still holds the name (as the interpreter's cache
+    /// check), else the generic lookup.
+    load_global_module_entry(frame, sp, vm, arg) {
+        let (_, f) = context(frame, vm);
+        let (idx, name) = baked_key(arg);
+        let hit = f.globals.downcast::<object::DictObj>().and_then(|g| {
+            g.with(|t| {
+                t.entries()
+                    .get(idx)
+                    .filter(|e| e.key.bits() == name)
+                    .map(|e| e.value.clone())
+            })
+        });
+        match hit {
+            Some(v) => {
+                sp.push(v);
+                sp.next()
+            }
+            None => unbaked(frame, sp.0, vm, load_global),
+        }
     }
 }
 
