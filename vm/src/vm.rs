@@ -290,6 +290,7 @@ impl Vm {
             Ok(_) => 0,
             Err(e) => self.handle_uncaught(e),
         };
+        self.run_finalizers();
         self.flush_stdout();
         if let Some(p) = &mut self.perf {
             p.finish();
@@ -348,6 +349,9 @@ impl Vm {
 
     #[inline(never)]
     fn safe_point_work(&mut self) -> PyResult<()> {
+        if object::finalize::pending() {
+            self.run_finalizers();
+        }
         if self.state.tick.swap(false, Ordering::Relaxed) {
             self.run_tick_hook();
         }

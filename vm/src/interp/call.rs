@@ -159,6 +159,11 @@ impl Vm {
             }
             object::Kind::Builtin => {
                 let b = callee.downcast::<BuiltinObj>().unwrap();
+                if object::finalize::pending() {
+                    // A generator dropped just before: closed before the call, as CPython
+                    // would have when its last reference went (its `finally` prints first).
+                    self.run_finalizers();
+                }
                 if b.self_.is_undef() {
                     (b.f)(self, a)
                 } else {

@@ -202,6 +202,39 @@ impl Vm {
         }
     }
 
+    /// Closes the generators dropped while suspended inside a handler (see
+    /// [`crate::object::finalize`]). What a close raises is reported on stderr and
+    /// otherwise ignored, as CPython reports exceptions in finalizers.
+    pub(crate) fn run_finalizers(&mut self) {
+        while let Some((mut frame, qualname)) = crate::object::finalize::take() {
+            let e = exc::new_exc(&types().generator_exit, vec![]);
+            frame.stack.push(e);
+            frame.ip = frame.lasti;
+            self.depth += 1;
+            let (r, frame) = self.run_frame_throw(frame);
+            self.depth -= 1;
+            self.release_frame(frame);
+            let err = match r {
+                Ok(FrameExit::Yield(_)) => exc::runtime_error("generator ignored GeneratorExit"),
+                Ok(FrameExit::Return(_)) => continue,
+                Err(e)
+                    if exc::matches(&e.0, &types().generator_exit)
+                        || exc::matches(&e.0, &types().stop_iteration) =>
+                {
+                    continue;
+                }
+                Err(e) => e,
+            };
+            let name = crate::runtime::str::as_str(&qualname)
+                .unwrap_or("?")
+                .to_string();
+            let text = self.format_exception(&err.0);
+            self.write_stderr(&format!(
+                "Exception ignored in: <generator object {name}>\n{text}"
+            ));
+        }
+    }
+
     /// Throws `e` into `recv`, the receiver of a suspended `yield from`: `GeneratorExit`
     /// closes it (and is then raised in the outer generator), anything else goes to its
     /// `throw` (a generator's own, or a `throw` method; without one, straight back).

@@ -207,6 +207,10 @@ impl Vm {
                 if !b.self_.is_undef() || (argc == 0 && !has_self && needs_frame(b)) {
                     return None;
                 }
+                if crate::object::finalize::pending() {
+                    // As in `call_args`: a generator dropped just before is closed first.
+                    self.run_finalizers();
+                }
                 let fun = b.f;
                 let r = fun(
                     self,

@@ -478,6 +478,24 @@ impl ObjData for GenObj {
         drop(old);
     }
 }
+/// A generator dropped while suspended where a handler (`try`/`finally`, `with`) covers its
+/// yield is closed, as CPython's generator finalizer does: its frame goes to the
+/// [`super::finalize`] queue, which the VM runs at its next safe point or builtin call.
+/// Suspended generators without a handler are dropped as they are: closing them would
+/// only raise GeneratorExit out of them.
+impl Drop for GenObj {
+    fn drop(&mut self) {
+        if self.fresh.get() || self.finished.get() {
+            return;
+        }
+        if let Some(f) = self.frame.get_mut().take()
+            && f.code.handler_for(f.lasti as u32).is_some()
+        {
+            super::finalize::defer(f, self.qualname.clone());
+        }
+    }
+}
+
 impl GenObj {
     /// Takes the suspended frame out (to run it).
     pub fn take_frame(&self) -> Option<Box<Frame>> {

@@ -90,6 +90,11 @@ pub fn pending_flag_addr() -> u64 {
     PENDING.with(|f| f as *const std::cell::Cell<bool> as u64)
 }
 
+/// Asks for a safe point (work for the VM: a generator to close).
+pub(crate) fn request_safe_point() {
+    PENDING.with(|f| f.set(true));
+}
+
 /// True when there is safe-point work: a collection may be due, or a tick was requested.
 #[inline(always)]
 pub fn pending() -> bool {

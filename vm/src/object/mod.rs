@@ -16,6 +16,7 @@
 
 pub mod data;
 pub mod dict;
+pub mod finalize;
 pub mod gc;
 pub mod list;
 pub mod set;
