@@ -22,6 +22,7 @@ fn set_new(cls: &Value, f: NewFn) {
 /// Installs the constructors.
 pub fn init(_vm: &mut Vm) {
     let t = types();
+    set_new(&t.type_, new_type);
     set_new(&t.int, new_int);
     set_new(&t.bool_, new_bool);
     set_new(&t.float, new_float);
@@ -119,6 +120,19 @@ pub fn int_of(vm: &mut Vm, v: &Value, base: Option<&Value>) -> PyResult<Value> {
         "int() argument must be a string, a bytes-like object or a real number, not '{}'",
         type_name(v)
     )))
+}
+
+/// `type.__new__(meta, name, bases, namespace)`: a class whose metaclass is `meta` (a
+/// subclass of `type` calling up, or called as a metaclass with no `__new__` of its own).
+fn new_type(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {
+    if a.npos() != 3 {
+        return Err(exc::type_error("type.__new__() takes exactly 3 arguments"));
+    }
+    let c = vm.type_new(cls, a)?;
+    if !cls.is(&types().type_) {
+        object::set_class(&c, cls);
+    }
+    Ok(c)
 }
 
 fn new_int(vm: &mut Vm, cls: &Value, a: &Args) -> PyResult<Value> {

@@ -46,6 +46,8 @@ pub fn init(vm: &mut Vm) {
     )
     .unwrap();
     add_method(&t.type_, "mro", type_mro);
+    add_method(&t.type_, "__init__", type_init);
+    add_method(&t.type_, "__call__", type_call);
     add_method(&t.type_, "__subclasses__", type_subclasses);
     add_method(&t.property, "getter", property_getter);
     add_method(&t.property, "setter", property_setter);
@@ -122,6 +124,32 @@ fn object_init(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
         )));
     }
     Ok(Value::NONE)
+}
+
+/// `type.__init__(cls, name, bases, namespace)` (or one argument): the class is already
+/// made by `type.__new__`; a metaclass's `__init__` calling up lands here.
+fn type_init(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    if !a.kwnames.is_empty() || !matches!(a.all.len(), 2 | 4) {
+        return Err(exc::type_error("type.__init__() takes 1 or 3 arguments"));
+    }
+    Ok(Value::NONE)
+}
+
+/// `type.__call__(cls, *args)`: what a metaclass's `__call__` calls up to.
+fn type_call(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let cls = a.arg(0).clone();
+    if cls.kind() != Some(Kind::Class) {
+        return Err(exc::type_error(
+            "descriptor '__call__' requires a 'type' object",
+        ));
+    }
+    vm.instantiate(
+        &cls,
+        &Args {
+            all: &a.all[1..],
+            kwnames: a.kwnames,
+        },
+    )
 }
 
 fn object_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {

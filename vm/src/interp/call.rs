@@ -499,8 +499,30 @@ impl Vm {
         Ok(())
     }
 
-    /// Calls a class: instantiation.
+    /// Calls a class: its metaclass's `__call__` when the metaclass defines one, else
+    /// instantiation.
     pub(crate) fn call_class(&mut self, cls: &Value, a: &Args) -> PyResult<Value> {
+        let meta = crate::runtime::class_of(cls);
+        if !meta.is(&types().type_)
+            && let Some(m) = self.class_lookup(&meta, &intern("__call__"))
+            && m.kind() != Some(object::Kind::Builtin)
+        {
+            let mut all: SmallVec<[Value; 8]> = SmallVec::with_capacity(a.all.len() + 1);
+            all.push(cls.clone());
+            all.extend(a.all.iter().cloned());
+            return self.call_args(
+                &m,
+                &Args {
+                    all: &all,
+                    kwnames: a.kwnames,
+                },
+            );
+        }
+        self.instantiate(cls, a)
+    }
+
+    /// `type.__call__(cls, *args)`: instantiation (`__new__`, then `__init__`).
+    pub(crate) fn instantiate(&mut self, cls: &Value, a: &Args) -> PyResult<Value> {
         let c = cls.downcast::<ClassObj>().unwrap();
         // type(x) with one argument.
         if cls.is(&types().type_) && a.npos() == 1 && a.kwnames.is_empty() {

@@ -259,6 +259,23 @@ impl Vm {
                 self.call(&m, &[v.clone(), cls.clone(), k.clone()])?;
             }
         }
+        // `super(cls, cls).__init_subclass__()`: the nearest base's, an implicit classmethod
+        // (object's does nothing).
+        let hook = c.with_mro(|m| {
+            m.iter().find_map(|b| {
+                let d = b.downcast::<ClassObj>()?.dict.downcast::<DictObj>()?;
+                dict_get_str(d, "__init_subclass__")
+            })
+        });
+        if let Some(h) = hook {
+            let f = match h.downcast::<object::ClassMethodObj>() {
+                Some(cm) => cm.f.clone(),
+                None => h,
+            };
+            if f.kind() != Some(Kind::Builtin) {
+                self.call(&f, std::slice::from_ref(&cls))?;
+            }
+        }
         self.classes.push(cls.clone());
         self.type_epoch.set(self.type_epoch.get() + 1);
         Ok(cls)
