@@ -57,3 +57,23 @@ def hot():
             break
     return t
 print(hot(), len(log))
+
+# Dropped inside `yield from`: the close goes to the inner generator first.
+def inner_gen():
+    try:
+        yield 1
+    finally:
+        print("inner finally")
+
+
+def outer_gen():
+    try:
+        yield from inner_gen()
+    finally:
+        print("outer finally")
+
+
+og = outer_gen()
+next(og)
+og = None
+print("after the delegating generator")

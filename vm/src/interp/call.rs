@@ -14,7 +14,6 @@ use crate::value::Value;
 use crate::{PyResult, Vm};
 use jitlens_compiler::bytecode::{CO_GENERATOR, CO_VARARGS, CO_VARKEYWORDS};
 use smallvec::SmallVec;
-use std::cell::{Cell, UnsafeCell};
 
 impl Vm {
     /// CALL / CALL_KW: `[callable, self_or_UNDEF, args…]` on the stack.
@@ -283,14 +282,7 @@ impl Vm {
     fn new_generator(&mut self, frame: Box<Frame>, pf: &FuncObj) -> Value {
         object::alloc(
             &types().generator,
-            GenObj {
-                frame: UnsafeCell::new(Some(frame)),
-                running: Cell::new(false),
-                finished: Cell::new(false),
-                fresh: Cell::new(true),
-                name: pf.name.get(),
-                qualname: pf.qualname.get(),
-            },
+            GenObj::new(frame, pf.name.get(), pf.qualname.get()),
         )
     }
 

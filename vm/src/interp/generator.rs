@@ -203,35 +203,24 @@ impl Vm {
     }
 
     /// Closes the generators dropped while suspended inside a handler (see
-    /// [`crate::object::finalize`]). What a close raises is reported on stderr and
-    /// otherwise ignored, as CPython reports exceptions in finalizers.
+    /// [`crate::object::finalize`]). Each comes back as a generator object for its
+    /// `close()` (as CPython's finalizer resurrects it), so a `yield from` is delegated as
+    /// for any close. What the close raises is reported on stderr and otherwise ignored.
     pub(crate) fn run_finalizers(&mut self) {
-        while let Some((mut frame, qualname)) = crate::object::finalize::take() {
-            let e = exc::new_exc(&types().generator_exit, vec![]);
-            frame.stack.push(e);
-            frame.ip = frame.lasti;
-            self.depth += 1;
-            let (r, frame) = self.run_frame_throw(frame);
-            self.depth -= 1;
-            self.release_frame(frame);
-            let err = match r {
-                Ok(FrameExit::Yield(_)) => exc::runtime_error("generator ignored GeneratorExit"),
-                Ok(FrameExit::Return(_)) => continue,
-                Err(e)
-                    if exc::matches(&e.0, &types().generator_exit)
-                        || exc::matches(&e.0, &types().stop_iteration) =>
-                {
-                    continue;
-                }
-                Err(e) => e,
-            };
-            let name = crate::runtime::str::as_str(&qualname)
-                .unwrap_or("?")
-                .to_string();
-            let text = self.format_exception(&err.0);
-            self.write_stderr(&format!(
-                "Exception ignored in: <generator object {name}>\n{text}"
-            ));
+        while let Some((frame, name, qualname)) = crate::object::finalize::take() {
+            let go = GenObj::new(frame, name, qualname);
+            go.fresh.set(false);
+            let g = crate::object::alloc(&types().generator, go);
+            let r = self.gen_close(&g);
+            // A generator that yielded again is dropped now, not queued once more.
+            let go = g.downcast::<GenObj>().unwrap();
+            go.finished.set(true);
+            drop(go.take_frame());
+            if let Err(err) = r {
+                let what = self.repr(&g).unwrap_or_else(|_| "a generator".into());
+                let text = self.format_exception(&err.0);
+                self.write_stderr(&format!("Exception ignored in: {what}\n{text}"));
+            }
         }
     }
 

@@ -491,12 +491,23 @@ impl Drop for GenObj {
         if let Some(f) = self.frame.get_mut().take()
             && f.code.handler_for(f.lasti as u32).is_some()
         {
-            super::finalize::defer(f, self.qualname.clone());
+            super::finalize::defer(f, self.name.clone(), self.qualname.clone());
         }
     }
 }
 
 impl GenObj {
+    /// A generator that has not started, over `frame`.
+    pub fn new(frame: Box<Frame>, name: Value, qualname: Value) -> GenObj {
+        GenObj {
+            frame: UnsafeCell::new(Some(frame)),
+            running: Cell::new(false),
+            finished: Cell::new(false),
+            fresh: Cell::new(true),
+            name,
+            qualname,
+        }
+    }
     /// Takes the suspended frame out (to run it).
     pub fn take_frame(&self) -> Option<Box<Frame>> {
         // SAFETY: single-threaded, short-lived borrow.

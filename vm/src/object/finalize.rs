@@ -7,8 +7,8 @@ use crate::value::Value;
 use std::cell::{Cell, RefCell};
 use std::mem::ManuallyDrop;
 
-/// A generator's suspended frame, with the generator's qualified name (for the report).
-type Closing = (Box<Frame>, Value);
+/// A generator's suspended frame, with the generator's name and qualified name.
+type Closing = (Box<Frame>, Value, Value);
 
 thread_local! {
     // Never dropped (see `runtime::str`'s interner): the VM drains it before it exits.
@@ -17,10 +17,10 @@ thread_local! {
     static PENDING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Queues the suspended `frame` of generator `qualname` to be closed, and asks for a safe
-/// point (so JIT code looping on leaves for it).
-pub(crate) fn defer(frame: Box<Frame>, qualname: Value) {
-    QUEUE.with(|q| q.borrow_mut().push((frame, qualname)));
+/// Queues the suspended `frame` of generator `name` (`qualname`) to be closed, and asks
+/// for a safe point (so JIT code looping on leaves for it).
+pub(crate) fn defer(frame: Box<Frame>, name: Value, qualname: Value) {
+    QUEUE.with(|q| q.borrow_mut().push((frame, name, qualname)));
     PENDING.with(|p| p.set(true));
     super::gc::request_safe_point();
 }
@@ -31,7 +31,7 @@ pub fn pending() -> bool {
     PENDING.with(|p| p.get())
 }
 
-/// The next generator frame to close (with the generator's qualified name), if any.
+/// The next generator frame to close (with the generator's names), if any.
 pub(crate) fn take() -> Option<Closing> {
     QUEUE.with(|q| {
         let mut q = q.borrow_mut();
