@@ -63,7 +63,6 @@ impl SymbolTable {
         Some(SymbolTable { map, syms })
     }
 
-    /// The demangled name (without its hash) of the function containing `addr`.
     /// The symbol containing `addr` (an offset into the executable): its index into
     /// `syms`. A binary search, no allocation.
     fn containing(&self, addr: u64) -> Option<usize> {
@@ -72,7 +71,7 @@ impl SymbolTable {
         (addr < start + size.max(1)).then_some(i)
     }
 
-    /// The demangled name of symbol `i` of `syms`.
+    /// The demangled name (without its hash) of symbol `i` of `syms`.
     fn name(&self, i: usize) -> Option<Rc<str>> {
         use object::{Object, ObjectSymbol, SymbolIndex};
         // Parsing reads only the headers; each function is named once (see `Symbolizer`).
@@ -85,6 +84,7 @@ impl SymbolTable {
     }
 }
 
+/// Looks up and caches native addresses.
 pub struct Symbolizer {
     table: Option<SymbolTable>,
     /// Load address of the jitlens executable (its addresses in the file are relative).

@@ -358,10 +358,15 @@ fn baked_key(arg: u64) -> (usize, u64) {
 /// The baked `arg` of an `*_ATTR_INSTANCE_VALUE`: the name and the inline value's index it
 /// specialized for. `None` when the index does not fit (or names a dict entry).
 fn baked_attr_arg(code: &crate::code::Code, ip: usize) -> Option<u64> {
-    use super::abi::{PAYLOAD_MASK, TAG_SHIFT};
     let (_, arg) = code.instr(ip);
     let idx = (code.instrs[ip + 2].get() >> 8) as u64;
-    let name = code.names.get(arg as usize)?;
+    bake(idx, code.names.get(arg as usize)?)
+}
+
+/// The baked `arg` for `name` and `idx` (read back by [`baked_key`]): the name's address
+/// in the low 48 bits, the index above; `None` when the index does not fit.
+fn bake(idx: u64, name: &Value) -> Option<u64> {
+    use super::abi::{PAYLOAD_MASK, TAG_SHIFT};
     (idx < 1 << 15 && name.is_obj()).then(|| (idx << TAG_SHIFT) | (name.bits() & PAYLOAD_MASK))
 }
 
@@ -447,13 +452,12 @@ pub(crate) fn baked_arg(code: &crate::code::Code, ip: usize) -> Option<u64> {
 /// The baked `arg` of a LOAD_GLOBAL_MODULE: the name, and the globals dict entry index its
 /// cache holds (cache word 2 is `(index + 1) << 1`, bit 0 clear: found in the globals).
 fn baked_global_arg(code: &crate::code::Code, ip: usize) -> Option<u64> {
-    use super::abi::{PAYLOAD_MASK, TAG_SHIFT};
     let (_, arg) = code.instr(ip);
     let w = code.instrs[ip + 2].get() as u64;
-    let name = code.names.get(arg as usize)?;
-    let idx = (w >> 1).checked_sub(1)?;
-    (w & 1 == 0 && idx < 1 << 15 && name.is_obj())
-        .then(|| (idx << TAG_SHIFT) | (name.bits() & PAYLOAD_MASK))
+    if w & 1 != 0 {
+        return None;
+    }
+    bake((w >> 1).checked_sub(1)?, code.names.get(arg as usize)?)
 }
 
 helper! {
