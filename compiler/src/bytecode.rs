@@ -174,16 +174,17 @@ ops! {
 pub const N_OPS: usize = ALL_OPS.len();
 
 impl Op {
-    /// The op with number `n`, for a hot decoder: one compare instead of a table load.
+    /// The op with number `n`, with no check (for the interpreter's decoder, which runs
+    /// only verified code).
+    ///
+    /// # Safety
+    /// `n` must be an op's number (`n < N_OPS`).
     #[inline(always)]
-    pub fn decode_fast(n: u8) -> Option<Op> {
-        if (n as usize) < N_OPS {
-            // SAFETY: `Op` is `repr(u8)` with discriminants `0..N_OPS` (the `ops!` macro
-            // declares them in order without explicit values), and `n < N_OPS`.
-            Some(unsafe { std::mem::transmute::<u8, Op>(n) })
-        } else {
-            None
-        }
+    pub unsafe fn decode_unchecked(n: u8) -> Op {
+        debug_assert!((n as usize) < N_OPS);
+        // SAFETY: `Op` is `repr(u8)` with discriminants `0..N_OPS` (the `ops!` macro declares
+        // them in order without explicit values), and the caller promises `n < N_OPS`.
+        unsafe { std::mem::transmute::<u8, Op>(n) }
     }
 
     /// The op with number `n`, if any.

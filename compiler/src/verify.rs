@@ -1,5 +1,7 @@
-//! Structural checks of compiled code (used by the tests; cheap enough for debug builds of
-//! the VM): jump targets, CACHE layout, positions, exception table, stack depth.
+//! Structural checks of compiled code: op bytes, jump targets, CACHE layout, positions,
+//! exception table, stack depth, and no falling through past the end. The VM runs them on
+//! every unit it loads (`Code::load`): its interpreter loop relies on them instead of
+//! checking each instruction it decodes.
 
 use crate::bytecode::{Op, decode};
 use crate::unit::{CodeUnit, Const};
@@ -26,6 +28,7 @@ fn verify_one(u: &CodeUnit) -> Result<(), String> {
     // Instruction starts.
     let mut starts = vec![false; n];
     let mut i = 0;
+    let mut last = Op::NOP;
     while i < n {
         starts[i] = true;
         let (opn, _) = decode(u.instrs[i]);
@@ -41,7 +44,17 @@ fn verify_one(u: &CodeUnit) -> Result<(), String> {
                 return Err(format!("CACHE word of {op:?} at {i} has another position"));
             }
         }
+        last = op;
         i += 1 + op.cache_words() as usize;
+    }
+    // The interpreter checks the instruction pointer only where it enters a frame: within
+    // one, control stays on instruction starts only if the last instruction cannot fall
+    // through past the end.
+    if !matches!(
+        last,
+        Op::RETURN_VALUE | Op::RAISE_VARARGS | Op::RERAISE | Op::JUMP_FORWARD | Op::JUMP_BACKWARD
+    ) {
+        return Err(format!("ends with {last:?}, which falls through past the end"));
     }
     let ncells = (u.cellvars.len() + u.freevars.len()) as u32;
     i = 0;

@@ -137,10 +137,14 @@ impl Code {
         self.exc_table.iter().find(|e| e.start <= ip && ip < e.end)
     }
 
-    /// Loads a compiled unit (recursively, for nested code constants).
-    pub fn load(unit: &CodeUnit) -> Rc<Code> {
+    /// Loads a compiled unit (recursively, for nested code constants), once it has passed
+    /// [`jitlens_compiler::verify`]: the interpreter relies on what that checks (every op
+    /// byte names an op, jumps land on instructions, the last one cannot fall through).
+    /// The error names the code object and what is wrong (a compiler bug).
+    pub fn load(unit: &CodeUnit) -> Result<Rc<Code>, String> {
+        jitlens_compiler::verify::verify(unit)?;
         let filename: Rc<str> = Rc::from(unit.filename.as_str());
-        Code::load_with(unit, &filename)
+        Ok(Code::load_with(unit, &filename))
     }
 
     fn load_with(unit: &CodeUnit, filename: &Rc<str>) -> Rc<Code> {

@@ -277,7 +277,15 @@ impl Vm {
         };
         self.sources
             .push((std::rc::Rc::from(filename), source.to_string()));
-        let code = Code::load(&unit);
+        let code = match Code::load(&unit) {
+            Ok(c) => c,
+            Err(e) => {
+                self.write_stderr(&format!(
+                    "SystemError: jitlens compiled {filename} into bad bytecode: {e}\n"
+                ));
+                return 1;
+            }
+        };
         self.main_code = Some(code.clone());
         let globals = object::alloc(&types().dict, DictObj::default());
         let g = globals.downcast::<DictObj>().unwrap();

@@ -175,6 +175,20 @@ impl Vm {
         let mut ip = f.ip;
         let mut instrs: *const std::cell::Cell<u32> = code.instrs.as_ptr();
         let mut ninstrs = code.instrs.len();
+        // Where `ip` comes from outside the loop (the frame as it was entered, or as JIT code
+        // left it), it is checked once; the loop's own steps stay in range (see the decode).
+        macro_rules! check_ip {
+            () => {
+                if ip >= ninstrs {
+                    Err(exc::runtime_error("jitlens: instruction pointer out of range"))
+                } else {
+                    Ok(())
+                }
+            };
+        }
+        if let Err(e) = check_ip!() {
+            return (Err(e), f);
+        }
         macro_rules! reload_code {
             () => {
                 code = f.code.clone();
@@ -211,13 +225,13 @@ impl Vm {
                 } else if status == crate::jit::abi::STATUS_RETURN {
                     // JIT code ran up to a RETURN_VALUE (`ip` is just past it, the value on
                     // the stack): the interpreter performs the return.
-                    ip = f.ip - 1;
-                    Ok(())
+                    ip = f.ip.wrapping_sub(1);
+                    check_ip!()
                 } else if status == crate::jit::runtime::STATUS_RAISE {
                     // Raised by the instruction at `ip` (its traceback entry is added now).
                     Err(self.jit_error.take().unwrap_or_else(err))
                 } else {
-                    Ok(())
+                    check_ip!()
                 }
             }};
         }
@@ -231,16 +245,15 @@ impl Vm {
                 }
                 stepped = true;
             }
-            if ip >= ninstrs {
-                break Err(exc::runtime_error(
-                    "jitlens: instruction pointer out of range",
-                ));
-            }
-            // SAFETY: `ip < ninstrs`, and `instrs` points at `code.instrs`, kept alive by `code`.
+            // SAFETY: `ip` is an instruction start of `code`: it was checked where it came
+            // from outside the loop (`check_ip!`), and inside the loop it only moves along
+            // the verified code (`Code::load`): jumps and handlers land on instruction starts,
+            // and the last instruction cannot fall through. `instrs` points at `code.instrs`,
+            // kept alive by `code`.
             let word = unsafe { (*instrs.add(ip)).get() };
-            let Some(op) = Op::decode_fast(word as u8) else {
-                break Err(exc::runtime_error("jitlens: bad instruction byte"));
-            };
+            // SAFETY: verified code holds only op bytes (`Code::load`), and quickening
+            // rewrites an op byte only with another op's (`specialize::set_op`).
+            let op = unsafe { Op::decode_unchecked(word as u8) };
             let arg = word >> 8;
             f.lasti = ip;
             if STATS {

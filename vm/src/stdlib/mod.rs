@@ -60,7 +60,8 @@ fn build_gc(_vm: &mut Vm, d: &Value) -> PyResult<()> {
 pub(crate) fn run_py(vm: &mut Vm, d: &Value, src: &str, filename: &str) -> PyResult<()> {
     let unit = jitlens_compiler::compile(src, filename)
         .map_err(|e| exc::runtime_error(format!("stdlib source: {}", e.render())))?;
-    let code = crate::code::Code::load(&unit);
+    let code = crate::code::Code::load(&unit)
+        .map_err(|e| exc::runtime_error(format!("stdlib source {filename}: bad bytecode: {e}")))?;
     crate::builtins::set(d, "__builtins__", vm.builtins.clone());
     vm.run_code(code, d.clone(), d.clone())?;
     Ok(())
