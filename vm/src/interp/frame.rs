@@ -91,6 +91,7 @@ impl Frame {
     }
 
     /// Drops every value the frame holds (before it goes back to the pool).
+    #[inline(always)]
     pub fn release(&mut self) {
         self.fast.clear();
         self.stack.clear();

@@ -55,6 +55,7 @@ impl Vm {
 
     /// A frame for Python function `func` with `bound` (if any) as its first local and no
     /// other locals yet (the caller pushes the arguments, then fills the rest with UNDEF).
+    #[inline(always)]
     pub(crate) fn exact_frame_empty(&mut self, func: &Value, bound: Option<Value>) -> Box<Frame> {
         let pf = func.downcast::<FuncObj>().expect("a Python function");
         let code = &pf.code;

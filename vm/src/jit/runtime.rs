@@ -404,6 +404,7 @@ impl Vm {
     /// Runs a Python frame just built for a call from JIT code (its RESUME not yet run) to
     /// its return: in its JIT code when it has some (compiling it when this call makes it
     /// warm), in the interpreter otherwise and from wherever JIT code leaves it.
+    #[inline]
     pub(crate) fn run_callee(&mut self, f: Box<Frame>) -> PyResult<Value> {
         use super::abi::STATUS_RETURN;
         self.safe_point()?;

@@ -256,15 +256,28 @@ impl ClassObj {
 /// set on some instance (CPython's shared keys). The list only grows, so a name's index
 /// never changes: `keys[i]` of a class is fixed once written, and a cached index stays
 /// valid for as long as the class is the same object. Names are interned strs.
+///
+/// A 64-bit filter over the names' addresses answers "certainly not a key" for an interned
+/// name without a scan (method lookups ask this of every instance whose class has the
+/// method: is it shadowed?).
 #[derive(Default)]
-pub struct SharedKeys(UnsafeCell<Vec<Value>>);
+pub struct SharedKeys {
+    names: UnsafeCell<Vec<Value>>,
+    filter: Cell<u64>,
+}
+
+/// The filter bit of the value word `bits` (an interned str's address).
+#[inline(always)]
+fn filter_bit(bits: u64) -> u64 {
+    1 << (((bits >> 4) ^ (bits >> 10)) & 63)
+}
 
 impl SharedKeys {
     /// Number of names.
     #[inline(always)]
     pub fn len(&self) -> usize {
         // SAFETY: single-threaded; a read of the length.
-        unsafe { (*self.0.get()).len() }
+        unsafe { (*self.names.get()).len() }
     }
     /// True if no name was recorded yet.
     pub fn is_empty(&self) -> bool {
@@ -274,14 +287,21 @@ impl SharedKeys {
     #[inline(always)]
     pub fn with<R>(&self, f: impl FnOnce(&[Value]) -> R) -> R {
         // SAFETY: single-threaded; the only mutation is `push`, which `f` must not reach.
-        unsafe { f(&*self.0.get()) }
+        unsafe { f(&*self.names.get()) }
     }
     /// Appends `name` (the caller checked it is absent); returns its index.
     pub fn push(&self, name: Value) -> usize {
         // SAFETY: single-threaded; no reference into the vector is alive (see `with`).
-        let v = unsafe { &mut *self.0.get() };
+        let v = unsafe { &mut *self.names.get() };
+        self.filter.set(self.filter.get() | filter_bit(name.bits()));
         v.push(name);
         v.len() - 1
+    }
+    /// False if the interned str `name` is certainly not one of the names (true may be
+    /// either; a name pushed is always true).
+    #[inline(always)]
+    pub fn may_hold_interned(&self, name: &Value) -> bool {
+        self.filter.get() & filter_bit(name.bits()) != 0
     }
     /// Calls `f` with each name (for traversal).
     pub fn visit(&self, f: &mut dyn FnMut(&Value)) {

@@ -27,13 +27,17 @@ pub const MAX_KEYS: usize = 30;
 /// compared by text.
 #[inline(always)]
 pub fn key_index(c: &ClassObj, name: &Value, limit: usize) -> Option<usize> {
+    let interned = name.downcast::<StrObj>().is_some_and(|s| s.interned.get());
+    if interned && !c.keys.may_hold_interned(name) {
+        return None;
+    }
     c.keys.with(|keys| {
         let keys = &keys[..limit.min(keys.len())];
         if let Some(i) = keys.iter().position(|k| k.is(name)) {
             return Some(i);
         }
         let s = name.downcast::<StrObj>()?;
-        if s.interned.get() {
+        if interned {
             return None;
         }
         keys.iter()
