@@ -54,7 +54,9 @@ fn verify_one(u: &CodeUnit) -> Result<(), String> {
         last,
         Op::RETURN_VALUE | Op::RAISE_VARARGS | Op::RERAISE | Op::JUMP_FORWARD | Op::JUMP_BACKWARD
     ) {
-        return Err(format!("ends with {last:?}, which falls through past the end"));
+        return Err(format!(
+            "ends with {last:?}, which falls through past the end"
+        ));
     }
     let ncells = (u.cellvars.len() + u.freevars.len()) as u32;
     i = 0;

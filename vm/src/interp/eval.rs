@@ -180,7 +180,9 @@ impl Vm {
         macro_rules! check_ip {
             () => {
                 if ip >= ninstrs {
-                    Err(exc::runtime_error("jitlens: instruction pointer out of range"))
+                    Err(exc::runtime_error(
+                        "jitlens: instruction pointer out of range",
+                    ))
                 } else {
                     Ok(())
                 }

@@ -68,13 +68,14 @@ impl Vm {
                 Value::UNDEF,
             )),
         };
+        // A pooled frame was released (`Frame::release`), and a new one starts so: `locals`
+        // and `init_self` are already unset.
+        debug_assert!(frame.locals.is_undef() && frame.init_self.is_undef());
         frame.code = code.clone();
         frame.globals = pf.globals.clone();
         frame.func = func.clone();
-        frame.locals = Value::UNDEF;
         frame.ip = 0;
         frame.lasti = 0;
-        frame.init_self = Value::UNDEF;
         frame.fast.clear();
         frame.fast.reserve(code.varnames.len());
         if let Some(s) = bound {
