@@ -123,3 +123,27 @@ fn verify_one(u: &CodeUnit) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_that_falls_off_its_end_is_rejected() {
+        let mut unit = crate::compile("x = 1\n", "t.py").expect("compiles");
+        verify(&unit).expect("valid as compiled");
+        // Drop the final RETURN_VALUE: the LOAD_CONST before it would run into nothing.
+        unit.instrs.pop();
+        unit.positions.pop();
+        let e = verify(&unit).expect_err("must be rejected");
+        assert!(e.contains("falls through past the end"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_op_byte_is_rejected() {
+        let mut unit = crate::compile("x = 1\n", "t.py").expect("compiles");
+        unit.instrs[1] = 0xFF;
+        let e = verify(&unit).expect_err("must be rejected");
+        assert!(e.contains("bad op 255"), "{e}");
+    }
+}

@@ -1043,3 +1043,23 @@ impl ObjData for NativeObj {
         self.data.clear()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_keys_filter_never_denies_a_pushed_name() {
+        let keys = SharedKeys::default();
+        assert!(
+            !keys.may_hold_interned(&Value::small_int(7)),
+            "empty keys hold nothing"
+        );
+        let names: Vec<Value> = (0..200).map(|i| Value::small_int(i * 16)).collect();
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(keys.push(n.clone()), i);
+        }
+        assert!(names.iter().all(|n| keys.may_hold_interned(n)));
+        assert_eq!(keys.len(), 200);
+    }
+}
