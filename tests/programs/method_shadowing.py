@@ -32,7 +32,8 @@ name = "gr" + "eet"
 setattr(objs[5], name, lambda: "instance greet")
 print(call_all(objs)[4:7])
 
-# Many attributes on one class, then a shadowing one: the scan is past the filter.
+# More attributes than the shared keys take (30): this instance moves to a dict, where a
+# shadowing attribute is found there, and the class's other instances keep the method.
 wide = Child(0)
 for i in range(70):
     setattr(wide, "a%d" % i, i)

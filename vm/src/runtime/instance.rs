@@ -27,7 +27,8 @@ pub const MAX_KEYS: usize = 30;
 /// compared by text.
 #[inline(always)]
 pub fn key_index(c: &ClassObj, name: &Value, limit: usize) -> Option<usize> {
-    let interned = name.downcast::<StrObj>().is_some_and(|s| s.interned.get());
+    let s = name.downcast::<StrObj>();
+    let interned = s.is_some_and(|s| s.interned.get());
     if interned && !c.keys.may_hold_interned(name) {
         return None;
     }
@@ -36,7 +37,7 @@ pub fn key_index(c: &ClassObj, name: &Value, limit: usize) -> Option<usize> {
         if let Some(i) = keys.iter().position(|k| k.is(name)) {
             return Some(i);
         }
-        let s = name.downcast::<StrObj>()?;
+        let s = s?;
         if interned {
             return None;
         }
