@@ -265,11 +265,20 @@ impl Vm {
     /// Every region of every compiled code object, in compile order (address ranges do not
     /// overlap; code stays mapped for the whole run).
     pub fn jit_code_map(&self) -> Vec<JitRegionInfo> {
-        let mut out = Vec::new();
-        for (code, jc) in &self.jit_codes {
-            let base = jc.mem.addr();
-            for r in &jc.regions {
-                out.push(JitRegionInfo {
+        self.jit_regions_from(0).collect()
+    }
+
+    /// The regions of the code objects compiled `first`th and later (0-based, in compile
+    /// order; compiled code objects are only ever added): what a reader that has seen the
+    /// first `first` needs to catch up, without building the whole map again.
+    pub fn jit_regions_from(&self, first: usize) -> impl Iterator<Item = JitRegionInfo> + '_ {
+        self.jit_codes
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|(code, jc)| {
+                let base = jc.mem.addr();
+                jc.regions.iter().map(move |r| JitRegionInfo {
                     start: base + r.offset as u64,
                     len: r.len,
                     code: code.clone(),
@@ -277,10 +286,8 @@ impl Vm {
                     op: r.op,
                     kind: r.kind,
                     line: code.line_at(r.ip as usize),
-                });
-            }
-        }
-        out
+                })
+            })
     }
 
     /// The machine code of a region (a copy of the live bytes).

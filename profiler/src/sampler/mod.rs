@@ -139,8 +139,9 @@ impl Session {
     /// describes the run (program, arguments, JIT mode); the session fills in the sampler,
     /// the counts and the duration.
     pub fn start(vm: &mut Vm, config: &SamplerConfig, mut run: RunInfo) -> Result<Session, String> {
-        vm.spec_stats.per_site = true;
-        // Built before the timer starts: it loads the executable's debug info.
+        vm.spec_stats.keep_per_site(4096);
+        // Built before the timer starts (and before the program runs): it loads the
+        // executable's symbol table and sizes the fold's tables.
         let folder = Folder::new(signal::monotonic_ns());
         let ring = signal::install(signal::Ring::new(&vm.state))
             .map_err(|e| format!("cannot install the sample signal handler: {e}"))?;

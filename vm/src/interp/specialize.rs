@@ -94,6 +94,14 @@ impl SpecStats {
         }
     }
 
+    /// Starts keeping events per instruction, with room for `sites` of them up front (a
+    /// profiler turns this on before the program runs, so that the table does not grow
+    /// while it runs).
+    pub fn keep_per_site(&mut self, sites: usize) {
+        self.per_site = true;
+        self.sites.reserve(sites);
+    }
+
     /// The counters of `op`'s family.
     #[inline(always)]
     pub fn family(&mut self, op: Op) -> &mut FamilyStats {

@@ -157,3 +157,25 @@ fn no_stencil_writes_rbp() {
         }
     }
 }
+
+#[test]
+fn regions_from_a_later_code_object_are_the_tail_of_the_map() {
+    let mut vm = Vm::new(
+        vec!["t.py".into()],
+        Options {
+            jit: JitMode::Always,
+            ..Default::default()
+        },
+    );
+    assert_eq!(vm.run_main(PROGRAM, "/src/t.py"), 0);
+    let key = |r: super::super::introspect::JitRegionInfo| (r.start, r.len, r.ip);
+    let all: Vec<_> = vm.jit_code_map().into_iter().map(key).collect();
+    let compiled = vm.jit_codes.len();
+    assert!(compiled >= 2, "{compiled} code objects compiled");
+    let first = vm.jit_codes[0].1.regions.len();
+    let tail: Vec<_> = vm.jit_regions_from(1).map(key).collect();
+    assert_eq!(tail, all[first..]);
+    assert_eq!(vm.jit_regions_from(0).count(), all.len());
+    assert_eq!(vm.jit_regions_from(compiled).count(), 0);
+    assert_eq!(vm.jit_regions_from(compiled + 3).count(), 0);
+}
