@@ -348,6 +348,16 @@ fn output_passes_through_and_a_summary_follows() {
     assert!(r.stderr.contains("prog.py:4"), "{}", r.stderr);
     assert!(r.profile.run.samples > 100);
     assert!(!r.profile.run.running);
+    // The profiler's own work is counted, and is a small part of the run's CPU time.
+    let run = &r.profile.run;
+    assert!(run.cpu_ms > 50.0, "cpu_ms {}", run.cpu_ms);
+    assert!(
+        run.profiler_cpu_ms > 0.0 && run.profiler_cpu_ms < run.cpu_ms / 4.0,
+        "profiler_cpu_ms {} of {}",
+        run.profiler_cpu_ms,
+        run.cpu_ms
+    );
+    assert!(r.stderr.contains("of CPU folding samples"), "{}", r.stderr);
     assert_eq!(r.profile.files.len(), 1, "{:?}", r.profile.files);
     let f = &r.profile.files[0];
     assert!(Path::new(&f.path).is_absolute());

@@ -85,6 +85,15 @@ pub struct RunInfo {
     pub samples: u64,
     /// Samples lost (buffer full), not counted anywhere else.
     pub lost_samples: u64,
+    /// CPU time of the program's thread while it was recorded, in milliseconds (0 in
+    /// profiles written before it was kept).
+    #[serde(default)]
+    pub cpu_ms: f64,
+    /// Of that, the profiler's own work at the VM's safe points and at the end: folding
+    /// samples and building the profile (the signal handler, a few microseconds a sample,
+    /// is not counted).
+    #[serde(default)]
+    pub profiler_cpu_ms: f64,
     /// The JIT mode: `off`, `on` or `always`.
     pub jit: String,
     /// The JIT's warm-up threshold.

@@ -53,6 +53,8 @@ pub(crate) fn nbody() -> Profile {
         frequency_hz: 1000,
         samples: 920,
         lost_samples: 0,
+        cpu_ms: 930.0,
+        profiler_cpu_ms: 4.2,
         jit: "on".into(),
         jit_threshold: 1000,
         specialize: true,

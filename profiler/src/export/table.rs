@@ -138,7 +138,7 @@ fn header(out: &mut String, p: &Profile) {
     } else {
         String::new()
     };
-    let rows = vec![
+    let mut rows = vec![
         vec![
             "duration".into(),
             format!("{}, exit code {}", duration(r.duration_ms), r.exit_code),
@@ -160,6 +160,18 @@ fn header(out: &mut String, p: &Profile) {
             ),
         ],
     ];
+    if r.cpu_ms > 0.0 {
+        // What the profiler cost the program's thread, beyond the sampling signal itself.
+        rows.push(vec![
+            "profiler".into(),
+            format!(
+                "{} of CPU folding samples and building the profile, {:.1}% of the run's {}",
+                duration(r.profiler_cpu_ms),
+                100.0 * r.profiler_cpu_ms / r.cpu_ms,
+                duration(r.cpu_ms)
+            ),
+        ]);
+    }
     columns(out, "  ", &rows, &[]);
 }
 
@@ -376,6 +388,8 @@ mod tests {
             "  duration  935.5 ms, exit code 0",
             "  samples   920 at 1000 Hz, perf_event cpu-clock",
             "  JIT       on (threshold 1000), quickening on",
+            "  profiler  4.2 ms of CPU folding samples and building the profile, 0.5% of the \
+             run's 930.0 ms",
             "  interpreter  220  23.9%",
             "  jit          602  65.4%",
             "  helper        48   5.2%",

@@ -99,13 +99,31 @@ struct Shared {
     live_interval: Duration,
     last_snapshot: Instant,
     started: Instant,
+    /// The VM thread's CPU clock when recording started.
+    cpu_started_ns: u64,
+    /// CPU time spent folding and building profiles so far.
+    own_ns: u64,
 }
 
 impl Shared {
     fn drain(&mut self, vm: &Vm) {
+        let t0 = signal::thread_cpu_ns();
         let ring = self.ring;
         let folder = &mut self.folder;
         ring.drain(|s| folder.fold(vm, s));
+        self.own_ns += signal::thread_cpu_ns().saturating_sub(t0);
+    }
+
+    /// The profile of what is folded so far, its own cost counted.
+    fn profile(&mut self, vm: &Vm, mut run: RunInfo) -> Profile {
+        let t0 = signal::thread_cpu_ns();
+        run.cpu_ms = t0.saturating_sub(self.cpu_started_ns) as f64 / 1e6;
+        let mut profile = build::profile(vm, &self.folder, run);
+        let t1 = signal::thread_cpu_ns();
+        self.own_ns += t1.saturating_sub(t0);
+        profile.run.cpu_ms = t1.saturating_sub(self.cpu_started_ns) as f64 / 1e6;
+        profile.run.profiler_cpu_ms = self.own_ns as f64 / 1e6;
+        profile
     }
 
     fn run_info(&self) -> RunInfo {
@@ -191,6 +209,8 @@ impl Session {
             live_interval: config.live_interval,
             last_snapshot: Instant::now(),
             started: Instant::now(),
+            cpu_started_ns: signal::thread_cpu_ns(),
+            own_ns: 0,
         }));
         let hook_state = shared.clone();
         vm.set_tick_hook(Some(Box::new(move |vm: &mut Vm| {
@@ -198,7 +218,8 @@ impl Session {
             s.drain(vm);
             if s.live.is_some() && s.last_snapshot.elapsed() >= s.live_interval {
                 s.last_snapshot = Instant::now();
-                let snapshot = build::profile(vm, &s.folder, s.run_info());
+                let run = s.run_info();
+                let snapshot = s.profile(vm, run);
                 if let Some(live) = &s.live {
                     // A full channel means the writer is still busy: skip this snapshot.
                     let _ = live.tx.try_send(snapshot);
@@ -220,7 +241,7 @@ impl Session {
         let mut run = s.run_info();
         run.running = false;
         run.exit_code = exit_code;
-        let profile = build::profile(vm, &s.folder, run);
+        let profile = s.profile(vm, run);
         if let Some(live) = s.live.take() {
             let LiveWriter { tx, thread, path } = live;
             drop(tx);

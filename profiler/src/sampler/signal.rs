@@ -93,6 +93,19 @@ pub fn monotonic_ns() -> u64 {
     jitlens_vm::jit::perf::monotonic_ns()
 }
 
+/// The calling thread's CPU time (user + system) in nanoseconds.
+pub fn thread_cpu_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes the timespec we pass, and nothing else.
+    if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } != 0 {
+        return 0;
+    }
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
 /// The calling thread's stack as (lowest, highest) address.
 fn stack_bounds() -> (u64, u64) {
     // SAFETY: pthread_getattr_np fills `attr` for the calling thread, which we destroy

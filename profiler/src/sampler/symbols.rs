@@ -234,7 +234,7 @@ fn dladdr(addr: u64) -> (u64, Option<String>, Option<String>) {
         let file = cstr(info.dli_fname).map(|f| {
             std::path::Path::new(&f)
                 .file_name()
-                .map_or(f.clone(), |n| n.to_string_lossy().into_owned())
+                .map_or_else(|| f.clone(), |n| n.to_string_lossy().into_owned())
         });
         (info.dli_fbase as u64, file, cstr(info.dli_sname))
     }
