@@ -29,7 +29,7 @@ impl Tables<'_> {
             .sources
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, s)| s.clone());
+            .map(|(_, s)| std::borrow::Cow::Borrowed(s.as_str()));
         let is_real = !name.starts_with('<');
         let path = if is_real {
             let p = self.cwd.join(&**name);
@@ -42,7 +42,11 @@ impl Tables<'_> {
         };
         let text = source.or_else(|| {
             is_real
-                .then(|| std::fs::read_to_string(&path).ok())
+                .then(|| {
+                    std::fs::read_to_string(&path)
+                        .ok()
+                        .map(std::borrow::Cow::Owned)
+                })
                 .flatten()
         });
         let id = self.files.len() as FileId;
