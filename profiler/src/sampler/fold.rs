@@ -66,7 +66,9 @@ pub struct Aggregate {
 pub struct Folder {
     /// Code objects by `Rc::as_ptr`.
     pub codes: HashMap<usize, Rc<Code>>,
+    /// The JIT regions, by start address.
     jit: Vec<JitRegion>,
+    /// How many of the VM's compiled code objects `jit` holds the regions of.
     jit_codes_seen: usize,
     symbols: Symbolizer,
     /// Buffers reused from sample to sample: the JIT regions on a sample's native stack,
@@ -97,7 +99,7 @@ impl Folder {
         Folder {
             codes,
             jit: Vec::with_capacity(1024),
-            jit_codes_seen: usize::MAX,
+            jit_codes_seen: 0,
             symbols: Symbolizer::new(),
             chain_buf: Vec::with_capacity(MAX_CHAIN),
             stack_buf: Vec::with_capacity(jitlens_vm::sampling::MAX_PY_DEPTH),
@@ -110,13 +112,8 @@ impl Folder {
     /// Compiled code objects are only ever added: the regions of new ones are appended.
     fn refresh(&mut self, vm: &Vm, need_code: bool) {
         let compiled = vm.jit_codes.len();
-        if compiled != self.jit_codes_seen {
-            let first = if self.jit_codes_seen < compiled {
-                self.jit_codes_seen
-            } else {
-                self.jit.clear();
-                0
-            };
+        if compiled > self.jit_codes_seen {
+            let first = self.jit_codes_seen;
             self.jit_codes_seen = compiled;
             self.jit.extend(
                 vm.jit_regions_from(first)

@@ -115,9 +115,8 @@ impl Shared {
     }
 
     /// The profile of what is folded so far, its own cost counted.
-    fn profile(&mut self, vm: &Vm, mut run: RunInfo) -> Profile {
+    fn profile(&mut self, vm: &Vm, run: RunInfo) -> Profile {
         let t0 = signal::thread_cpu_ns();
-        run.cpu_ms = t0.saturating_sub(self.cpu_started_ns) as f64 / 1e6;
         let mut profile = build::profile(vm, &self.folder, run);
         let t1 = signal::thread_cpu_ns();
         self.own_ns += t1.saturating_sub(t0);

@@ -117,9 +117,8 @@ pub struct Symbolizer {
     /// The executable's functions named so far, by index into the symbol table: a new
     /// address in a known function costs one binary search.
     functions: FxHashMap<usize, NativeInfo>,
-    /// Addresses elsewhere (shared libraries, the vdso), each looked up once.
-    others: FxHashMap<u64, NativeInfo>,
-    /// Every address seen, with what it is.
+    /// Every address seen, with what it is (in the executable or elsewhere: shared
+    /// libraries, the vdso), each looked up once.
     seen: FxHashMap<u64, NativeInfo>,
 }
 
@@ -149,7 +148,6 @@ impl Symbolizer {
             table: SymbolTable::load(),
             bias: exe_base(),
             functions: FxHashMap::with_capacity_and_hasher(512, Default::default()),
-            others: FxHashMap::with_capacity_and_hasher(256, Default::default()),
             // Sized before the program runs (see `Folder::new`).
             seen: FxHashMap::with_capacity_and_hasher(1024, Default::default()),
         }
@@ -157,34 +155,29 @@ impl Symbolizer {
 
     /// What `addr` is.
     pub fn info(&mut self, addr: u64) -> &NativeInfo {
-        if !self.seen.contains_key(&addr) {
-            let info = self.look_up(addr).clone();
-            self.seen.insert(addr, info);
-        }
-        &self.seen[&addr]
-    }
-
-    /// What `addr` is, from the symbol table or the loader.
-    fn look_up(&mut self, addr: u64) -> &NativeInfo {
         let Symbolizer {
             table,
             bias,
             functions,
-            others,
-            ..
+            seen,
         } = self;
-        let bias = *bias;
-        if let Some(t) = table
-            && bias != 0
-            && let Some(i) = addr.checked_sub(bias).and_then(|a| t.containing(a))
-        {
-            return functions.entry(i).or_insert_with(|| {
-                let name = t.name(i);
-                let part = part_of(name.as_deref().unwrap_or(""));
-                NativeInfo { name, part }
-            });
-        }
-        others.entry(addr).or_insert_with(|| lookup(bias, addr))
+        seen.entry(addr).or_insert_with(|| {
+            let bias = *bias;
+            if let Some(t) = table
+                && bias != 0
+                && let Some(i) = addr.checked_sub(bias).and_then(|a| t.containing(a))
+            {
+                return functions
+                    .entry(i)
+                    .or_insert_with(|| {
+                        let name = t.name(i);
+                        let part = part_of(name.as_deref().unwrap_or(""));
+                        NativeInfo { name, part }
+                    })
+                    .clone();
+            }
+            lookup(bias, addr)
+        })
     }
 }
 
