@@ -79,6 +79,14 @@ pub fn to_bigint(v: &Value) -> Option<BigInt> {
     payload(v).and_then(|p| to_bigint(&p))
 }
 
+/// The value as a BigInt, if it is an int: borrowed from a big int, built for the rest.
+fn big_ref(v: &Value) -> Option<std::borrow::Cow<'_, BigInt>> {
+    match v.downcast::<IntObj>() {
+        Some(b) => Some(std::borrow::Cow::Borrowed(&b.v)),
+        None => to_bigint(v).map(std::borrow::Cow::Owned),
+    }
+}
+
 /// CPython's int hash: the value modulo 2**61 - 1, keeping the sign; -1 becomes -2.
 pub fn hash_i64(i: i64) -> i64 {
     const P: i128 = (1 << 61) - 1;
@@ -246,9 +254,10 @@ pub fn binop(op: u32, a: &Value, b: &Value) -> PyResult<Option<Value>> {
             return Ok(Some(from_i64(r)));
         }
     }
-    let (Some(x), Some(y)) = (to_bigint(a), to_bigint(b)) else {
+    let (Some(x), Some(y)) = (big_ref(a), big_ref(b)) else {
         return Ok(None);
     };
+    let (x, y) = (&*x, &*y);
     let r = match op {
         ADD => x + y,
         SUBTRACT => x - y,
@@ -259,13 +268,13 @@ pub fn binop(op: u32, a: &Value, b: &Value) -> PyResult<Option<Value>> {
                     "integer division or modulo by zero",
                 ));
             }
-            x.div_floor(&y)
+            super::int_div::div_floor(x, y)
         }
         REMAINDER => {
             if y.is_zero() {
                 return Err(exc::zero_division_error("integer modulo by zero"));
             }
-            x.mod_floor(&y)
+            super::int_div::mod_floor(x, y)
         }
         AND => x & y,
         OR => x | y,
@@ -294,16 +303,16 @@ pub fn binop(op: u32, a: &Value, b: &Value) -> PyResult<Option<Value>> {
                 }
             }
         }
-        TRUE_DIVIDE => return Ok(Some(Value::float(true_div(&x, &y)?))),
+        TRUE_DIVIDE => return Ok(Some(Value::float(true_div(x, y)?))),
         POWER => {
             if y.is_negative() {
-                let xf = big_to_f64(&x)?;
+                let xf = big_to_f64(x)?;
                 if xf == 0.0 {
                     return Err(exc::zero_division_error(
                         "0.0 cannot be raised to a negative power",
                     ));
                 }
-                return Ok(Some(Value::float(xf.powf(big_to_f64(&y)?))));
+                return Ok(Some(Value::float(xf.powf(big_to_f64(y)?))));
             }
             let e = y
                 .to_u32()

@@ -9,6 +9,7 @@ pub mod float;
 pub mod hash;
 pub mod instance;
 pub mod int;
+pub mod int_div;
 pub mod iter;
 pub mod list;
 pub mod ops;
