@@ -17,6 +17,7 @@
 pub mod data;
 pub mod dict;
 pub mod finalize;
+mod freelist;
 pub mod gc;
 pub mod list;
 pub mod set;
@@ -161,7 +162,7 @@ pub fn alloc<T: ObjData>(cls: &Value, data: T) -> Value {
 
 /// Allocates with a raw class pointer whose reference the object takes over (or null).
 pub(crate) fn alloc_raw<T: ObjData>(cls: *const Header, data: T) -> Value {
-    let obj = Box::new(Obj {
+    let obj = Obj {
         hdr: Header {
             rc: Cell::new(1),
             gc_idx: Cell::new(gc::UNTRACKED),
@@ -171,8 +172,16 @@ pub(crate) fn alloc_raw<T: ObjData>(cls: *const Header, data: T) -> Value {
             gc_refs: Cell::new(0),
         },
         data,
-    });
-    let p = Box::into_raw(obj) as *const Header;
+    };
+    let layout = std::alloc::Layout::new::<Obj<T>>();
+    let p = if freelist::fits(layout) {
+        let p = freelist::alloc_block(layout) as *mut Obj<T>;
+        // SAFETY: the block is fresh or free, and large and aligned enough for `Obj<T>`.
+        unsafe { p.write(obj) };
+        p as *const Header
+    } else {
+        Box::into_raw(Box::new(obj)) as *const Header
+    };
     if T::TRACKED {
         gc::track(p);
     }
@@ -217,8 +226,17 @@ struct VTable {
 /// # Safety
 /// `p` must be a header of an `Obj<T>` with count zero, not referenced anywhere.
 unsafe fn drop_obj<T: ObjData>(p: *const Header) {
-    // SAFETY: by the contract, `p` came from `Box::into_raw` of an `Obj<T>` in `alloc_raw`.
-    drop(unsafe { Box::from_raw(p as *mut Obj<T>) });
+    let layout = std::alloc::Layout::new::<Obj<T>>();
+    if freelist::fits(layout) {
+        // SAFETY: by the contract, `p` is an `Obj<T>` that `alloc_raw` wrote into a free-list
+        // block; it is dropped once and its block given back.
+        unsafe { std::ptr::drop_in_place(p as *mut Obj<T>) };
+        freelist::free_block(p as *mut u8, layout);
+    } else {
+        // SAFETY: by the contract, `p` came from `Box::into_raw` of an `Obj<T>` in
+        // `alloc_raw`.
+        drop(unsafe { Box::from_raw(p as *mut Obj<T>) });
+    }
 }
 
 /// # Safety
