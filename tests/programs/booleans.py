@@ -66,3 +66,30 @@ try:
 except TypeError as e:
     print("TypeError:", e)
 print(all([]), any([]), all([1, "x"]), any([0, ""]), all(x > 0 for x in [1, 2, -1]))
+
+# Truth of plain instances is cached per class; every change to a class along the MRO, and
+# a change of an instance's class, must still be seen.
+class Plain:
+    pass
+
+class Child(Plain):
+    pass
+
+class Falsy:
+    def __bool__(self):
+        return False
+
+p, c = Plain(), Child()
+seen = []
+for step in range(6):
+    if step == 2:
+        Plain.__len__ = lambda self: 0
+    if step == 3:
+        del Plain.__len__
+    if step == 4:
+        Child.__bool__ = lambda self: False
+    if step == 5:
+        del Child.__bool__
+        c.__class__ = Falsy
+    seen.append((step, bool(p), bool(c), "yes" if c else "no", not p))
+print(seen)

@@ -76,6 +76,7 @@ pub fn new_class(
         flags: Cell::new(flags),
         nslots: Cell::new(0),
         keys: Default::default(),
+        truth_epoch: Cell::new(0),
     };
     object::alloc(metaclass, data)
 }
@@ -111,6 +112,7 @@ pub(crate) fn init() {
             flags: Cell::new(flags | CLS_BUILTIN),
             nslots: Cell::new(0),
             keys: Default::default(),
+            truth_epoch: Cell::new(0),
         };
         let _ = name;
         object::alloc_raw(std::ptr::null(), data)

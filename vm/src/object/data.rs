@@ -193,6 +193,9 @@ pub struct ClassObj {
     pub nslots: Cell<usize>,
     /// The attribute names its instances keep inline (see [`Values`]).
     pub keys: SharedKeys,
+    /// The `Vm::type_epoch` at which its plain instances were found to be always true (no
+    /// Python `__bool__` or `__len__` along the MRO); 0 when not known.
+    pub truth_epoch: Cell<u32>,
 }
 /// Class flag: a builtin type.
 pub const CLS_BUILTIN: u32 = 1;

@@ -452,6 +452,13 @@ impl Vm {
             }
             _ => {}
         }
+        let plain = v.kind() == Some(Kind::Instance);
+        if plain
+            && let Some(c) = v.header().and_then(|h| h.class_data())
+            && c.truth_epoch.get() == self.type_epoch.get()
+        {
+            return Ok(true);
+        }
         if is_user_class(v) {
             if let Some(m) = self.user_dunder(v, "__bool__") {
                 let r = self.call(&m, std::slice::from_ref(v))?;
@@ -474,6 +481,9 @@ impl Vm {
             }
             if let Some(p) = payload(v) {
                 return self.truthy(&p);
+            }
+            if plain && let Some(c) = v.header().and_then(|h| h.class_data()) {
+                c.truth_epoch.set(self.type_epoch.get());
             }
         }
         if v.kind() == Some(Kind::Deque) {
