@@ -1489,13 +1489,22 @@ impl Vm {
                     if self.frames.len() == base {
                         break 'main Ok(FrameExit::Return(v));
                     }
+                    let gen_ = std::mem::take(&mut f.inline_gen);
+                    let after = f.send_target;
                     let caller = self.frames.pop().unwrap();
                     let done = std::mem::replace(&mut f, caller);
                     // Publish the caller before the callee's frame goes back to the pool.
                     self.publish(&f);
                     self.release_frame(done);
-                    self.depth -= 1;
                     reload!();
+                    if gen_.is_undef() {
+                        self.depth -= 1;
+                    } else {
+                        // An inline generator returned: its `yield from` is done.
+                        self.gen_leave_inline(&gen_, None);
+                        pop!(f);
+                        ip = after;
+                    }
                     f.stack.push(v);
                     Ok(())
                 }
@@ -1505,11 +1514,42 @@ impl Vm {
                         f.ip = ip;
                         break Ok(FrameExit::Yield(v));
                     }
-                    Err(exc::runtime_error("yield from an inlined frame"))
+                    if f.inline_gen.is_undef() {
+                        Err(exc::runtime_error("jitlens: yield from an inlined call"))
+                    } else {
+                        // An inline generator yielded: back to its resumer's `SEND`.
+                        let gen_ = std::mem::take(&mut f.inline_gen);
+                        f.ip = ip;
+                        let caller = self.frames.pop().unwrap();
+                        let gen_frame = std::mem::replace(&mut f, caller);
+                        self.gen_leave_inline(&gen_, Some(gen_frame));
+                        reload!();
+                        self.publish(&f);
+                        f.stack.push(v);
+                        Ok(())
+                    }
                 }
-                Op::SEND => {
+                Op::SEND => 'send: {
                     let v = pop!(f);
                     let recv = top!(f).clone();
+                    let v = match recv.downcast::<GenObj>() {
+                        Some(g) => match self.gen_take_for_inline(g, v) {
+                            Ok(mut gen_frame) => {
+                                // Run the generator's frame in this loop, as for a call.
+                                gen_frame.inline_gen = recv;
+                                gen_frame.send_target = arg as usize;
+                                f.ip = ip;
+                                let old = std::mem::replace(&mut f, gen_frame);
+                                f.back = &*old;
+                                self.frames.push(old);
+                                reload!();
+                                self.publish(&f);
+                                break 'send check_ip!();
+                            }
+                            Err(v) => v,
+                        },
+                        None => v,
+                    };
                     match self.send(&recv, v) {
                         Ok(FrameExit::Yield(y)) => {
                             f.stack.push(y);
@@ -1667,11 +1707,19 @@ impl Vm {
                             .store(saved_state, std::sync::atomic::Ordering::Relaxed);
                         return (Err(e), f);
                     }
+                    let gen_ = std::mem::take(&mut f.inline_gen);
                     let caller = self.frames.pop().unwrap();
                     let done = std::mem::replace(&mut f, caller);
                     self.publish(&f);
                     self.release_frame(done);
-                    self.depth -= 1;
+                    if gen_.is_undef() {
+                        self.depth -= 1;
+                    } else {
+                        // The exception leaves an inline generator: it is finished, and
+                        // its resumer's `SEND` raises.
+                        self.gen_leave_inline(&gen_, None);
+                        e = Self::gen_error(e);
+                    }
                     reload_code!();
                     e = PyErr(e.0);
                 }

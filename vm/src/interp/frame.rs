@@ -43,6 +43,12 @@ pub struct Frame {
     /// Set while JIT code runs the frame (`run_jit`), where `lasti` is stale and `head.ip`
     /// is the instruction of the last helper call or tier-0 step (for the sampler).
     pub in_jit: bool,
+    /// While the interpreter loop runs this generator frame in place of the `SEND` that
+    /// resumed it (see `eval.rs`): the generator; UNDEF otherwise.
+    pub inline_gen: Value,
+    /// With `inline_gen`: where the resumer goes on when the generator returns (the
+    /// `SEND`'s target).
+    pub send_target: usize,
 }
 
 impl Frame {
@@ -70,6 +76,8 @@ impl Frame {
             init_self: Value::UNDEF,
             back: std::ptr::null(),
             in_jit: false,
+            inline_gen: Value::UNDEF,
+            send_target: 0,
         }
     }
 
@@ -99,6 +107,7 @@ impl Frame {
         self.globals = Value::UNDEF;
         self.locals = Value::UNDEF;
         self.init_self = Value::UNDEF;
+        self.inline_gen = Value::UNDEF;
     }
 
     /// Calls `f` on every value the frame holds (for the cycle collector).
@@ -107,6 +116,7 @@ impl Frame {
         f(&self.globals);
         f(&self.locals);
         f(&self.init_self);
+        f(&self.inline_gen);
         self.fast.iter().for_each(&mut *f);
         self.stack.iter().for_each(f);
     }

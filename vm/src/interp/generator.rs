@@ -51,6 +51,64 @@ fn yield_from_receiver(frame: &Frame) -> Option<(Value, usize)> {
 }
 
 impl Vm {
+    /// The frame of generator `g`, taken out for the interpreter loop to run in place of
+    /// a `SEND` (as for a call, without a nested run of the loop: CPython 3.12's
+    /// `SEND_GEN`), with `v` pushed unless the generator is fresh, and `g` marked running.
+    /// `Err(v)` when the resumption is not the plain case (running, finished, a value sent
+    /// to a fresh generator, the recursion limit), which `gen_resume` handles and reports.
+    #[inline(always)]
+    pub(crate) fn gen_take_for_inline(
+        &mut self,
+        g: &GenObj,
+        v: Value,
+    ) -> Result<Box<Frame>, Value> {
+        if g.running.get() || self.depth >= self.recursion_limit {
+            return Err(v);
+        }
+        let fresh = g.fresh.get();
+        if fresh && !v.is_none() {
+            return Err(v);
+        }
+        let Some(mut frame) = g.take_frame() else {
+            return Err(v);
+        };
+        if fresh {
+            g.fresh.set(false);
+        } else {
+            frame.stack.push(v);
+        }
+        g.running.set(true);
+        self.depth += 1;
+        Ok(frame)
+    }
+
+    /// The end of an inline generator's run (see [`Vm::gen_take_for_inline`]): `frame`
+    /// yielded and goes back into generator `g`, or (`None`) it returned or raised.
+    #[inline(always)]
+    pub(crate) fn gen_leave_inline(&mut self, g: &Value, frame: Option<Box<Frame>>) {
+        let go = g.downcast::<GenObj>().expect("a generator");
+        go.running.set(false);
+        self.depth -= 1;
+        match frame {
+            Some(f) => go.put_frame(f),
+            None => go.finished.set(true),
+        }
+    }
+
+    /// The exception a generator's caller sees for `e` leaving the generator: a
+    /// StopIteration becomes a RuntimeError (PEP 479).
+    pub(crate) fn gen_error(e: PyErr) -> PyErr {
+        if !exc::matches(&e.0, &types().stop_iteration) {
+            return e;
+        }
+        let r = exc::runtime_error("generator raised StopIteration");
+        let x = r.0.downcast::<ExcObj>().unwrap();
+        x.cause.set(e.0.clone());
+        x.context.set(e.0.clone());
+        x.suppress_context.set(true);
+        r
+    }
+
     /// Resumes a generator or calls `send`/`__next__` on another iterator (`yield from`).
     pub(crate) fn send(&mut self, recv: &Value, v: Value) -> PyResult<FrameExit> {
         if recv.downcast::<GenObj>().is_some() {
@@ -166,15 +224,7 @@ impl Vm {
             Err(e) => {
                 g_obj.finished.set(true);
                 self.release_frame(frame);
-                if exc::matches(&e.0, &types().stop_iteration) {
-                    let r = exc::runtime_error("generator raised StopIteration");
-                    let x = r.0.downcast::<ExcObj>().unwrap();
-                    x.cause.set(e.0.clone());
-                    x.context.set(e.0.clone());
-                    x.suppress_context.set(true);
-                    return Err(r);
-                }
-                Err(e)
+                Err(Self::gen_error(e))
             }
         }
     }
