@@ -1915,57 +1915,8 @@ impl Vm {
     }
 
     fn op_make_function(&mut self, f: &mut Frame, flags: u32) {
-        let codev = pop!(f);
-        let closure = if flags & bc::MF_CLOSURE != 0 {
-            pop!(f)
-        } else {
-            Value::UNDEF
-        };
-        let annotations = if flags & 4 != 0 { Some(pop!(f)) } else { None };
-        let kwdefaults = if flags & bc::MF_KWDEFAULTS != 0 {
-            pop!(f)
-        } else {
-            Value::UNDEF
-        };
-        let defaults = if flags & bc::MF_DEFAULTS != 0 {
-            pop!(f)
-        } else {
-            Value::UNDEF
-        };
-        let code = codev
-            .downcast::<object::CodeObj>()
-            .expect("code")
-            .code
-            .clone();
-        let module = f.globals.downcast::<DictObj>().and_then(|d| {
-            let n = crate::runtime::str::intern("__name__");
-            d.get_fast(&n, crate::runtime::str::hash_of(&n))
-        });
-        let func = object::alloc(
-            &types().function,
-            FuncObj {
-                name: Slot::new(code.name.clone()),
-                qualname: Slot::new(code.qualname.clone()),
-                doc: Slot::new(code.doc.clone()),
-                code,
-                globals: f.globals.clone(),
-                defaults: Slot::new(defaults),
-                kwdefaults: Slot::new(kwdefaults),
-                closure: Slot::new(closure),
-                dict: Slot::new(Value::UNDEF),
-                module: Slot::new(module.unwrap_or(Value::NONE)),
-            },
-        );
-        if let Some(ann) = annotations {
-            // Kept in the function's attribute dict, where `f.__annotations__` finds it.
-            if let Some(d) = crate::runtime::attr::instance_dict(&func) {
-                crate::runtime::attr::dict_set_str(
-                    d.downcast::<DictObj>().unwrap(),
-                    "__annotations__",
-                    ann,
-                );
-            }
-        }
+        let globals = f.globals.clone();
+        let func = make_function(&globals, flags, || pop!(f));
         f.stack.push(func);
     }
 
@@ -2266,4 +2217,62 @@ pub(crate) fn stop_value(e: &Value) -> Value {
 #[allow(dead_code)]
 fn _int_used() -> i64 {
     int::hash_i64(0)
+}
+
+/// MAKE_FUNCTION: a function of module `globals` from the code object, then the closure,
+/// annotations, keyword defaults and defaults that `flags` says are there, in the order
+/// `pop` gives them (top of the stack first).
+pub(crate) fn make_function(globals: &Value, flags: u32, mut pop: impl FnMut() -> Value) -> Value {
+    let codev = pop();
+    let closure = if flags & bc::MF_CLOSURE != 0 {
+        pop()
+    } else {
+        Value::UNDEF
+    };
+    let annotations = if flags & 4 != 0 { Some(pop()) } else { None };
+    let kwdefaults = if flags & bc::MF_KWDEFAULTS != 0 {
+        pop()
+    } else {
+        Value::UNDEF
+    };
+    let defaults = if flags & bc::MF_DEFAULTS != 0 {
+        pop()
+    } else {
+        Value::UNDEF
+    };
+    let code = codev
+        .downcast::<object::CodeObj>()
+        .expect("code")
+        .code
+        .clone();
+    let module = globals.downcast::<DictObj>().and_then(|d| {
+        let n = crate::runtime::str::intern("__name__");
+        d.get_fast(&n, crate::runtime::str::hash_of(&n))
+    });
+    let func = object::alloc(
+        &types().function,
+        FuncObj {
+            name: Slot::new(code.name.clone()),
+            qualname: Slot::new(code.qualname.clone()),
+            doc: Slot::new(code.doc.clone()),
+            code,
+            globals: globals.clone(),
+            defaults: Slot::new(defaults),
+            kwdefaults: Slot::new(kwdefaults),
+            closure: Slot::new(closure),
+            dict: Slot::new(Value::UNDEF),
+            module: Slot::new(module.unwrap_or(Value::NONE)),
+        },
+    );
+    if let Some(ann) = annotations {
+        // Kept in the function's attribute dict, where `f.__annotations__` finds it.
+        if let Some(d) = crate::runtime::attr::instance_dict(&func) {
+            crate::runtime::attr::dict_set_str(
+                d.downcast::<DictObj>().unwrap(),
+                "__annotations__",
+                ann,
+            );
+        }
+    }
+    func
 }

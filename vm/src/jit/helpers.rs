@@ -782,6 +782,16 @@ helper! {
 }
 
 helper! {
+    /// MAKE_FUNCTION: a function from the code object and what `arg` says is below it.
+    make_function(frame, sp, vm, arg) {
+        let (_, f) = context(frame, vm);
+        let func = crate::interp::eval::make_function(&f.globals, arg as u32, || sp.pop());
+        sp.push(func);
+        sp.next()
+    }
+}
+
+helper! {
     /// LIST_APPEND (comprehensions): appends the top to the list `arg` below it.
     list_append(frame, sp, vm, arg) {
         let v = sp.pop();
@@ -1053,6 +1063,7 @@ pub fn helper_for(op: Op) -> Option<HelperFn> {
         Op::GET_ITER => get_iter,
         Op::BUILD_TUPLE | Op::BUILD_LIST => build_seq,
         Op::BUILD_SLICE => build_slice,
+        Op::MAKE_FUNCTION => make_function,
         Op::LOAD_DEREF => load_deref,
         Op::STORE_DEREF => store_deref,
         Op::LOAD_CLOSURE => load_closure,
