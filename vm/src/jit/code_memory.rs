@@ -154,8 +154,8 @@ impl WritableCode {
         })
     }
 
-    /// Like [`WritableCode::new`], but carved from this thread's code arena (pre-faulted
-    /// pages; never unmapped): what the JIT compiles into.
+    /// Like [`WritableCode::new`], but carved from this thread's code arena (whole pages,
+    /// never unmapped): what the JIT compiles into.
     pub fn from_arena(len: usize) -> io::Result<WritableCode> {
         Ok(WritableCode {
             map: Mapping::carve(len)?,

@@ -143,15 +143,21 @@ fn stencil_of(op: Op, generic: bool) -> (&'static Stencil, RegionKind, u64) {
         return (stencils::exit(), RegionKind::Exit, 0);
     }
     if generic && let Some(h) = super::helpers::generic_helper_for(op) {
-        let s = stencils::by_name("HELPER").expect("the build guarantees a HELPER stencil");
-        return (s, RegionKind::Helper, h as *const () as u64);
+        return (
+            stencils::helper(),
+            RegionKind::Helper,
+            h as *const () as u64,
+        );
     }
     if let Some(s) = stencils::stencil_for(op) {
         return (s, RegionKind::Fast, 0);
     }
     if let Some(h) = super::helpers::helper_for(op) {
-        let s = stencils::by_name("HELPER").expect("the build guarantees a HELPER stencil");
-        return (s, RegionKind::Helper, h as *const () as u64);
+        return (
+            stencils::helper(),
+            RegionKind::Helper,
+            h as *const () as u64,
+        );
     }
     (stencils::tier0(), RegionKind::Tier0, 0)
 }
