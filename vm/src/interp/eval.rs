@@ -204,6 +204,18 @@ impl Vm {
                 ip = f.ip;
             };
         }
+        // Makes `$new` the running frame, with the running one (saved at `ip`) waiting on
+        // `Vm::frames` as its caller: a Python call, or a generator resumed by `SEND`.
+        macro_rules! push_frame {
+            ($new:expr) => {
+                f.ip = ip;
+                let old = std::mem::replace(&mut f, $new);
+                f.back = &*old;
+                self.frames.push(old);
+                reload!();
+                self.publish(&f);
+            };
+        }
         // The running instruction word and its first inline cache word, for ops that have
         // cache words (the op table says which; the compiler's `verify` checks the layout).
         macro_rules! cells {
@@ -1455,12 +1467,7 @@ impl Vm {
                                 Err(exc::recursion_error("maximum recursion depth exceeded"))
                             } else {
                                 self.depth += 1;
-                                f.ip = ip;
-                                let old = std::mem::replace(&mut f, new);
-                                f.back = &*old;
-                                self.frames.push(old);
-                                reload!();
-                                self.publish(&f);
+                                push_frame!(new);
                                 Ok(())
                             }
                         }
@@ -1538,12 +1545,7 @@ impl Vm {
                                 // Run the generator's frame in this loop, as for a call.
                                 gen_frame.inline_gen = recv;
                                 gen_frame.send_target = arg as usize;
-                                f.ip = ip;
-                                let old = std::mem::replace(&mut f, gen_frame);
-                                f.back = &*old;
-                                self.frames.push(old);
-                                reload!();
-                                self.publish(&f);
+                                push_frame!(gen_frame);
                                 break 'send check_ip!();
                             }
                             Err(v) => v,
