@@ -1321,10 +1321,11 @@ fn stencils_lists_the_jit_stencils_with_their_holes() {
 }
 
 /// While JIT code runs (inside a compiled loop), no mapping of the process is writable and
-/// executable at once, and the JIT code itself is there as an anonymous read-execute map.
+/// executable at once, and the JIT code itself is there as a read-execute map of shared
+/// anonymous memory (the execute view of the code arena: `/dev/zero (deleted)`).
 #[test]
 fn jit_code_is_never_writable_and_executable() {
-    let src = "def hot(n):\n    t = 0\n    for i in range(n):\n        t += i * 2\n        if i == n - 1:\n            with open('/proc/self/maps') as f:\n                maps = f.read()\n    return t, maps\nt, maps = hot(5000)\nrows = [l.split() for l in maps.splitlines()]\nwx = [r for r in rows if 'w' in r[1] and 'x' in r[1]]\nanon_rx = [r for r in rows if r[1] == 'r-xp' and len(r) == 5]\nprint(t, len(wx), len(anon_rx) > 0)\n";
+    let src = "def hot(n):\n    t = 0\n    for i in range(n):\n        t += i * 2\n        if i == n - 1:\n            with open('/proc/self/maps') as f:\n                maps = f.read()\n    return t, maps\nt, maps = hot(5000)\nrows = [l.split() for l in maps.splitlines()]\nwx = [r for r in rows if 'w' in r[1] and 'x' in r[1]]\nanon_rx = [r for r in rows if r[1] == 'r-xs' and r[5:6] == ['/dev/zero']]\nprint(t, len(wx), len(anon_rx) > 0)\n";
     let scratch = Scratch::new("wx");
     scratch.write("wx.py", src);
     let out = jitlens(&scratch.dir, &["run", "-X", "jit=always", "wx.py"]);

@@ -1,7 +1,23 @@
-//! Memory for JIT code: mapped read-write, filled, then turned read-execute. A mapping is
-//! never writable and executable at the same time: [`WritableCode`] can be written but not
-//! run, [`ExecutableCode`] can be run but not written, and the one way from the first to the
-//! second ([`WritableCode::make_executable`]) consumes it.
+//! Memory for JIT code. No mapping is ever writable and executable at the same time:
+//! [`WritableCode`] can be written but not run, [`ExecutableCode`] can be run but not
+//! written, and the one way from the first to the second ([`WritableCode::make_executable`])
+//! consumes it.
+//!
+//! The JIT compiles into this thread's code arena ([`WritableCode::from_arena`]). Each arena
+//! chunk is one set of shared pages mapped twice: a read-write view, which only the compiler
+//! writes through, and a read-execute view, where the code runs. Compiles are packed one
+//! after another into the chunk, so a compile costs no system call, and compiles share the
+//! page faults of first touching a page. (Before, each compile took whole pages of its own,
+//! faulted them in and `mprotect`ed them: half of a typical compile's time.) The pages are
+//! not made present ahead of use (`MADV_POPULATE_*`): that halved the median again, but
+//! cost more in all than it saved, for pages a short run never uses. The chunk's execute view is mapped once, before any code is in it, so the
+//! kernel's `mmap` event for it, which `perf` sees, never spans code already reported in a
+//! jitdump (wasmtime#2018).
+//!
+//! Where a chunk cannot be mapped twice (valgrind refuses the `mremap` that does it), the
+//! arena falls back to single mappings: each compile gets whole pages, flipped from
+//! read-write to read-execute by `mprotect`. [`WritableCode::new`] is such a mapping of its
+//! own (for tests and one-off code).
 
 use super::abi::StencilFn;
 use std::io;
@@ -14,91 +30,149 @@ pub fn page_size() -> usize {
     if n > 0 { n as usize } else { 4096 }
 }
 
-/// A private anonymous mapping of whole pages: its own (unmapped on drop), or carved from
-/// this thread's code arena (kept for the whole run).
-#[derive(Debug)]
-struct Mapping {
-    ptr: NonNull<u8>,
-    len: usize,
-    owned: bool,
-}
-
-/// Size of one arena chunk: mapped read-write once, then handed out in whole pages, so
-/// that compiling a code object costs one `mprotect` (no `mmap`, no `munmap`).
+/// Size of one arena chunk. Code larger than a quarter of it gets a mapping of its own.
 const ARENA_CHUNK: usize = 1 << 18;
 
-/// The unused, still read-write part of the current arena chunk.
+/// Where each compile starts in the arena: a cache line, so that the first stencil of one
+/// compile never shares a line with the end of the previous one.
+const ARENA_ALIGN: usize = 64;
+
+/// The unused part of the current arena chunk: `next..end` in its write view, and the
+/// distance from there to the same bytes in its execute view.
 struct Arena {
     next: usize,
     end: usize,
-}
-
-/// Whether each compile is followed by an unused page (see [`separate_compiles`]).
-static SEPARATE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// From now on, leave an unused (read-write) page after each piece of code carved from the
-/// arena, so that no two compiles' read-execute pages touch. The kernel merges touching
-/// mappings of equal protection, and `perf record` then sees each `mprotect` as a new
-/// mapping over all the earlier code too, which hides the jitdump's symbols for it
-/// (wasmtime#2018). The jitdump writer turns this on.
-pub fn separate_compiles(on: bool) {
-    SEPARATE.store(on, std::sync::atomic::Ordering::Relaxed);
+    exec_delta: usize,
+    /// Set once mapping a chunk twice has failed (valgrind, for one, refuses `mremap` with
+    /// an `old_size` of 0): chunks are then private, read-write, and each compile gets
+    /// whole pages of them, made read-execute by `mprotect`, with an untouched page after
+    /// them so the kernel never merges two compiles' mappings into one (wasmtime#2018).
+    single: bool,
 }
 
 thread_local! {
     static ARENA: std::cell::RefCell<Arena> = const {
-        std::cell::RefCell::new(Arena { next: 0, end: 0 })
+        std::cell::RefCell::new(Arena { next: 0, end: 0, exec_delta: 0, single: false })
     };
 }
 
-impl Mapping {
-    /// Whole pages for `len` bytes: from the arena when they fit in a chunk, else a
-    /// mapping of their own.
-    fn carve(len: usize) -> io::Result<Mapping> {
-        let page = page_size();
-        let len = len.max(1).next_multiple_of(page);
+/// Maps `len` bytes (whole pages) of fresh shared memory twice, read-write and
+/// read-execute. Returns the two addresses. The
+/// views are never unmapped: code carved from them lives for the whole run.
+fn map_chunk(len: usize) -> io::Result<(usize, usize)> {
+    // SAFETY: a fresh anonymous shared mapping at an address of the kernel's choosing; it
+    // aliases nothing of ours.
+    let rw = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if rw == libc::MAP_FAILED {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `rw` is the shared mapping just made; an `old_size` of 0 asks for a second
+    // mapping of the same pages at a new address, and touches nothing else.
+    let rx = unsafe { libc::mremap(rw, 0, len, libc::MREMAP_MAYMOVE) };
+    let fail = |e: io::Error, also: Option<*mut libc::c_void>| {
+        // SAFETY: unmaps only the views made above, which nothing points into yet.
+        unsafe {
+            libc::munmap(rw, len);
+            if let Some(p) = also {
+                libc::munmap(p, len);
+            }
+        }
+        Err(e)
+    };
+    if rx == libc::MAP_FAILED {
+        return fail(io::Error::last_os_error(), None);
+    }
+    // SAFETY: changes the protection of the second view only, which holds no code yet.
+    if unsafe { libc::mprotect(rx, len, libc::PROT_READ | libc::PROT_EXEC) } != 0 {
+        return fail(io::Error::last_os_error(), Some(rx));
+    }
+    Ok((rw as usize, rx as usize))
+}
+
+/// Where a region's bytes are written and where they run.
+#[derive(Debug)]
+struct Region {
+    /// The write view (the same address as `exec` for a mapping of its own).
+    write: NonNull<u8>,
+    /// Where the code runs.
+    exec: NonNull<u8>,
+    len: usize,
+    /// A mapping of its own (unmapped on drop), or bytes of the arena (kept for the run).
+    owned: bool,
+}
+
+impl Region {
+    /// `len` bytes from the arena's current chunk, starting on an [`ARENA_ALIGN`] boundary;
+    /// a new chunk when they do not fit; a mapping of their own when they are large.
+    fn carve(len: usize) -> io::Result<Region> {
+        let len = len.max(1);
         if len > ARENA_CHUNK / 4 {
-            return Mapping::new(len);
+            return Region::own(len);
         }
         ARENA.with(|a| {
             let mut a = a.borrow_mut();
-            let gap = if SEPARATE.load(std::sync::atomic::Ordering::Relaxed) {
-                page
-            } else {
-                0
+            let page = page_size();
+            // Bytes used, and bytes to the next compile's start.
+            let fit = |single: bool| {
+                if single {
+                    let len = len.next_multiple_of(page);
+                    (len, len + page)
+                } else {
+                    (len, len.next_multiple_of(ARENA_ALIGN))
+                }
             };
-            if a.end - a.next < len + gap {
-                let chunk = Mapping::map(ARENA_CHUNK, 0)?;
-                // The chunk is never unmapped: code carved from it lives for the whole run.
-                let start = chunk.ptr.as_ptr() as usize;
-                std::mem::forget(chunk);
-                a.next = start;
-                a.end = start + ARENA_CHUNK;
+            if a.end - a.next < fit(a.single).1 {
+                let dual = if a.single {
+                    None
+                } else {
+                    map_chunk(ARENA_CHUNK).ok()
+                };
+                let (rw, rx) = match dual {
+                    Some(views) => views,
+                    None => {
+                        a.single = true;
+                        let chunk = Region::own(ARENA_CHUNK)?;
+                        let p = chunk.exec.as_ptr() as usize;
+                        // Never unmapped: code carved from it lives for the whole run.
+                        std::mem::forget(chunk);
+                        (p, p)
+                    }
+                };
+                a.next = rw;
+                a.end = rw + ARENA_CHUNK;
+                a.exec_delta = rx.wrapping_sub(rw);
             }
+            let (len, step) = fit(a.single);
             let p = a.next;
-            a.next += len + gap;
-            Ok(Mapping {
-                ptr: NonNull::new(p as *mut u8).expect("arena address"),
+            a.next = (p + step).min(a.end);
+            Ok(Region {
+                write: NonNull::new(p as *mut u8).expect("arena address"),
+                exec: NonNull::new(p.wrapping_add(a.exec_delta) as *mut u8).expect("arena address"),
                 len,
                 owned: false,
             })
         })
     }
 
-    fn new(len: usize) -> io::Result<Mapping> {
-        Mapping::map(len, 0)
-    }
-
-    fn map(len: usize, extra_flags: libc::c_int) -> io::Result<Mapping> {
+    /// A private read-write mapping of its own: `len` rounded up to whole pages.
+    fn own(len: usize) -> io::Result<Region> {
         if len == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "empty code region",
             ));
         }
-        let page = page_size();
         let len = len
-            .checked_next_multiple_of(page)
+            .checked_next_multiple_of(page_size())
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "code region too large"))?;
         // SAFETY: a fresh anonymous private mapping at an address of the kernel's choosing;
         // it aliases nothing.
@@ -107,7 +181,7 @@ impl Mapping {
                 std::ptr::null_mut(),
                 len,
                 libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | extra_flags,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
                 -1,
                 0,
             )
@@ -116,33 +190,35 @@ impl Mapping {
             return Err(io::Error::last_os_error());
         }
         let ptr = NonNull::new(p.cast::<u8>()).ok_or_else(|| io::Error::other("mmap gave null"))?;
-        Ok(Mapping {
-            ptr,
+        Ok(Region {
+            write: ptr,
+            exec: ptr,
             len,
             owned: true,
         })
     }
 }
 
-impl Drop for Mapping {
+impl Drop for Region {
     fn drop(&mut self) {
         if !self.owned {
-            // Arena pages stay mapped (and are not reused) for the whole run.
+            // Arena bytes stay mapped (and are not reused) for the whole run.
             return;
         }
-        // SAFETY: `ptr`/`len` are exactly the mapping made in `new`, unmapped only here; no
-        // reference into it outlives the owner (`as_mut_slice` borrows the owner). Running
-        // code must not be inside it: `ExecutableCode`'s contract.
+        // SAFETY: `exec`/`len` are exactly the mapping made in `own`, unmapped only here;
+        // no reference into it outlives the owner (`as_mut_slice` borrows the owner).
+        // Running code must not be inside it: `ExecutableCode`'s contract.
         unsafe {
-            libc::munmap(self.ptr.as_ptr().cast(), self.len);
+            libc::munmap(self.exec.as_ptr().cast(), self.len);
         }
     }
 }
 
-/// A code region being filled: readable and writable, not executable.
+/// A code region being filled: writable, not executable (its execute view, if any, runs
+/// nothing until [`WritableCode::make_executable`] hands it out).
 #[derive(Debug)]
 pub struct WritableCode {
-    map: Mapping,
+    region: Region,
 }
 
 impl WritableCode {
@@ -150,86 +226,97 @@ impl WritableCode {
     /// its own, unmapped when dropped.
     pub fn new(len: usize) -> io::Result<WritableCode> {
         Ok(WritableCode {
-            map: Mapping::new(len)?,
+            region: Region::own(len)?,
         })
     }
 
-    /// Like [`WritableCode::new`], but carved from this thread's code arena (whole pages,
-    /// never unmapped): what the JIT compiles into.
+    /// At least `len` bytes (at least 1; whole pages when the arena is single-mapped) of
+    /// this thread's code arena, zero-filled, never unmapped and never reused: what the JIT
+    /// compiles into.
     pub fn from_arena(len: usize) -> io::Result<WritableCode> {
         Ok(WritableCode {
-            map: Mapping::carve(len)?,
+            region: Region::carve(len)?,
         })
     }
 
-    /// The region's address (where the code will run: patch PC-relative holes against it).
+    /// The address the code will run at (patch PC-relative holes against it).
     pub fn addr(&self) -> u64 {
-        self.map.ptr.as_ptr() as u64
+        self.region.exec.as_ptr() as u64
     }
 
-    /// The region's length in bytes (whole pages).
+    /// The region's length in bytes.
     pub fn len(&self) -> usize {
-        self.map.len
+        self.region.len
     }
 
-    /// Always false: a region has at least one page.
+    /// Always false: a region has at least one byte.
     pub fn is_empty(&self) -> bool {
         false
     }
 
     /// The region's bytes, to copy and patch code into.
     pub fn as_mut_slice(&mut self) -> &mut [u8] {
-        // SAFETY: the mapping is `len` readable, writable bytes owned by `self`, and the
-        // borrow of `self` keeps anyone else from reaching them while the slice lives.
-        unsafe { std::slice::from_raw_parts_mut(self.map.ptr.as_ptr(), self.map.len) }
+        // SAFETY: the write view holds `len` readable, writable bytes that belong to `self`
+        // alone (the arena hands each byte out once), and the borrow of `self` keeps anyone
+        // else from reaching them while the slice lives.
+        unsafe { std::slice::from_raw_parts_mut(self.region.write.as_ptr(), self.region.len) }
     }
 
-    /// Makes the region read-execute (and no longer writable).
+    /// Hands the region over for running: arena bytes are already in their chunk's
+    /// read-execute view; pages mapped once are made read-execute (and no longer
+    /// writable).
     pub fn make_executable(self) -> io::Result<ExecutableCode> {
-        // SAFETY: changes the protection of exactly our own mapping; no slice into it exists
-        // (`as_mut_slice` borrows would have ended: we own `self`).
-        let r = unsafe {
-            libc::mprotect(
-                self.map.ptr.as_ptr().cast(),
-                self.map.len,
-                libc::PROT_READ | libc::PROT_EXEC,
-            )
-        };
-        if r != 0 {
-            return Err(io::Error::last_os_error());
+        if self.region.write == self.region.exec {
+            // One mapping (of its own, or whole pages of a private arena chunk): flip it.
+            // SAFETY: changes the protection of exactly our own pages; no slice into them
+            // exists (`as_mut_slice` borrows would have ended: we own `self`).
+            let r = unsafe {
+                libc::mprotect(
+                    self.region.exec.as_ptr().cast(),
+                    self.region.len,
+                    libc::PROT_READ | libc::PROT_EXEC,
+                )
+            };
+            if r != 0 {
+                return Err(io::Error::last_os_error());
+            }
         }
-        // x86-64 keeps instruction fetch coherent with the stores above: no cache flush.
-        Ok(ExecutableCode { map: self.map })
+        // x86-64 keeps instruction fetch coherent with the stores above, through either
+        // view: no cache flush.
+        Ok(ExecutableCode {
+            region: self.region,
+        })
     }
 }
 
-/// A finished code region: readable and executable, not writable. Unmapped on drop, so it
-/// must outlive every execution of its code.
+/// A finished code region: readable and executable, not writable. A mapping of its own is
+/// unmapped on drop, so it must outlive every execution of its code.
 #[derive(Debug)]
 pub struct ExecutableCode {
-    map: Mapping,
+    region: Region,
 }
 
 impl ExecutableCode {
     /// The region's address.
     pub fn addr(&self) -> u64 {
-        self.map.ptr.as_ptr() as u64
+        self.region.exec.as_ptr() as u64
     }
 
     /// The region's length in bytes.
     pub fn len(&self) -> usize {
-        self.map.len
+        self.region.len
     }
 
-    /// Always false: a region has at least one page.
+    /// Always false: a region has at least one byte.
     pub fn is_empty(&self) -> bool {
         false
     }
 
     /// The region's bytes (for disassembly and tests).
     pub fn as_slice(&self) -> &[u8] {
-        // SAFETY: the mapping is `len` readable bytes, never written while it is executable.
-        unsafe { std::slice::from_raw_parts(self.map.ptr.as_ptr(), self.map.len) }
+        // SAFETY: the execute view holds `len` readable bytes, which no one writes any more
+        // (the one `WritableCode` over them was consumed).
+        unsafe { std::slice::from_raw_parts(self.region.exec.as_ptr(), self.region.len) }
     }
 
     /// The code at `offset` as a stencil-signature function.
@@ -239,10 +326,10 @@ impl ExecutableCode {
     /// ABI ([`StencilFn`]), and `self` must outlive every call of the returned function.
     pub unsafe fn entry(&self, offset: usize) -> StencilFn {
         assert!(
-            offset < self.map.len,
+            offset < self.region.len,
             "entry offset outside the code region"
         );
-        let p = self.map.ptr.as_ptr().wrapping_add(offset);
+        let p = self.region.exec.as_ptr().wrapping_add(offset);
         // SAFETY: a code pointer to executable memory; the caller vouches for what is there.
         unsafe { std::mem::transmute::<*mut u8, StencilFn>(p) }
     }

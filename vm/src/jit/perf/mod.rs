@@ -7,9 +7,10 @@
 //! ```
 //!
 //! Entries are written when a code object's JIT code has been made executable for good (it
-//! is never re-protected; with a jitdump each compile also gets pages of its own, so the
-//! kernel's `mmap` event for it never spans earlier code: wasmtime#2018). A file that
-//! cannot be written costs one warning line and nothing else: the program runs on.
+//! is never re-protected, and the execute view of the arena chunk it is in was mapped before
+//! any code was in it, so the kernel's `mmap` event for it never spans earlier code:
+//! wasmtime#2018; see `code_memory`). A file that cannot be written costs one warning line
+//! and nothing else: the program runs on.
 
 pub mod jitdump;
 mod sys;
@@ -136,10 +137,6 @@ impl PerfOutput {
         } else {
             (None, None)
         };
-        if config.jitdump && dump.is_some() {
-            // Each compile gets pages of its own (see the module docs).
-            super::code_memory::separate_compiles(true);
-        }
         Some(PerfOutput {
             pid,
             map,
