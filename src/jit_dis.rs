@@ -32,9 +32,10 @@ pub fn listing(vm: &Vm) -> String {
                 r.code.filename, r.code.first_line
             );
         }
-        let what = match r.kind {
-            RegionKind::Exit => "side exit".to_string(),
-            k => k.name().to_string(),
+        let what = match (r.kind, r.fused) {
+            (RegionKind::Exit, _) => "side exit".to_string(),
+            (k, Some(f)) => format!("{} with the {} after it", k.name(), f.name()),
+            (k, None) => k.name().to_string(),
         };
         let _ = writeln!(
             out,

@@ -58,6 +58,12 @@ const STENCIL_NAMES: &[&str] = &[
     "POP_JUMP_IF_NOT_NONE",
     "JUMP_IF_FALSE_OR_POP",
     "JUMP_IF_TRUE_OR_POP",
+    "FUSED_COMPARE_INT_JUMP_LT",
+    "FUSED_COMPARE_INT_JUMP_LE",
+    "FUSED_COMPARE_INT_JUMP_EQ",
+    "FUSED_COMPARE_INT_JUMP_NE",
+    "FUSED_COMPARE_INT_JUMP_GT",
+    "FUSED_COMPARE_INT_JUMP_GE",
 ];
 
 /// The codegen flags of the stencil object (besides `--target`, `--edition`, `-o`).
@@ -120,7 +126,19 @@ fn main() {
              /// Every stencil (none on this platform).\n\
              pub static STENCILS: [Stencil; 0] = [];\n\
              /// The `rustc` codegen flags the stencils were compiled with.\n\
-             pub const RUSTC_FLAGS: &str = \"(no stencils on {arch}-{os})\";\n"
+             pub const RUSTC_FLAGS: &str = \"(no stencils on {arch}-{os})\";\n\
+             /// The index of `op`'s stencil in `STENCILS` (none on this platform).\n\
+             pub fn index_of_op(_op: Op) -> Option<usize> {{ None }}\n\
+             /// Indexes of the stencils every compile uses (never used here: the JIT is off).\n\
+             pub const TIER0: usize = 0;\n\
+             pub const EXIT: usize = 0;\n\
+             pub const HELPER: usize = 0;\n\
+             pub const FUSED_COMPARE_INT_JUMP_LT: usize = 0;\n\
+             pub const FUSED_COMPARE_INT_JUMP_LE: usize = 0;\n\
+             pub const FUSED_COMPARE_INT_JUMP_EQ: usize = 0;\n\
+             pub const FUSED_COMPARE_INT_JUMP_NE: usize = 0;\n\
+             pub const FUSED_COMPARE_INT_JUMP_GT: usize = 0;\n\
+             pub const FUSED_COMPARE_INT_JUMP_GE: usize = 0;\n"
         );
         std::fs::write(out_dir.join("stencils.rs"), table).expect("write stencils.rs");
         return;
@@ -172,8 +190,46 @@ fn main() {
          pub const RUSTC_FLAGS: &str = {:?};\n",
         STENCIL_FLAGS.join(" ")
     ));
+    table.push_str(&op_index(&stencils));
     let dest = out_dir.join("stencils.rs");
     std::fs::write(&dest, table).expect("write stencils.rs");
+}
+
+/// The stencils that are not an op's own: the tier-0 step, the side exit, the helper call.
+const SPECIAL_STENCILS: [&str; 3] = ["TIER0", "EXIT", "HELPER"];
+
+/// The name prefix of a superinstruction: a stencil that runs two instructions at once
+/// (named, like the special ones, by an index constant rather than by an op).
+const FUSED: &str = "FUSED_";
+
+/// `index_of_op` (op → index in `STENCILS`, as a `match` the compiler turns into a jump
+/// table) and the indexes of the [`SPECIAL_STENCILS`] and the [`FUSED`] ones: no lookup by
+/// name at run time.
+fn op_index(stencils: &[check::Extracted]) -> String {
+    let mut s = String::from(
+        "\n/// The index of `op`'s own stencil in `STENCILS`, if it has one.\n\
+         pub fn index_of_op(op: Op) -> Option<usize> {\n    match op {\n",
+    );
+    for (i, st) in stencils.iter().enumerate() {
+        if !SPECIAL_STENCILS.contains(&st.name.as_str()) && !st.name.starts_with(FUSED) {
+            s.push_str(&format!("        Op::{} => Some({i}),\n", st.name));
+        }
+    }
+    s.push_str("        _ => None,\n    }\n}\n");
+    let fused = stencils.iter().filter(|st| st.name.starts_with(FUSED));
+    for name in SPECIAL_STENCILS
+        .into_iter()
+        .chain(fused.map(|st| st.name.as_str()))
+    {
+        let i = stencils
+            .iter()
+            .position(|st| st.name == name)
+            .unwrap_or_else(|| panic!("jitlens stencils: no {name} stencil"));
+        s.push_str(&format!(
+            "/// The index of the `{name}` stencil in `STENCILS`.\npub const {name}: usize = {i};\n"
+        ));
+    }
+    s
 }
 
 fn env(name: &str) -> String {

@@ -259,6 +259,8 @@ pub struct JitRegionInfo {
     pub kind: crate::jit::compile::RegionKind,
     /// Source line of the instruction.
     pub line: u32,
+    /// The next instruction's op, when the same stencil runs it too (a compare's branch).
+    pub fused: Option<Op>,
 }
 
 impl Vm {
@@ -286,6 +288,7 @@ impl Vm {
                     op: r.op,
                     kind: r.kind,
                     line: code.line_at(r.ip as usize),
+                    fused: r.fused,
                 })
             })
     }

@@ -516,6 +516,7 @@ fn extract_one(obj: &Object<'_>, sym: &Symbol<'_>) -> Result<Extracted, Vec<Stri
         });
     }
 
+    flip_final_branch(&mut code, &mut holes);
     let n = code.len();
     let trailing_jump = if n >= 5
         && code[n - 5] == 0xE9
@@ -540,6 +541,35 @@ fn extract_one(obj: &Object<'_>, sym: &Symbol<'_>) -> Result<Extracted, Vec<Stri
     } else {
         Err(errors)
     }
+}
+
+/// Rewrites a stencil that ends `jcc JIT_CONTINUE; jmp X` (LLVM puts a two-way tail call's
+/// second arm last, whichever arm is hot) into the equivalent `jncc X; jmp JIT_CONTINUE`,
+/// so that its trailing jump to the next instruction can be dropped. Both are rel32 jumps
+/// to continuation holes with the same addend: the rewrite flips the condition (the low bit
+/// of the `0F 8x` opcode) and swaps the two holes' kinds.
+pub fn flip_final_branch(code: &mut [u8], holes: &mut [Hole]) {
+    let n = code.len();
+    if n < 11 || code[n - 11] != 0x0F || code[n - 10] & 0xF0 != 0x80 || code[n - 5] != 0xE9 {
+        return;
+    }
+    let jcc = holes.iter().position(|h| h.offset == n - 9);
+    let jmp = holes.iter().position(|h| h.offset == n - 4);
+    let (Some(jcc), Some(jmp)) = (jcc, jmp) else {
+        return;
+    };
+    let (a, b) = (holes[jcc], holes[jmp]);
+    if a.kind != HoleKind::Continue
+        || b.kind == HoleKind::Continue
+        || !b.kind.is_continuation()
+        || a.reloc != b.reloc
+        || a.addend != b.addend
+    {
+        return;
+    }
+    code[n - 10] ^= 1;
+    holes[jcc].kind = b.kind;
+    holes[jmp].kind = HoleKind::Continue;
 }
 
 /// Writes the table as Rust source: a `STENCILS` array of `Stencil` values (the including

@@ -645,6 +645,71 @@ stencil! {
     }
 }
 
+/// A `COMPARE_OP_INT` fused with the `POP_JUMP_IF_FALSE`/`POP_JUMP_IF_TRUE` after it: jumps
+/// to `JIT_TARGET` if `x $cmp y` holds for the two small ints on top, else continues, popping
+/// both either way; side-exits at the compare (operands untouched) on anything else. The
+/// JIT picks the comparison that makes the branch (`a < b` then `POP_JUMP_IF_FALSE` jumps on
+/// `>=`), so it is a compare and one conditional jump, with no bool in between.
+macro_rules! compare_int_jump {
+    ($frame:ident, $sp:ident, $vm:ident, $cmp:tt) => {{
+        let a = *$sp.sub(2);
+        let b = *$sp.sub(1);
+        if !(is_small_int(a) & is_small_int(b)) {
+            return JIT_EXIT($frame, $sp, $vm);
+        }
+        let (x, y) = ((a << 16) as i64, (b << 16) as i64);
+        // Ends `jcc JIT_TARGET; jmp JIT_CONTINUE` once the build has flipped LLVM's
+        // ending (see README.md, "Code layout"): the fall-through is the next instruction.
+        if x $cmp y {
+            JIT_TARGET($frame, $sp.sub(2), $vm)
+        } else {
+            JIT_CONTINUE($frame, $sp.sub(2), $vm)
+        }
+    }};
+}
+
+stencil! {
+    /// `COMPARE_OP_INT` + `POP_JUMP_IF_*`, jumping when `x < y` (see `compare_int_jump!`).
+    FUSED_COMPARE_INT_JUMP_LT(frame, sp, vm) {
+        compare_int_jump!(frame, sp, vm, <)
+    }
+}
+
+stencil! {
+    /// `COMPARE_OP_INT` + `POP_JUMP_IF_*`, jumping when `x <= y`.
+    FUSED_COMPARE_INT_JUMP_LE(frame, sp, vm) {
+        compare_int_jump!(frame, sp, vm, <=)
+    }
+}
+
+stencil! {
+    /// `COMPARE_OP_INT` + `POP_JUMP_IF_*`, jumping when `x == y`.
+    FUSED_COMPARE_INT_JUMP_EQ(frame, sp, vm) {
+        compare_int_jump!(frame, sp, vm, ==)
+    }
+}
+
+stencil! {
+    /// `COMPARE_OP_INT` + `POP_JUMP_IF_*`, jumping when `x != y`.
+    FUSED_COMPARE_INT_JUMP_NE(frame, sp, vm) {
+        compare_int_jump!(frame, sp, vm, !=)
+    }
+}
+
+stencil! {
+    /// `COMPARE_OP_INT` + `POP_JUMP_IF_*`, jumping when `x > y`.
+    FUSED_COMPARE_INT_JUMP_GT(frame, sp, vm) {
+        compare_int_jump!(frame, sp, vm, >)
+    }
+}
+
+stencil! {
+    /// `COMPARE_OP_INT` + `POP_JUMP_IF_*`, jumping when `x >= y`.
+    FUSED_COMPARE_INT_JUMP_GE(frame, sp, vm) {
+        compare_int_jump!(frame, sp, vm, >=)
+    }
+}
+
 stencil! {
     /// Compares two floats (`oparg` as for `COMPARE_OP_INT`; a NaN is unordered).
     COMPARE_OP_FLOAT(frame, sp, vm) {

@@ -175,6 +175,35 @@ fn no_trailing_jump_when_the_code_ends_elsewhere() {
 }
 
 #[test]
+fn a_final_jcc_to_the_continuation_is_flipped_so_the_trailing_jump_can_go() {
+    // `cmp rax, rcx; jl JIT_CONTINUE; jmp JIT_TARGET` becomes
+    // `cmp rax, rcx; jge JIT_TARGET; jmp JIT_CONTINUE`.
+    let code: &[u8] = &[0x48, 0x39, 0xC8, 0x0F, 0x8C, 0, 0, 0, 0, 0xE9, 0, 0, 0, 0];
+    let mut o = Obj::new();
+    let s = o.function("X", code);
+    o.reloc_to(s, 5, R_PLT32, -4, "JIT_CONTINUE");
+    o.reloc_to(s, 10, R_PLT32, -4, "JIT_TARGET");
+    let x = &extract(&o.obj, &["X"]).unwrap()[0];
+    assert_eq!(
+        x.code,
+        [0x48, 0x39, 0xC8, 0x0F, 0x8D, 0, 0, 0, 0, 0xE9, 0, 0, 0, 0]
+    );
+    assert_eq!(x.trailing_jump, 5);
+    let holes: Vec<(usize, HoleKind)> = x.holes.iter().map(|h| (h.offset, h.kind)).collect();
+    assert_eq!(holes, [(5, HoleKind::Target), (10, HoleKind::Continue)]);
+
+    // Left alone: a final jump that is already the continuation, and a `jcc` to something
+    // other than the continuation.
+    let mut o = Obj::new();
+    let s = o.function("Y", code);
+    o.reloc_to(s, 5, R_PLT32, -4, "JIT_EXIT");
+    o.reloc_to(s, 10, R_PLT32, -4, "JIT_TARGET");
+    let y = &extract(&o.obj, &["Y"]).unwrap()[0];
+    assert_eq!(y.code, code);
+    assert_eq!(y.trailing_jump, 0);
+}
+
+#[test]
 fn rejects_an_unknown_symbol() {
     let code: &[u8] = &[0xE8, 0, 0, 0, 0, 0xC3]; // call memcpy; ret
     let mut o = Obj::new();

@@ -1,5 +1,7 @@
 //! Compiling a code object: one stencil per instruction, copied in bytecode order and
-//! patched.
+//! patched. The one exception is a superinstruction: a `COMPARE_OP_INT` and the conditional
+//! jump after it run as one fused stencil (a compare and a `jcc`, no bool in between), when
+//! nothing jumps to the branch.
 //!
 //! Layout of a compiled code object's memory:
 //!
@@ -37,6 +39,9 @@ pub struct Region {
     pub op: Op,
     /// What kind of region it is.
     pub kind: RegionKind,
+    /// The instruction run by the same stencil after `ip`'s, if any: the conditional jump
+    /// after a compare (see [`fused_branch`]). It has no region of its own.
+    pub fused: Option<Op>,
 }
 
 /// The kinds of JIT regions.
@@ -162,6 +167,55 @@ fn stencil_of(op: Op, generic: bool) -> (&'static Stencil, RegionKind, u64) {
     (stencils::tier0(), RegionKind::Tier0, 0)
 }
 
+/// For each instruction index, whether a jump or an exception handler can land there (and
+/// so it needs an entry of its own).
+fn jump_targets(code: &Code) -> Vec<bool> {
+    let n = code.instrs.len();
+    let mut t = vec![false; n];
+    let mut ip = 0;
+    while ip < n {
+        let (op, arg) = code.instr(ip);
+        if op.family().is_jump()
+            && let Some(x) = t.get_mut(arg as usize)
+        {
+            *x = true;
+        }
+        ip += 1 + op.cache_words() as usize;
+    }
+    for e in &code.exc_table {
+        if let Some(x) = t.get_mut(e.target as usize) {
+            *x = true;
+        }
+    }
+    t
+}
+
+/// A `COMPARE_OP_INT` at `ip` directly followed by a `POP_JUMP_IF_FALSE`/`TRUE` that nothing
+/// jumps to: the fused stencil that does both, the branch's index, and its target.
+fn fused_branch(
+    code: &Code,
+    ip: usize,
+    targets: &[bool],
+) -> Option<(&'static Stencil, usize, u32)> {
+    let (op, cmp) = code.instr(ip);
+    if op != Op::COMPARE_OP_INT {
+        return None;
+    }
+    let branch_ip = ip + 1 + op.cache_words() as usize;
+    if *targets.get(branch_ip)? {
+        return None;
+    }
+    let (branch, target) = code.instr(branch_ip);
+    // COMPARE_OP's arguments 0..=5 are `<`, `<=`, `==`, `!=`, `>`, `>=`: `5 - cmp` is the
+    // negation (for ints, which are totally ordered).
+    let jump_when = match branch {
+        Op::POP_JUMP_IF_TRUE => cmp,
+        Op::POP_JUMP_IF_FALSE => 5u32.checked_sub(cmp)?,
+        _ => return None,
+    };
+    Some((stencils::compare_int_jump(jump_when)?, branch_ip, target))
+}
+
 /// One instruction as the compiler sees it.
 struct Item {
     ip: usize,
@@ -173,6 +227,8 @@ struct Item {
     stencil: &'static Stencil,
     kind: RegionKind,
     helper: u64,
+    /// The next instruction's op, when this item's stencil runs it too.
+    fused: Option<Op>,
     offset: usize,
     len: usize,
     exit_offset: Option<usize>,
@@ -192,12 +248,35 @@ pub fn compile(
     let start = std::time::Instant::now();
     // Pass 1: choose stencils and lay them out.
     let n = code.instrs.len();
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(n);
+    let targets = jump_targets(code);
     let mut ip = 0;
     while ip < n {
         let (op, arg) = code.instr(ip);
-        let next_ip = ip + 1 + op.cache_words() as usize;
+        let mut next_ip = ip + 1 + op.cache_words() as usize;
         let generic = generic_at.contains(&(ip as u32));
+        if !generic && let Some((stencil, branch_ip, target)) = fused_branch(code, ip, &targets) {
+            // One stencil for both instructions; the branch has no entry of its own (nothing
+            // jumps to it), and a failed guard exits at the compare.
+            let (branch_op, _) = code.instr(branch_ip);
+            next_ip = branch_ip + 1 + branch_op.cache_words() as usize;
+            items.push(Item {
+                ip,
+                next_ip,
+                op,
+                arg: target,
+                oparg: arg as u64,
+                stencil,
+                kind: RegionKind::Fast,
+                helper: 0,
+                fused: Some(branch_op),
+                offset: 0,
+                len: 0,
+                exit_offset: None,
+            });
+            ip = next_ip;
+            continue;
+        }
         let (stencil, kind, mut helper) = stencil_of(op, generic);
         let mut oparg = arg as u64;
         if kind == RegionKind::Helper
@@ -217,6 +296,7 @@ pub fn compile(
             stencil,
             kind,
             helper,
+            fused: None,
             offset: 0,
             len: 0,
             exit_offset: None,
@@ -278,7 +358,7 @@ pub fn compile(
             next_ip: it.next_ip as u64,
             continue_to: addr_of_ip(it.next_ip),
             // (A stencil that can jump only for some ops, like HELPER, gets the tail exit.)
-            target: if it.op.family().is_jump() {
+            target: if it.op.family().is_jump() || it.op == Op::COMPARE_OP_INT {
                 addr_of_ip(it.arg as usize)
             } else {
                 base + tail_offset as u64
@@ -297,6 +377,7 @@ pub fn compile(
             ip: it.ip as u32,
             op: it.op,
             kind: it.kind,
+            fused: it.fused,
         });
     }
     let tail = HoleValues {
@@ -317,6 +398,7 @@ pub fn compile(
         ip: n as u32,
         op: Op::NOP,
         kind: RegionKind::Exit,
+        fused: None,
     });
     for it in &items {
         let Some(o) = it.exit_offset else { continue };
@@ -334,6 +416,7 @@ pub fn compile(
             ip: it.ip as u32,
             op: it.op,
             kind: RegionKind::Exit,
+            fused: None,
         });
     }
     let mem = mem.make_executable().map_err(CompileError::Memory)?;

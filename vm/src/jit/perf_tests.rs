@@ -126,6 +126,7 @@ fn region_of(r: &crate::introspect::JitRegionInfo) -> super::compile::Region {
         ip: r.ip,
         op: r.op,
         kind: r.kind,
+        fused: r.fused,
     }
 }
 

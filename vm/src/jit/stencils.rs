@@ -8,9 +8,8 @@
 //! instruction's code follows directly.
 
 use super::holes::{Hole, HoleKind, RelocKind};
-use jitlens_compiler::bytecode::{ALL_OPS, Op};
+use jitlens_compiler::bytecode::Op;
 use std::fmt;
-use std::sync::OnceLock;
 
 /// One stencil: the machine code of one op, with holes.
 #[derive(Debug)]
@@ -47,7 +46,7 @@ impl Stencil {
 }
 
 mod generated {
-    use super::{Hole, HoleKind, RelocKind, Stencil};
+    use super::{Hole, HoleKind, Op, RelocKind, Stencil};
     include!(concat!(env!("OUT_DIR"), "/stencils.rs"));
 }
 
@@ -66,40 +65,36 @@ pub fn by_name(name: &str) -> Option<&'static Stencil> {
 
 /// The stencil of `op`, or `None` if the op has none of its own (then [`tier0`] runs it).
 pub fn stencil_for(op: Op) -> Option<&'static Stencil> {
-    static BY_OP: OnceLock<Vec<Option<&'static Stencil>>> = OnceLock::new();
-    BY_OP.get_or_init(|| ALL_OPS.iter().map(|op| by_name(op.name())).collect())[op as usize]
-}
-
-/// The stencils every compile uses, found once (`by_name` is a linear search, which
-/// made up several microseconds of a small function's compile).
-struct Special {
-    tier0: &'static Stencil,
-    exit: &'static Stencil,
-    helper: &'static Stencil,
-}
-
-fn special() -> &'static Special {
-    static SPECIAL: OnceLock<Special> = OnceLock::new();
-    SPECIAL.get_or_init(|| Special {
-        tier0: by_name("TIER0").expect("the build guarantees a TIER0 stencil"),
-        exit: by_name("EXIT").expect("the build guarantees an EXIT stencil"),
-        helper: by_name("HELPER").expect("the build guarantees a HELPER stencil"),
-    })
+    generated::index_of_op(op).map(|i| &generated::STENCILS[i])
 }
 
 /// The generic stencil that runs one instruction in the interpreter.
 pub fn tier0() -> &'static Stencil {
-    special().tier0
+    &generated::STENCILS[generated::TIER0]
 }
 
 /// The side-exit stencil: publishes the stack and `JIT_IP`, returns `STATUS_EXIT`.
 pub fn exit() -> &'static Stencil {
-    special().exit
+    &generated::STENCILS[generated::EXIT]
 }
 
 /// The stencil that calls an op helper (see `jit::helpers`).
 pub fn helper() -> &'static Stencil {
-    special().helper
+    &generated::STENCILS[generated::HELPER]
+}
+
+/// The fused compare-and-branch stencil that jumps when comparison `cmp` (COMPARE_OP's
+/// argument: 0 `<`, 1 `<=`, 2 `==`, 3 `!=`, 4 `>`, 5 `>=`) holds for two small ints.
+pub fn compare_int_jump(cmp: u32) -> Option<&'static Stencil> {
+    const BY_CMP: [usize; 6] = [
+        generated::FUSED_COMPARE_INT_JUMP_LT,
+        generated::FUSED_COMPARE_INT_JUMP_LE,
+        generated::FUSED_COMPARE_INT_JUMP_EQ,
+        generated::FUSED_COMPARE_INT_JUMP_NE,
+        generated::FUSED_COMPARE_INT_JUMP_GT,
+        generated::FUSED_COMPARE_INT_JUMP_GE,
+    ];
+    BY_CMP.get(cmp as usize).map(|&i| &generated::STENCILS[i])
 }
 
 /// The value of every hole, for one instruction's stencil. Holes the stencil does not have
@@ -270,6 +265,7 @@ mod tests {
     use super::*;
     use crate::jit::abi;
     use crate::value::Value;
+    use jitlens_compiler::bytecode::ALL_OPS;
 
     #[test]
     fn the_table_has_every_expected_stencil_and_each_names_an_op() {
@@ -298,7 +294,7 @@ mod tests {
             assert!(names.contains(&name), "no stencil {name}");
         }
         for s in all() {
-            if matches!(s.name, "TIER0" | "EXIT" | "HELPER") {
+            if matches!(s.name, "TIER0" | "EXIT" | "HELPER") || s.name.starts_with("FUSED_") {
                 assert!(ALL_OPS.iter().all(|op| op.name() != s.name));
                 continue;
             }
@@ -309,6 +305,12 @@ mod tests {
         assert!(stencil_for(Op::CALL).is_none());
         assert_eq!(tier0().name, "TIER0");
         assert_eq!(exit().name, "EXIT");
+        assert_eq!(helper().name, "HELPER");
+        for (cmp, name) in ["LT", "LE", "EQ", "NE", "GT", "GE"].iter().enumerate() {
+            let s = compare_int_jump(cmp as u32).unwrap();
+            assert_eq!(s.name, format!("FUSED_COMPARE_INT_JUMP_{name}"));
+        }
+        assert!(compare_int_jump(6).is_none());
     }
 
     #[test]

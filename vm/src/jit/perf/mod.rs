@@ -40,7 +40,8 @@ pub struct PerfConfig {
 /// `py::advance@nbody.py:74 BINARY_OP_MULTIPLY_FLOAT [jit]` is a fast stencil;
 /// `… LOAD_ATTR helper-call [jit]` calls a runtime helper, `… tier0-step [jit]` runs the
 /// instruction in the interpreter, and `… side-exit [jit]` is the stub that leaves JIT code
-/// at that instruction (after the last instruction: `end side-exit`).
+/// at that instruction (after the last instruction: `end side-exit`). A compare fused with
+/// the branch after it is `… COMPARE_OP_INT+POP_JUMP_IF_FALSE [jit]`.
 pub fn region_symbol(code: &Code, region: &Region) -> String {
     let qualname = crate::runtime::str::as_str(&code.qualname).unwrap_or("?");
     let file = Path::new(&*code.filename).file_name().map_or_else(
@@ -56,7 +57,10 @@ pub fn region_symbol(code: &Code, region: &Region) -> String {
         RegionKind::Exit => " side-exit",
     };
     let op = if past_end { "end" } else { region.op.name() };
-    format!("py::{qualname}@{file}:{line} {op}{what} [jit]")
+    let fused = region
+        .fused
+        .map_or(String::new(), |f| format!("+{}", f.name()));
+    format!("py::{qualname}@{file}:{line} {op}{fused}{what} [jit]")
 }
 
 /// An output file and the name to use in its warning.
