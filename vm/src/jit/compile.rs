@@ -74,7 +74,8 @@ impl RegionKind {
 pub struct JitCode {
     /// The machine code (read-execute).
     pub mem: ExecutableCode,
-    /// Bytes of machine code used (the mapping is rounded up to pages).
+    /// Bytes of machine code used (the region can be longer: whole pages where the arena
+    /// is single-mapped).
     pub code_len: usize,
     /// Entry offset of each instruction index (`u32::MAX` for cache words).
     pub entries: Vec<u32>,
