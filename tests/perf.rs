@@ -1,9 +1,9 @@
 //! jitlens under the real `perf`: `perf record -g`, then `perf inject --jit` and
 //! `perf report` (the jitdump flow), and the perf map alone. A program that spends its time
-//! in one float loop must show that loop's JIT op, named with its source line, as the
-//! hottest symbol; nearly every sample in JIT code must have a symbol; and call chains must
-//! run from JIT code through the interpreter to the VM's entry (`Vm::run_main`) and the
-//! thread's root.
+//! in one float loop must show that loop's line as the hottest line of JIT code, with one of
+//! its float ops, named with the line, as its hottest symbol; nearly every sample in JIT
+//! code must have a symbol; and call chains must run from JIT code through the interpreter
+//! to the VM's entry (`Vm::run_main`) and the thread's root.
 //!
 //! Where `perf` is missing or not allowed to sample, each test prints why it is skipped.
 

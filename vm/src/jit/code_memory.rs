@@ -10,9 +10,9 @@
 //! page faults of first touching a page. (Before, each compile took whole pages of its own,
 //! faulted them in and `mprotect`ed them: half of a typical compile's time.) The pages are
 //! not made present ahead of use (`MADV_POPULATE_*`): that halved the median again, but
-//! cost more in all than it saved, for pages a short run never uses. The chunk's execute view is mapped once, before any code is in it, so the
-//! kernel's `mmap` event for it, which `perf` sees, never spans code already reported in a
-//! jitdump (wasmtime#2018).
+//! cost more in all than it saved, for pages a short run never uses. The chunk's execute
+//! view is mapped once, before any code is in it, so the kernel's `mmap` event for it, which
+//! `perf` sees, never spans code already reported in a jitdump (wasmtime#2018).
 //!
 //! Where a chunk cannot be mapped twice (valgrind refuses the `mremap` that does it), the
 //! arena falls back to single mappings: each compile gets whole pages, flipped from
@@ -56,25 +56,32 @@ thread_local! {
     };
 }
 
-/// Maps `len` bytes (whole pages) of fresh shared memory twice, read-write and
-/// read-execute. Returns the two addresses. The
-/// views are never unmapped: code carved from them lives for the whole run.
-fn map_chunk(len: usize) -> io::Result<(usize, usize)> {
-    // SAFETY: a fresh anonymous shared mapping at an address of the kernel's choosing; it
-    // aliases nothing of ours.
-    let rw = unsafe {
+/// A fresh anonymous read-write mapping of `len` bytes (whole pages), `MAP_PRIVATE` or
+/// `MAP_SHARED` as `sharing` says.
+fn map_anonymous(len: usize, sharing: libc::c_int) -> io::Result<*mut libc::c_void> {
+    // SAFETY: a fresh anonymous mapping at an address of the kernel's choosing; it aliases
+    // nothing of ours.
+    let p = unsafe {
         libc::mmap(
             std::ptr::null_mut(),
             len,
             libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+            sharing | libc::MAP_ANONYMOUS,
             -1,
             0,
         )
     };
-    if rw == libc::MAP_FAILED {
+    if p == libc::MAP_FAILED {
         return Err(io::Error::last_os_error());
     }
+    Ok(p)
+}
+
+/// Maps `len` bytes (whole pages) of fresh shared memory twice, read-write and
+/// read-execute. Returns the two addresses. The views are never unmapped: code carved from
+/// them lives for the whole run.
+fn map_chunk(len: usize) -> io::Result<(usize, usize)> {
+    let rw = map_anonymous(len, libc::MAP_SHARED)?;
     // SAFETY: `rw` is the shared mapping just made; an `old_size` of 0 asks for a second
     // mapping of the same pages at a new address, and touches nothing else.
     let rx = unsafe { libc::mremap(rw, 0, len, libc::MREMAP_MAYMOVE) };
@@ -174,21 +181,7 @@ impl Region {
         let len = len
             .checked_next_multiple_of(page_size())
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "code region too large"))?;
-        // SAFETY: a fresh anonymous private mapping at an address of the kernel's choosing;
-        // it aliases nothing.
-        let p = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if p == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
-        }
+        let p = map_anonymous(len, libc::MAP_PRIVATE)?;
         let ptr = NonNull::new(p.cast::<u8>()).ok_or_else(|| io::Error::other("mmap gave null"))?;
         Ok(Region {
             write: ptr,

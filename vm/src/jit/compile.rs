@@ -192,12 +192,13 @@ fn jump_targets(code: &Code) -> Vec<bool> {
 }
 
 /// A `COMPARE_OP_INT` at `ip` directly followed by a `POP_JUMP_IF_FALSE`/`TRUE` that nothing
-/// jumps to: the fused stencil that does both, the branch's index, and its target.
+/// jumps to: the fused stencil that does both, the branch's op, its target, and the index
+/// of the instruction after it.
 fn fused_branch(
     code: &Code,
     ip: usize,
     targets: &[bool],
-) -> Option<(&'static Stencil, usize, u32)> {
+) -> Option<(&'static Stencil, Op, u32, usize)> {
     let (op, cmp) = code.instr(ip);
     if op != Op::COMPARE_OP_INT {
         return None;
@@ -214,7 +215,13 @@ fn fused_branch(
         Op::POP_JUMP_IF_FALSE => 5u32.checked_sub(cmp)?,
         _ => return None,
     };
-    Some((stencils::compare_int_jump(jump_when)?, branch_ip, target))
+    let after = branch_ip + 1 + branch.cache_words() as usize;
+    Some((
+        stencils::compare_int_jump(jump_when)?,
+        branch,
+        target,
+        after,
+    ))
 }
 
 /// One instruction as the compiler sees it.
@@ -254,31 +261,23 @@ pub fn compile(
     let mut ip = 0;
     while ip < n {
         let (op, arg) = code.instr(ip);
-        let mut next_ip = ip + 1 + op.cache_words() as usize;
         let generic = generic_at.contains(&(ip as u32));
-        if !generic && let Some((stencil, branch_ip, target)) = fused_branch(code, ip, &targets) {
-            // One stencil for both instructions; the branch has no entry of its own (nothing
-            // jumps to it), and a failed guard exits at the compare.
-            let (branch_op, _) = code.instr(branch_ip);
-            next_ip = branch_ip + 1 + branch_op.cache_words() as usize;
-            items.push(Item {
-                ip,
-                next_ip,
-                op,
-                arg: target,
-                oparg: arg as u64,
-                stencil,
-                kind: RegionKind::Fast,
-                helper: 0,
-                fused: Some(branch_op),
-                offset: 0,
-                len: 0,
-                exit_offset: None,
-            });
-            ip = next_ip;
-            continue;
-        }
-        let (stencil, kind, mut helper) = stencil_of(op, generic);
+        let fused = if generic {
+            None
+        } else {
+            fused_branch(code, ip, &targets)
+        };
+        // A fused pair: one stencil for both instructions, jumping to the branch's target;
+        // the branch has no entry of its own (nothing jumps to it), and a failed guard exits
+        // at the compare.
+        let (next_ip, target) = match fused {
+            Some((_, _, target, after)) => (after, target),
+            None => (ip + 1 + op.cache_words() as usize, arg),
+        };
+        let (stencil, kind, mut helper) = match fused {
+            Some((stencil, ..)) => (stencil, RegionKind::Fast, 0),
+            None => stencil_of(op, generic),
+        };
         let mut oparg = arg as u64;
         if kind == RegionKind::Helper
             && !generic
@@ -292,12 +291,12 @@ pub fn compile(
             ip,
             next_ip,
             op,
-            arg,
+            arg: target,
             oparg,
             stencil,
             kind,
             helper,
-            fused: None,
+            fused: fused.map(|(_, branch, ..)| branch),
             offset: 0,
             len: 0,
             exit_offset: None,
@@ -359,7 +358,7 @@ pub fn compile(
             next_ip: it.next_ip as u64,
             continue_to: addr_of_ip(it.next_ip),
             // (A stencil that can jump only for some ops, like HELPER, gets the tail exit.)
-            target: if it.op.family().is_jump() || it.op == Op::COMPARE_OP_INT {
+            target: if it.op.family().is_jump() || it.fused.is_some() {
                 addr_of_ip(it.arg as usize)
             } else {
                 base + tail_offset as u64
