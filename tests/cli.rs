@@ -1239,6 +1239,50 @@ fn dis_specialized_runs_the_program_and_shows_quickened_ops() {
     }
 }
 
+/// A local read as the second half of `LOAD_FAST__LOAD_FAST`, on a line of its own.
+const PAIR_UNBOUND: &str = "def g(flag):\n    if flag:\n        q = 1\n    w = 5\n    return (w,\n            q)\n\nprint(g(True))\ng(False)\n";
+
+#[test]
+fn superinstructions_are_quickening_and_name_the_instruction_that_raised() {
+    let scratch = Scratch::new("superinstr");
+    scratch.write("pair.py", PAIR_UNBOUND);
+    let on = jitlens(
+        &scratch.dir,
+        &["dis", "--specialized", "-X", "jit=off", "pair.py"],
+    );
+    on.assert_no_crash();
+    on.assert_code(1);
+    assert!(on.stdout.starts_with("(5, 1)\n"), "{}", on.show());
+    for op in ["LOAD_FAST__LOAD_FAST", "STORE_FAST__LOAD_FAST"] {
+        assert!(on.stdout.contains(op), "missing {op}:\n{}", on.show());
+    }
+    // The error comes from the pair's second half: the traceback names its line (6), not
+    // the pair's first (5).
+    assert!(on.stderr.contains("line 6, in g\n    q)"), "{}", on.show());
+    assert!(
+        on.stderr.ends_with(
+            "UnboundLocalError: cannot access local variable 'q' where it is not associated with a value\n"
+        ),
+        "{}",
+        on.show()
+    );
+    let off = jitlens(
+        &scratch.dir,
+        &[
+            "dis",
+            "--specialized",
+            "-X",
+            "jit=off",
+            "-X",
+            "specialize=off",
+            "pair.py",
+        ],
+    );
+    off.assert_code(1);
+    assert!(!off.stdout.contains("__LOAD_FAST"), "{}", off.show());
+    assert!(off.stderr.contains("line 6, in g"), "{}", off.show());
+}
+
 #[test]
 fn stats_report_specialization_and_off_turns_it_off() {
     let (scratch, on) = run_source("stats_on.py", HOT_LOOP, &[]);

@@ -168,6 +168,14 @@ ops! {
     CALL_LEN = 2, CALL;
     CALL_ISINSTANCE = 2, CALL;
     CALL_ALLOC_AND_ENTER_INIT = 2, CALL;
+    // Superinstructions (tier 0 quickening, as in CPython 3.11): the first of two adjacent
+    // instructions is rewritten so that one dispatch runs both; the second stays as it was,
+    // for jumps that land on it. Each is its own family (they do not specialize further).
+    LOAD_FAST__LOAD_FAST = 0, LOAD_FAST__LOAD_FAST;
+    LOAD_FAST__LOAD_CONST = 0, LOAD_FAST__LOAD_CONST;
+    LOAD_CONST__LOAD_FAST = 0, LOAD_CONST__LOAD_FAST;
+    STORE_FAST__LOAD_FAST = 0, STORE_FAST__LOAD_FAST;
+    STORE_FAST__STORE_FAST = 0, STORE_FAST__STORE_FAST;
 }
 
 /// Number of ops; every op number is below this.
@@ -190,6 +198,39 @@ impl Op {
     /// The op with number `n`, if any.
     pub fn from_u8(n: u8) -> Option<Op> {
         ALL_OPS.get(n as usize).copied()
+    }
+
+    /// For a superinstruction, the ops of its two halves; `None` for every other op.
+    pub const fn halves(self) -> Option<(Op, Op)> {
+        Some(match self {
+            Op::LOAD_FAST__LOAD_FAST => (Op::LOAD_FAST, Op::LOAD_FAST),
+            Op::LOAD_FAST__LOAD_CONST => (Op::LOAD_FAST, Op::LOAD_CONST),
+            Op::LOAD_CONST__LOAD_FAST => (Op::LOAD_CONST, Op::LOAD_FAST),
+            Op::STORE_FAST__LOAD_FAST => (Op::STORE_FAST, Op::LOAD_FAST),
+            Op::STORE_FAST__STORE_FAST => (Op::STORE_FAST, Op::STORE_FAST),
+            _ => return None,
+        })
+    }
+
+    /// The superinstruction that runs `first` and then `second`, if there is one.
+    pub const fn superinstruction(first: Op, second: Op) -> Option<Op> {
+        Some(match (first, second) {
+            (Op::LOAD_FAST, Op::LOAD_FAST) => Op::LOAD_FAST__LOAD_FAST,
+            (Op::LOAD_FAST, Op::LOAD_CONST) => Op::LOAD_FAST__LOAD_CONST,
+            (Op::LOAD_CONST, Op::LOAD_FAST) => Op::LOAD_CONST__LOAD_FAST,
+            (Op::STORE_FAST, Op::LOAD_FAST) => Op::STORE_FAST__LOAD_FAST,
+            (Op::STORE_FAST, Op::STORE_FAST) => Op::STORE_FAST__STORE_FAST,
+            _ => return None,
+        })
+    }
+
+    /// What the instruction holding this op does on its own: a superinstruction's first
+    /// half, the op itself otherwise.
+    pub const fn own(self) -> Op {
+        match self.halves() {
+            Some((first, _)) => first,
+            None => self,
+        }
     }
 
     /// True for ops whose argument is an absolute jump target.

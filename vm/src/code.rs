@@ -126,10 +126,39 @@ impl Code {
             .map_or(0, |p| p.line)
     }
 
-    /// The op and argument at `ip`.
+    /// The op and argument at `ip`, as the instruction stands on its own: quickened forms
+    /// included, but a superinstruction reads as its first half (the second half is the
+    /// next instruction, unchanged). This is the view of everything but the interpreter
+    /// loop and `dis --specialized`: the JIT, the profiler, the generator machinery.
     pub fn instr(&self, ip: usize) -> (Op, u32) {
+        let (op, arg) = self.quickened_instr(ip);
+        (op.own(), arg)
+    }
+
+    /// The op and argument in the instruction word at `ip`, exactly as quickening left it
+    /// (superinstructions included).
+    pub fn quickened_instr(&self, ip: usize) -> (Op, u32) {
         let (op, arg) = decode(self.instrs[ip].get());
         (Op::from_u8(op).unwrap_or(Op::NOP), arg)
+    }
+
+    /// Rewrites each instruction that starts a pair with a superinstruction (see
+    /// [`Op::superinstruction`]) into it, as CPython 3.11's quickening does: the pair then
+    /// costs one dispatch. The second instruction is left as it is, so a jump to it and
+    /// the JIT (which compiles each half on its own) still see it. Idempotent.
+    pub fn insert_superinstructions(&self) {
+        let n = self.instrs.len();
+        let mut ip = 0;
+        while ip < n {
+            let (op, _) = self.quickened_instr(ip);
+            let next = ip + 1 + op.cache_words() as usize;
+            if next < n
+                && let Some(sup) = Op::superinstruction(op, self.instr(next).0)
+            {
+                crate::interp::specialize::set_op(&self.instrs[ip], sup);
+            }
+            ip = next;
+        }
     }
 
     /// The exception-table entry covering instruction `ip`, if any.

@@ -108,7 +108,7 @@ impl Vm {
         let mut out = Vec::new();
         let mut ip = 0;
         while ip < code.instrs.len() {
-            let (op, arg) = code.instr(ip);
+            let (op, arg) = code.quickened_instr(ip);
             let family = op.family();
             let state = if family != op {
                 SpecState::Specialized

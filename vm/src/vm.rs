@@ -321,6 +321,11 @@ impl Vm {
             .iter()
             .any(|c| std::rc::Rc::ptr_eq(c, &code))
         {
+            if self.specialize {
+                for c in crate::introspect::code_tree(&code) {
+                    c.insert_superinstructions();
+                }
+            }
             self.loaded_code.push(code.clone());
         }
         let frame = Box::new(Frame::new(code, Value::UNDEF, globals, locals));

@@ -249,6 +249,53 @@ impl Vm {
                 }
             }};
         }
+        // One half of a superinstruction: the plain op's body, on `$arg`.
+        macro_rules! half {
+            (LOAD_FAST, $arg:expr) => {{
+                let v = &f.fast[$arg as usize];
+                if v.is_undef() {
+                    Err(self.unbound_local(&code, $arg as usize))
+                } else {
+                    let v = v.clone();
+                    f.stack.push(v);
+                    Ok(())
+                }
+            }};
+            (LOAD_CONST, $arg:expr) => {{
+                f.stack.push(code.consts[$arg as usize].clone());
+                Ok(())
+            }};
+            (STORE_FAST, $arg:expr) => {{
+                let v = pop!(f);
+                f.fast[$arg as usize] = v;
+                Ok(())
+            }};
+        }
+        // A superinstruction: two instructions for one dispatch. The first half uses this
+        // word's argument; the second is the next instruction, which quickening left as it
+        // was (or made a superinstruction of its own, whose argument and first half are the
+        // same). `lasti` moves to it before it runs, so that an error, a sample or a
+        // traceback names the instruction that is running.
+        macro_rules! pair {
+            ($first:ident, $arg:expr, $second:ident) => {{
+                match half!($first, $arg) {
+                    // A JIT step runs one instruction: the second half is a step of its own.
+                    Ok(()) if !STEP => {
+                        // SAFETY: a superinstruction is never the last instruction
+                        // (quickening pairs it with the one after it), so `ip < ninstrs`;
+                        // `instrs` points at `code.instrs`, kept alive by `code`.
+                        let arg2 = unsafe { (*instrs.add(ip)).get() } >> 8;
+                        f.lasti = ip;
+                        if STATS {
+                            self.spec_stats.count_execution(&code, ip, Op::$second);
+                        }
+                        ip += 1;
+                        half!($second, arg2)
+                    }
+                    r => r,
+                }
+            }};
+        }
         self.publish(&f);
         let mut stepped = false;
         let r = 'main: loop {
@@ -344,6 +391,11 @@ impl Vm {
                     f.fast[arg as usize] = v;
                     Ok(())
                 }
+                Op::LOAD_FAST__LOAD_FAST => pair!(LOAD_FAST, arg, LOAD_FAST),
+                Op::LOAD_FAST__LOAD_CONST => pair!(LOAD_FAST, arg, LOAD_CONST),
+                Op::LOAD_CONST__LOAD_FAST => pair!(LOAD_CONST, arg, LOAD_FAST),
+                Op::STORE_FAST__LOAD_FAST => pair!(STORE_FAST, arg, LOAD_FAST),
+                Op::STORE_FAST__STORE_FAST => pair!(STORE_FAST, arg, STORE_FAST),
                 Op::DELETE_FAST => {
                     if f.fast[arg as usize].is_undef() {
                         Err(self.unbound_local(&code, arg as usize))
