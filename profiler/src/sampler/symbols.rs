@@ -92,16 +92,46 @@ impl SymbolTable {
         (addr < start + size.max(1)).then_some(i)
     }
 
-    /// The demangled name (without its hash) of symbol `i` of `syms`.
-    fn name(&self, i: usize) -> Option<Rc<str>> {
+    /// The demangled name (without its hash) of symbol `i` of `syms`, with its part of the
+    /// VM (judged on the whole name). The name is demangled into `buf`, reserved up front,
+    /// and kept to at most [`MAX_NAME`] bytes: see [`bounded_name`].
+    fn name(&self, i: usize, buf: &mut String) -> (Option<Rc<str>>, Part) {
+        use std::fmt::Write as _;
+        let Some(name) = self.raw_name(i) else {
+            return (None, Part::Other);
+        };
+        buf.clear();
+        let _ = write!(buf, "{:#}", rustc_demangle::demangle(name));
+        (Some(bounded_name(buf)), part_of(buf))
+    }
+
+    fn raw_name(&self, i: usize) -> Option<&str> {
         let strings = self.map.get(self.strings.clone())?;
         let raw = strings.get(self.syms[i].2 as usize..)?;
         let raw = &raw[..raw.iter().position(|&b| b == 0)?];
-        let name = std::str::from_utf8(raw).ok()?;
-        Some(Rc::from(
-            format!("{:#}", rustc_demangle::demangle(name)).as_str(),
-        ))
+        std::str::from_utf8(raw).ok()
     }
+}
+
+/// The longest native name kept, in bytes. Some Rust names (closures inside generic
+/// functions, vtable shims) run past a kilobyte; an allocation that large, made while the
+/// program runs, makes glibc consolidate every small block the program has freed (1.7% of
+/// float.py's run, for one name). Past this length a name is cut, with `…` at the end.
+pub const MAX_NAME: usize = 400;
+
+/// `name` as an `Rc<str>` of at most [`MAX_NAME`] bytes (plus the `…`).
+fn bounded_name(name: &str) -> Rc<str> {
+    if name.len() <= MAX_NAME {
+        return Rc::from(name);
+    }
+    let mut end = MAX_NAME;
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut cut = String::with_capacity(end + 3);
+    cut.push_str(&name[..end]);
+    cut.push('…');
+    Rc::from(cut.as_str())
 }
 
 /// Looks up and caches native addresses.
@@ -120,6 +150,8 @@ pub struct Symbolizer {
     /// Every address seen, with what it is (in the executable or elsewhere: shared
     /// libraries, the vdso), each looked up once.
     seen: FxHashMap<u64, NativeInfo>,
+    /// Where names are demangled (reserved before the program runs, like the tables).
+    buf: String,
 }
 
 /// The part of the VM a (demangled) function path belongs to.
@@ -150,6 +182,7 @@ impl Symbolizer {
             functions: FxHashMap::with_capacity_and_hasher(512, Default::default()),
             // Sized before the program runs (see `Folder::new`).
             seen: FxHashMap::with_capacity_and_hasher(1024, Default::default()),
+            buf: String::with_capacity(8192),
         }
     }
 
@@ -160,6 +193,7 @@ impl Symbolizer {
             bias,
             functions,
             seen,
+            buf,
         } = self;
         seen.entry(addr).or_insert_with(|| {
             let bias = *bias;
@@ -170,8 +204,7 @@ impl Symbolizer {
                 return functions
                     .entry(i)
                     .or_insert_with(|| {
-                        let name = t.name(i);
-                        let part = part_of(name.as_deref().unwrap_or(""));
+                        let (name, part) = t.name(i, buf);
                         NativeInfo { name, part }
                     })
                     .clone();
@@ -191,8 +224,8 @@ fn lookup(bias: u64, addr: u64) -> NativeInfo {
     }
     // A shared library (or the vdso).
     let name = match (symbol, object_name) {
-        (Some(s), Some(o)) => Some(Rc::from(format!("{s} [{o}]").as_str())),
-        (None, Some(o)) => Some(Rc::from(format!("[{o}]").as_str())),
+        (Some(s), Some(o)) => Some(bounded_name(&format!("{s} [{o}]"))),
+        (None, Some(o)) => Some(bounded_name(&format!("[{o}]"))),
         _ => None,
     };
     NativeInfo {
@@ -260,6 +293,16 @@ mod tests {
         let second = s.info(f + 1).clone();
         assert!(Rc::ptr_eq(&name, second.name.as_ref().unwrap()));
         assert_eq!(s.functions.len(), 1);
+    }
+
+    #[test]
+    fn long_names_are_cut_at_a_char_boundary() {
+        assert_eq!(&*bounded_name("short"), "short");
+        let long = "é".repeat(MAX_NAME);
+        let cut = bounded_name(&long);
+        assert!(cut.ends_with('…'), "{cut}");
+        assert!(cut.len() <= MAX_NAME + '…'.len_utf8());
+        assert!(long.starts_with(cut.trim_end_matches('…')));
     }
 
     #[test]
