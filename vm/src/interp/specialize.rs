@@ -578,6 +578,38 @@ mod tests {
     }
 
     #[test]
+    fn superinstructions_are_quickening_and_read_as_their_first_half() {
+        let src = "def f(a, b):\n    x = a\n    y = b\n    return x + y\nt = 0\nfor i in range(100):\n    t = f(t, i)\nassert t == 4950, t\n";
+        let vm = run(src, false);
+        let ops = ops_now(&vm);
+        for op in [Op::LOAD_FAST__LOAD_FAST, Op::STORE_FAST__LOAD_FAST] {
+            assert!(ops.contains(&op), "{ops:?}");
+        }
+        // Outside the interpreter loop (the JIT, the profiler), each half is its own op.
+        for c in vm.code_objects() {
+            for ip in 0..c.instrs.len() {
+                assert!(c.instr(ip).0.halves().is_none());
+            }
+        }
+        // The executions of both halves are counted (at the instruction of each).
+        let f = vm
+            .code_objects()
+            .into_iter()
+            .find(|c| crate::runtime::str::as_str(&c.name) == Some("f"))
+            .unwrap();
+        let pairs: Vec<usize> = (0..f.instrs.len())
+            .filter(|&ip| f.quickened_instr(ip).0.halves().is_some())
+            .collect();
+        assert!(!pairs.is_empty());
+        for ip in pairs {
+            assert_eq!(f.executions_at(ip), 100);
+            assert_eq!(f.executions_at(ip + 1), 100);
+        }
+        let off = ops_now(&run(src, true));
+        assert!(off.iter().all(|op| op.halves().is_none()), "{off:?}");
+    }
+
+    #[test]
     fn method_forms_specialize_and_respect_monkeypatching_and_class_changes() {
         let src = "class A:\n    def m(self):\n        return 'A'\nclass B:\n    def m(self):\n        return 'B'\n\ndef call(o):\n    return o.m()\n\ndef app(l):\n    l.append(1)\n\na = A()\nr = [call(a) for _ in range(50)]\nA.m = lambda self: 'patched'\nr.append(call(a))\na.__class__ = B\nr.append(call(a))\na.m = lambda: 'own'\nr.append(call(a))\nassert r[0] == 'A' and r[-3:] == ['patched', 'B', 'own'], r[-3:]\nl = []\nfor _ in range(50):\n    app(l)\nassert len(l) == 50\n";
         let vm = run(src, false);
