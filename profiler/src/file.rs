@@ -130,7 +130,8 @@ pub fn load(path: &Path) -> Result<Profile, ProfileError> {
 }
 
 /// Writes a profile file atomically: to a temporary file beside it, then renamed, so a
-/// reader (the language server watches the file) never sees half a profile.
+/// reader (the language server watches the file) never sees half a profile. A path that
+/// is not a regular file (`/dev/null`, a FIFO) is written in place instead.
 pub fn save(profile: &Profile, path: &Path) -> Result<(), ProfileError> {
     let io = |e| ProfileError {
         path: path.to_path_buf(),
@@ -138,6 +139,18 @@ pub fn save(profile: &Profile, path: &Path) -> Result<(), ProfileError> {
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    // A device, pipe or socket (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written in
+    // place: renaming a temporary file over it would replace the device node itself.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let write = || -> std::io::Result<()> {
+            let mut f =
+                std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+            serde_json::to_writer(&mut f, profile)?;
+            f.write_all(b"\n")?;
+            f.flush()
+        };
+        return write().map_err(io);
     }
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(format!(".tmp{}", std::process::id()));
@@ -279,6 +292,28 @@ mod tests {
         assert_eq!(load(&path).unwrap(), sample());
         let e = load(&dir.join("missing.json")).unwrap_err();
         assert!(matches!(e.kind, ProfileErrorKind::Io(_)), "{e}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    #[cfg(feature = "sampler")]
+    fn saving_to_a_fifo_writes_through_it_and_leaves_it_a_fifo() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = std::env::temp_dir().join(format!("jitlens-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("p.fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo reads the NUL-terminated path and creates the node.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        save(&sample(), &fifo).unwrap();
+        let text = reader.join().unwrap();
+        assert_eq!(parse(&fifo, &text).unwrap(), sample());
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "{kind:?}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
