@@ -249,7 +249,8 @@ impl Vm {
                 }
             }};
         }
-        // One half of a superinstruction: the plain op's body, on `$arg`.
+        // The bodies of the plain ops that superinstructions pair, on `$arg` (used by the
+        // plain ops and by each half of a superinstruction).
         macro_rules! half {
             (LOAD_FAST, $arg:expr) => {{
                 let v = &f.fast[$arg as usize];
@@ -372,25 +373,9 @@ impl Vm {
                     f.stack.swap(n - 1, n - arg as usize);
                     Ok(())
                 }
-                Op::LOAD_CONST => {
-                    f.stack.push(code.consts[arg as usize].clone());
-                    Ok(())
-                }
-                Op::LOAD_FAST => {
-                    let v = &f.fast[arg as usize];
-                    if v.is_undef() {
-                        Err(self.unbound_local(&code, arg as usize))
-                    } else {
-                        let v = v.clone();
-                        f.stack.push(v);
-                        Ok(())
-                    }
-                }
-                Op::STORE_FAST => {
-                    let v = pop!(f);
-                    f.fast[arg as usize] = v;
-                    Ok(())
-                }
+                Op::LOAD_CONST => half!(LOAD_CONST, arg),
+                Op::LOAD_FAST => half!(LOAD_FAST, arg),
+                Op::STORE_FAST => half!(STORE_FAST, arg),
                 Op::LOAD_FAST__LOAD_FAST => pair!(LOAD_FAST, arg, LOAD_FAST),
                 Op::LOAD_FAST__LOAD_CONST => pair!(LOAD_FAST, arg, LOAD_CONST),
                 Op::LOAD_CONST__LOAD_FAST => pair!(LOAD_CONST, arg, LOAD_FAST),
