@@ -178,6 +178,16 @@ ops! {
     STORE_FAST__STORE_FAST = 0, STORE_FAST__STORE_FAST;
 }
 
+/// The superinstructions: (first half, second half, the op that runs both). The one table
+/// [`Op::halves`] and [`Op::superinstruction`] read.
+const SUPERINSTRUCTIONS: [(Op, Op, Op); 5] = [
+    (Op::LOAD_FAST, Op::LOAD_FAST, Op::LOAD_FAST__LOAD_FAST),
+    (Op::LOAD_FAST, Op::LOAD_CONST, Op::LOAD_FAST__LOAD_CONST),
+    (Op::LOAD_CONST, Op::LOAD_FAST, Op::LOAD_CONST__LOAD_FAST),
+    (Op::STORE_FAST, Op::LOAD_FAST, Op::STORE_FAST__LOAD_FAST),
+    (Op::STORE_FAST, Op::STORE_FAST, Op::STORE_FAST__STORE_FAST),
+];
+
 /// Number of ops; every op number is below this.
 pub const N_OPS: usize = ALL_OPS.len();
 
@@ -202,26 +212,28 @@ impl Op {
 
     /// For a superinstruction, the ops of its two halves; `None` for every other op.
     pub const fn halves(self) -> Option<(Op, Op)> {
-        Some(match self {
-            Op::LOAD_FAST__LOAD_FAST => (Op::LOAD_FAST, Op::LOAD_FAST),
-            Op::LOAD_FAST__LOAD_CONST => (Op::LOAD_FAST, Op::LOAD_CONST),
-            Op::LOAD_CONST__LOAD_FAST => (Op::LOAD_CONST, Op::LOAD_FAST),
-            Op::STORE_FAST__LOAD_FAST => (Op::STORE_FAST, Op::LOAD_FAST),
-            Op::STORE_FAST__STORE_FAST => (Op::STORE_FAST, Op::STORE_FAST),
-            _ => return None,
-        })
+        let mut i = 0;
+        while i < SUPERINSTRUCTIONS.len() {
+            let (first, second, sup) = SUPERINSTRUCTIONS[i];
+            if sup as u8 == self as u8 {
+                return Some((first, second));
+            }
+            i += 1;
+        }
+        None
     }
 
     /// The superinstruction that runs `first` and then `second`, if there is one.
     pub const fn superinstruction(first: Op, second: Op) -> Option<Op> {
-        Some(match (first, second) {
-            (Op::LOAD_FAST, Op::LOAD_FAST) => Op::LOAD_FAST__LOAD_FAST,
-            (Op::LOAD_FAST, Op::LOAD_CONST) => Op::LOAD_FAST__LOAD_CONST,
-            (Op::LOAD_CONST, Op::LOAD_FAST) => Op::LOAD_CONST__LOAD_FAST,
-            (Op::STORE_FAST, Op::LOAD_FAST) => Op::STORE_FAST__LOAD_FAST,
-            (Op::STORE_FAST, Op::STORE_FAST) => Op::STORE_FAST__STORE_FAST,
-            _ => return None,
-        })
+        let mut i = 0;
+        while i < SUPERINSTRUCTIONS.len() {
+            let (a, b, sup) = SUPERINSTRUCTIONS[i];
+            if a as u8 == first as u8 && b as u8 == second as u8 {
+                return Some(sup);
+            }
+            i += 1;
+        }
+        None
     }
 
     /// What the instruction holding this op does on its own: a superinstruction's first

@@ -140,26 +140,24 @@ pub fn save(profile: &Profile, path: &Path) -> Result<(), ProfileError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
+    // The profile as JSON and a newline, through a buffer; the file comes back unsynced.
+    let write_json = |file: std::fs::File| -> std::io::Result<std::fs::File> {
+        let mut f = std::io::BufWriter::new(file);
+        serde_json::to_writer(&mut f, profile)?;
+        f.write_all(b"\n")?;
+        f.into_inner().map_err(|e| e.into_error())
+    };
     // A device, pipe or socket (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written in
     // place: renaming a temporary file over it would replace the device node itself.
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        let write = || -> std::io::Result<()> {
-            let mut f =
-                std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
-            serde_json::to_writer(&mut f, profile)?;
-            f.write_all(b"\n")?;
-            f.flush()
-        };
-        return write().map_err(io);
+        let file = std::fs::OpenOptions::new().write(true).open(path);
+        return file.and_then(write_json).map(drop).map_err(io);
     }
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(format!(".tmp{}", std::process::id()));
     let tmp = PathBuf::from(tmp);
     let write = || -> std::io::Result<()> {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        serde_json::to_writer(&mut f, profile)?;
-        f.write_all(b"\n")?;
-        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        write_json(std::fs::File::create(&tmp)?)?.sync_all()?;
         std::fs::rename(&tmp, path)
     };
     write().map_err(|e| {
