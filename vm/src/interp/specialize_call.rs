@@ -21,6 +21,7 @@ use crate::types::types;
 use crate::value::Value;
 use crate::{PyResult, Vm};
 use jitlens_compiler::bytecode::Op;
+use std::rc::Rc;
 
 /// Builtins that read the calling frame (`globals()`, `locals()`, `vars()`, `dir()`), which
 /// the generic CALL handles.
@@ -61,27 +62,34 @@ impl Vm {
         let code = &pf.code;
         let mut frame = match self.pool.pop() {
             Some(fr) => fr,
-            None => Box::new(Frame::new(
-                code.clone(),
-                Value::UNDEF,
-                Value::UNDEF,
-                Value::UNDEF,
-            )),
+            None => {
+                let mut fr = Box::new(Frame::new(
+                    code.clone(),
+                    Value::UNDEF,
+                    Value::UNDEF,
+                    Value::UNDEF,
+                ));
+                fr.fast.clear();
+                fr
+            }
         };
-        // A pooled frame was released (`Frame::release`), and a new one starts so: `locals`
-        // and `init_self` are already unset.
+        // A pooled frame was released (`Frame::release`), and a new one starts so: `locals`,
+        // `init_self`, the locals and the stack are already empty.
         debug_assert!(frame.locals.is_undef() && frame.init_self.is_undef());
-        frame.code = code.clone();
+        debug_assert!(frame.fast.is_empty() && frame.stack.is_empty());
+        // The pool hands back the frame released last, often one of the same function (a
+        // call in a loop, recursion): its code is then already in place.
+        if !Rc::ptr_eq(&frame.code, code) {
+            frame.code = code.clone();
+        }
         frame.globals = pf.globals.clone();
         frame.func = func.clone();
         frame.ip = 0;
         frame.lasti = 0;
-        frame.fast.clear();
         frame.fast.reserve(code.varnames.len());
         if let Some(s) = bound {
             frame.fast.push(s);
         }
-        frame.stack.clear();
         frame.stack.reserve(code.max_stack as usize + 1);
         frame
     }
