@@ -321,7 +321,24 @@ impl Vm {
             if STATS {
                 self.spec_stats.count_execution(&code, ip, op);
             }
-            ip += 1 + op.cache_words() as usize;
+            // The cache words are stepped over by the arm (`skip_cache!`), where their count
+            // is a constant: the next `ip` then does not wait on the op just loaded.
+            ip += 1;
+            let mut skipped = op.cache_words() == 0;
+            // Steps `ip` over the running instruction's inline cache words, the first statement of
+            // every arm whose ops have them; `$family` names one of the arm's ops (all of an arm's
+            // ops have the same count). At the dispatch the count would be read from a table
+            // indexed by the op just loaded, a load that the next instruction's fetch then waits
+            // on; here it is a constant, as in CPython's `JUMPBY(INLINE_CACHE_ENTRIES_...)`.
+            // Debug builds check the count, and that no arm forgets (after the `match`).
+            macro_rules! skip_cache {
+                ($family:ident) => {{
+                    const N: usize = Op::$family.cache_words() as usize;
+                    debug_assert_eq!(op.cache_words() as usize, N, "{:?}", op);
+                    ip += N;
+                    skipped = true;
+                }};
+            }
             let res: PyResult<()> = match op {
                 Op::NOP | Op::CACHE => Ok(()),
                 Op::SETUP_ANNOTATIONS => {
@@ -411,6 +428,7 @@ impl Vm {
                     Ok(())
                 }
                 Op::LOAD_GLOBAL | Op::LOAD_GLOBAL_MODULE | Op::LOAD_GLOBAL_BUILTIN => {
+                    skip_cache!(LOAD_GLOBAL);
                     let name = &code.names[arg as usize];
                     // SAFETY: LOAD_GLOBAL is followed by its two cache words (the compiler
                     // guarantees it; `verify` checks it), so `lasti + 2 < ninstrs`.
@@ -530,6 +548,7 @@ impl Vm {
                     }
                 }
                 Op::LOAD_ATTR_SLOT | Op::STORE_ATTR_SLOT => {
+                    skip_cache!(LOAD_ATTR_SLOT);
                     // SAFETY: LOAD_ATTR / STORE_ATTR are followed by three cache words.
                     let idx = unsafe { (*instrs.add(f.lasti + 2)).get() >> 8 } as usize;
                     let name = &code.names[arg as usize];
@@ -563,6 +582,7 @@ impl Vm {
                     }
                 }
                 Op::LOAD_ATTR_INSTANCE_VALUE => {
+                    skip_cache!(LOAD_ATTR_INSTANCE_VALUE);
                     // SAFETY: LOAD_ATTR is followed by its three cache words.
                     let idx = unsafe { (*instrs.add(f.lasti + 2)).get() >> 8 } as usize;
                     let name = &code.names[arg as usize];
@@ -578,6 +598,7 @@ impl Vm {
                     self.getattr(&obj, name).map(|v| f.stack.push(v))
                 }
                 Op::STORE_ATTR_INSTANCE_VALUE => {
+                    skip_cache!(STORE_ATTR_INSTANCE_VALUE);
                     // SAFETY: STORE_ATTR is followed by its three cache words.
                     let idx = unsafe { (*instrs.add(f.lasti + 2)).get() >> 8 } as usize;
                     let name = &code.names[arg as usize];
@@ -597,6 +618,7 @@ impl Vm {
                     self.setattr(&obj, name, v)
                 }
                 Op::LOAD_ATTR => {
+                    skip_cache!(LOAD_ATTR);
                     if self.specialize {
                         // SAFETY: LOAD_ATTR is followed by its three cache words.
                         let (ins, cache, index) = unsafe {
@@ -632,6 +654,7 @@ impl Vm {
                         .map(|v| f.stack.push(v))
                 }
                 Op::LOAD_ATTR_CLASS | Op::LOAD_ATTR_MODULE => {
+                    skip_cache!(LOAD_ATTR_CLASS);
                     let name = &code.names[arg as usize];
                     if let Some(v) = self.load_attr_cached(&code, f.lasti, op, top!(f), name) {
                         *f.stack.last_mut().unwrap() = v;
@@ -646,6 +669,7 @@ impl Vm {
                 | Op::LOAD_METHOD_NO_DICT
                 | Op::LOAD_METHOD_MODULE
                 | Op::LOAD_METHOD_CLASS => {
+                    skip_cache!(LOAD_METHOD_CLASS);
                     let name = &code.names[arg as usize];
                     match self.load_method_cached(&code, f.lasti, op, top!(f), name) {
                         Some(MethodHit::Bound(m)) => {
@@ -674,6 +698,7 @@ impl Vm {
                     }
                 }
                 Op::LOAD_METHOD => {
+                    skip_cache!(LOAD_METHOD);
                     if self.specialize {
                         let (ins, cache) = cells!();
                         if let Some(bo) = specialize::warm(cache) {
@@ -694,6 +719,7 @@ impl Vm {
                     }
                 }
                 Op::STORE_ATTR => {
+                    skip_cache!(STORE_ATTR);
                     if self.specialize {
                         // SAFETY: STORE_ATTR is followed by its three cache words.
                         let cells = unsafe {
@@ -728,6 +754,7 @@ impl Vm {
                     self.delattr(&obj, &code.names[arg as usize])
                 }
                 Op::BINARY_OP => {
+                    skip_cache!(BINARY_OP);
                     if self.specialize {
                         let n = f.stack.len();
                         let (ins, cache) = cells!();
@@ -762,6 +789,7 @@ impl Vm {
                 | Op::BINARY_OP_MULTIPLY_INT
                 | Op::BINARY_OP_FLOOR_DIVIDE_INT
                 | Op::BINARY_OP_REMAINDER_INT => {
+                    skip_cache!(BINARY_OP_ADD_INT);
                     let n = f.stack.len();
                     let r = match (f.stack[n - 2].as_small_int(), f.stack[n - 1].as_small_int()) {
                         (Some(x), Some(y)) => match op {
@@ -793,6 +821,7 @@ impl Vm {
                 | Op::BINARY_OP_SUBTRACT_FLOAT
                 | Op::BINARY_OP_MULTIPLY_FLOAT
                 | Op::BINARY_OP_TRUE_DIVIDE_FLOAT => {
+                    skip_cache!(BINARY_OP_ADD_FLOAT);
                     let n = f.stack.len();
                     let r = match (f.stack[n - 2].as_float(), f.stack[n - 1].as_float()) {
                         (Some(x), Some(y)) => match op {
@@ -814,6 +843,7 @@ impl Vm {
                     self.exec_binary(&mut f, arg)
                 }
                 Op::BINARY_OP_ADD_UNICODE => {
+                    skip_cache!(BINARY_OP_ADD_UNICODE);
                     let n = f.stack.len();
                     if specialize::is_exact_str(&f.stack[n - 2])
                         && specialize::is_exact_str(&f.stack[n - 1])
@@ -832,6 +862,7 @@ impl Vm {
                     self.exec_binary(&mut f, arg)
                 }
                 Op::COMPARE_OP_INT | Op::COMPARE_OP_FLOAT | Op::COMPARE_OP_STR => {
+                    skip_cache!(COMPARE_OP_INT);
                     let n = f.stack.len();
                     let (a, b) = (&f.stack[n - 2], &f.stack[n - 1]);
                     let r = match op {
@@ -858,6 +889,7 @@ impl Vm {
                     self.exec_compare(&mut f, arg)
                 }
                 Op::COMPARE_OP => {
+                    skip_cache!(COMPARE_OP);
                     if self.specialize {
                         let n = f.stack.len();
                         let (ins, cache) = cells!();
@@ -880,6 +912,7 @@ impl Vm {
                     Ok(())
                 }
                 Op::CONTAINS_OP_DICT | Op::CONTAINS_OP_SET => {
+                    skip_cache!(CONTAINS_OP_DICT);
                     let n = f.stack.len();
                     let t = types();
                     let ok = if op == Op::CONTAINS_OP_DICT {
@@ -916,6 +949,7 @@ impl Vm {
                     }
                 }
                 Op::CONTAINS_OP => {
+                    skip_cache!(CONTAINS_OP);
                     if self.specialize {
                         let n = f.stack.len();
                         let (ins, cache) = cells!();
@@ -946,6 +980,7 @@ impl Vm {
                 Op::BINARY_SUBSCR_LIST_INT
                 | Op::BINARY_SUBSCR_TUPLE_INT
                 | Op::BINARY_SUBSCR_DICT => {
+                    skip_cache!(BINARY_SUBSCR_DICT);
                     let n = f.stack.len();
                     let t = types();
                     let (c, k) = (&f.stack[n - 2], &f.stack[n - 1]);
@@ -989,6 +1024,7 @@ impl Vm {
                     self.getitem(&c, &k).map(|v| f.stack.push(v))
                 }
                 Op::BINARY_SUBSCR => {
+                    skip_cache!(BINARY_SUBSCR);
                     if self.specialize {
                         let n = f.stack.len();
                         let (ins, cache) = cells!();
@@ -1039,6 +1075,7 @@ impl Vm {
                     self.getitem(&c, &k).map(|v| f.stack.push(v))
                 }
                 Op::STORE_SUBSCR_LIST_INT | Op::STORE_SUBSCR_DICT => {
+                    skip_cache!(STORE_SUBSCR_DICT);
                     let n = f.stack.len();
                     let t = types();
                     let (c, k) = (&f.stack[n - 2], &f.stack[n - 1]);
@@ -1077,6 +1114,7 @@ impl Vm {
                     }
                 }
                 Op::STORE_SUBSCR => {
+                    skip_cache!(STORE_SUBSCR);
                     if self.specialize {
                         let n = f.stack.len();
                         let (ins, cache) = cells!();
@@ -1238,6 +1276,7 @@ impl Vm {
                 Op::UNPACK_SEQUENCE_TWO_TUPLE
                 | Op::UNPACK_SEQUENCE_TUPLE
                 | Op::UNPACK_SEQUENCE_LIST => {
+                    skip_cache!(UNPACK_SEQUENCE_LIST);
                     let seq = pop!(f);
                     let done = match op {
                         Op::UNPACK_SEQUENCE_LIST => match seq.downcast::<ListObj>() {
@@ -1276,6 +1315,7 @@ impl Vm {
                     }
                 }
                 Op::UNPACK_SEQUENCE => {
+                    skip_cache!(UNPACK_SEQUENCE);
                     if self.specialize {
                         let (ins, cache) = cells!();
                         let s = top!(f);
@@ -1405,6 +1445,7 @@ impl Vm {
                     }
                 }
                 Op::FOR_ITER_RANGE | Op::FOR_ITER_LIST | Op::FOR_ITER_TUPLE => {
+                    skip_cache!(FOR_ITER_RANGE);
                     let step = match top!(f).downcast::<object::IterObj>() {
                         Some(it) if op == Op::FOR_ITER_RANGE => it.step_range(),
                         Some(it) => it.step_seq(),
@@ -1440,6 +1481,7 @@ impl Vm {
                     }
                 }
                 Op::FOR_ITER => {
+                    skip_cache!(FOR_ITER);
                     if self.specialize {
                         let (ins, cache) = cells!();
                         specialize::adapt_for_iter(&mut self.spec_stats, ins, cache, top!(f));
@@ -1470,6 +1512,9 @@ impl Vm {
                 | Op::CALL_LEN
                 | Op::CALL_ISINSTANCE
                 | Op::CALL_ALLOC_AND_ENTER_INIT => {
+                    if op != Op::CALL_KW {
+                        skip_cache!(CALL);
+                    }
                     let done = if op == Op::CALL_KW {
                         let kwnames = pop!(f);
                         self.op_call(&mut f, arg as usize, Some(kwnames))
@@ -1716,6 +1761,7 @@ impl Vm {
                     self.import_star(&m, &f)
                 }
             };
+            debug_assert!(skipped, "{op:?} did not step over its cache words");
             if let Err(e) = res {
                 // Unwind: find a handler in this frame or its inlined callers.
                 let mut e = e;
@@ -1863,7 +1909,8 @@ impl Vm {
     ) -> Option<Value> {
         let g = globals.downcast::<DictObj>()?;
         let w = cache.1.get();
-        if w == 0 {
+        // 0, or 1 (the CACHE word the compiler emitted): not filled.
+        if w >> 1 == 0 {
             return None;
         }
         let idx = ((w >> 1) - 1) as usize;
@@ -1888,7 +1935,8 @@ impl Vm {
     }
 
     /// LOAD_GLOBAL through its inline cache: word 1 is the globals dict's version when the
-    /// cache was filled, word 2 is `(entry index + 1) << 1 | found_in_builtins` (0 = empty).
+    /// cache was filled, word 2 is `(entry index + 1) << 1 | found_in_builtins` (0, or the
+    /// compiler's CACHE word 1, = empty).
     /// A globals hit needs only the entry's key to still be `name`; a builtins hit also needs
     /// the globals version unchanged (no global of that name appeared since). Misses fill it.
     #[inline]
@@ -1900,7 +1948,8 @@ impl Vm {
     ) -> Option<Value> {
         let g = globals.downcast::<DictObj>()?;
         let w = cache.1.get();
-        if w != 0 {
+        // 0, or 1 (the CACHE word the compiler emitted): not filled yet.
+        if w >> 1 != 0 {
             let idx = ((w >> 1) - 1) as usize;
             if w & 1 == 0 {
                 let v = g.with(|t| {
