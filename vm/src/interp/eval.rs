@@ -809,8 +809,7 @@ impl Vm {
                         _ => None,
                     };
                     if let Some(r) = r {
-                        f.stack.pop();
-                        f.stack[n - 2] = Value::small_int(r);
+                        f.stack.replace_top2_unboxed(Value::small_int(r));
                         continue;
                     }
                     let (ins, cache) = cells!();
@@ -834,8 +833,7 @@ impl Vm {
                         _ => None,
                     };
                     if let Some(r) = r {
-                        f.stack.pop();
-                        f.stack[n - 2] = Value::float(r);
+                        f.stack.replace_top2_unboxed(Value::float(r));
                         continue;
                     }
                     let (ins, cache) = cells!();
@@ -880,8 +878,53 @@ impl Vm {
                         _ => None,
                     };
                     if let Some(r) = r {
-                        f.stack.pop();
-                        f.stack[n - 2] = Value::bool(r);
+                        // SAFETY: a compare falls through, so it is not the last instruction
+                        // (verified code ends in one that cannot): `ip < ninstrs`; `instrs`
+                        // points at `code.instrs`, kept alive by `code`.
+                        let next = unsafe { (*instrs.add(ip)).get() };
+                        let jump_if = if next as u8 == Op::POP_JUMP_IF_FALSE as u8 {
+                            Some(false)
+                        } else if next as u8 == Op::POP_JUMP_IF_TRUE as u8 {
+                            Some(true)
+                        } else {
+                            None
+                        };
+                        match jump_if {
+                            // The branch that tests the result runs here too, as CPython
+                            // 3.11's COMPARE_OP_*_JUMP forms do: no bool is pushed, popped
+                            // and tested, and one dispatch is saved. (A JIT step runs one
+                            // instruction: there the branch is a step of its own.)
+                            Some(when) if !STEP => {
+                                f.lasti = ip;
+                                if STATS {
+                                    let jump = if when {
+                                        Op::POP_JUMP_IF_TRUE
+                                    } else {
+                                        Op::POP_JUMP_IF_FALSE
+                                    };
+                                    self.spec_stats.count_execution(&code, ip, jump);
+                                }
+                                ip = if r == when {
+                                    (next >> 8) as usize
+                                } else {
+                                    ip + 1
+                                };
+                                if op == Op::COMPARE_OP_STR {
+                                    f.stack.pop();
+                                    f.stack.pop();
+                                } else {
+                                    f.stack.drop_top2_unboxed();
+                                }
+                            }
+                            _ => {
+                                if op == Op::COMPARE_OP_STR {
+                                    f.stack.pop();
+                                    f.stack[n - 2] = Value::bool(r);
+                                } else {
+                                    f.stack.replace_top2_unboxed(Value::bool(r));
+                                }
+                            }
+                        }
                         continue;
                     }
                     let (ins, cache) = cells!();

@@ -193,6 +193,27 @@ impl ValueStack {
         }
     }
 
+    /// Replaces the top two values with `v`, for an op whose guard checked that both hold no
+    /// reference (small ints, floats): they are forgotten, without the reference-count check
+    /// that dropping a `Value` makes.
+    #[inline(always)]
+    pub fn replace_top2_unboxed(&mut self, v: Value) {
+        let n = self.0.len();
+        debug_assert!(n >= 2 && !self.0[n - 1].is_obj() && !self.0[n - 2].is_obj());
+        std::mem::forget(std::mem::replace(&mut self.0[n - 2], v));
+        std::mem::forget(self.0.pop());
+    }
+
+    /// Drops the top two values, which an op's guard checked hold no reference, without the
+    /// reference-count check (as [`ValueStack::replace_top2_unboxed`]).
+    #[inline(always)]
+    pub fn drop_top2_unboxed(&mut self) {
+        let n = self.0.len();
+        debug_assert!(n >= 2 && !self.0[n - 1].is_obj() && !self.0[n - 2].is_obj());
+        std::mem::forget(self.0.pop());
+        std::mem::forget(self.0.pop());
+    }
+
     /// Pops the top value.
     #[inline(always)]
     pub fn pop(&mut self) -> Option<Value> {

@@ -610,6 +610,37 @@ mod tests {
     }
 
     #[test]
+    fn a_specialized_compare_runs_the_branch_after_it() {
+        let body = "(a, b):\n    n = 0\n    if a < b:\n        n += 1\n    if a == b:\n        n += 10\n    return n\n";
+        let src = format!(
+            "def fi{body}def ff{body}def fs{body}t = 0\nfor i in range(100):\n    t += fi(i, 50) + ff(i * 0.5, 25.0) + fs(str(i % 3), '1')\nnan = float('nan')\nassert ff(nan, 1.0) == 0 and ff(1.0, nan) == 0 and ff(nan, nan) == 0\nassert t == 484, t\n"
+        );
+        let vm = run(&src, false);
+        for (name, form, calls) in [
+            ("fi", Op::COMPARE_OP_INT, 100),
+            ("ff", Op::COMPARE_OP_FLOAT, 103),
+            ("fs", Op::COMPARE_OP_STR, 100),
+        ] {
+            let c = vm
+                .code_objects()
+                .into_iter()
+                .find(|c| crate::runtime::str::as_str(&c.name) == Some(name))
+                .unwrap();
+            let sites: Vec<usize> = (0..c.instrs.len())
+                .filter(|&ip| c.quickened_instr(ip).0 == form)
+                .collect();
+            assert_eq!(sites.len(), 2, "{name}");
+            for ip in sites {
+                // The branch ran (and was counted) inside the compare, every time.
+                let jump = ip + 1 + form.cache_words() as usize;
+                assert_eq!(c.quickened_instr(jump).0, Op::POP_JUMP_IF_FALSE, "{name}");
+                assert_eq!(c.executions_at(ip), calls, "{name}");
+                assert_eq!(c.executions_at(jump), calls, "{name}");
+            }
+        }
+    }
+
+    #[test]
     fn method_forms_specialize_and_respect_monkeypatching_and_class_changes() {
         let src = "class A:\n    def m(self):\n        return 'A'\nclass B:\n    def m(self):\n        return 'B'\n\ndef call(o):\n    return o.m()\n\ndef app(l):\n    l.append(1)\n\na = A()\nr = [call(a) for _ in range(50)]\nA.m = lambda self: 'patched'\nr.append(call(a))\na.__class__ = B\nr.append(call(a))\na.m = lambda: 'own'\nr.append(call(a))\nassert r[0] == 'A' and r[-3:] == ['patched', 'B', 'own'], r[-3:]\nl = []\nfor _ in range(50):\n    app(l)\nassert len(l) == 50\n";
         let vm = run(src, false);
