@@ -889,6 +889,12 @@ impl Vm {
                         } else {
                             None
                         };
+                        if op == Op::COMPARE_OP_STR {
+                            f.stack.pop();
+                            f.stack.pop();
+                        } else {
+                            f.stack.drop_top2_unboxed();
+                        }
                         match jump_if {
                             // The branch that tests the result runs here too, as CPython
                             // 3.11's COMPARE_OP_*_JUMP forms do: no bool is pushed, popped
@@ -909,21 +915,8 @@ impl Vm {
                                 } else {
                                     ip + 1
                                 };
-                                if op == Op::COMPARE_OP_STR {
-                                    f.stack.pop();
-                                    f.stack.pop();
-                                } else {
-                                    f.stack.drop_top2_unboxed();
-                                }
                             }
-                            _ => {
-                                if op == Op::COMPARE_OP_STR {
-                                    f.stack.pop();
-                                    f.stack[n - 2] = Value::bool(r);
-                                } else {
-                                    f.stack.replace_top2_unboxed(Value::bool(r));
-                                }
-                            }
+                            _ => f.stack.push(Value::bool(r)),
                         }
                         continue;
                     }
@@ -1953,10 +1946,7 @@ impl Vm {
         let g = globals.downcast::<DictObj>()?;
         let w = cache.1.get();
         // 0, or 1 (the CACHE word the compiler emitted): not filled.
-        if w >> 1 == 0 {
-            return None;
-        }
-        let idx = ((w >> 1) - 1) as usize;
+        let idx = (w >> 1).checked_sub(1)? as usize;
         if w & 1 == 0 {
             g.with(|t| {
                 t.entries()
@@ -1989,34 +1979,10 @@ impl Vm {
         name: &Value,
         cache: (&std::cell::Cell<u32>, &std::cell::Cell<u32>),
     ) -> Option<Value> {
-        let g = globals.downcast::<DictObj>()?;
-        let w = cache.1.get();
-        // 0, or 1 (the CACHE word the compiler emitted): not filled yet.
-        if w >> 1 != 0 {
-            let idx = ((w >> 1) - 1) as usize;
-            if w & 1 == 0 {
-                let v = g.with(|t| {
-                    t.entries()
-                        .get(idx)
-                        .filter(|e| e.key.is(name))
-                        .map(|e| e.value.clone())
-                });
-                if v.is_some() {
-                    return v;
-                }
-            } else if g.with(|t| t.version) == cache.0.get() {
-                let b = self.builtins.downcast::<DictObj>()?;
-                let v = b.with(|t| {
-                    t.entries()
-                        .get(idx)
-                        .filter(|e| e.key.is(name))
-                        .map(|e| e.value.clone())
-                });
-                if v.is_some() {
-                    return v;
-                }
-            }
+        if let Some(v) = self.global_cache_hit(globals, name, cache) {
+            return Some(v);
         }
+        let g = globals.downcast::<DictObj>()?;
         // Fill the cache.
         let h = crate::runtime::str::hash_of(name);
         if let Some(i) = g.with(|t| t.find_fast(name, h)) {
