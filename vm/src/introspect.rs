@@ -51,7 +51,8 @@ pub struct InstrInfo {
     pub state: SpecState,
     /// Adaptive counter (warm-up count for a generic op, miss count for a specialized one).
     pub counter: u32,
-    /// Backoff exponent: the next warm-up lasts `WARMUP << backoff` executions.
+    /// Backoff exponent: the next warm-up lasts `WARMUP << backoff` executions, at most 4095
+    /// (`specialize::warmup`).
     pub backoff: u32,
     /// Executions and quickening events (executions are counted only with `-X stats`).
     pub stats: SiteStats,

@@ -4,10 +4,12 @@
 //!
 //! The first cache word after a specializable op holds its adaptive state: bits 0–7 keep the
 //! CACHE op number (so `dis` still hides the word), bits 8–19 a counter, bits 20–23 a backoff
-//! exponent. A generic op counts its executions; after `WARMUP << backoff` of them it looks
-//! at its operands and, when a specialized form fits, rewrites its own op byte. A
-//! specialized op whose guard fails counts a miss and runs the generic code; after
-//! `MISS_LIMIT` misses it rewrites itself back to the generic op with a larger backoff.
+//! exponent. A generic op counts its executions; after `WARMUP << backoff` of them (at most
+//! 4095, what the counter holds) it looks at its operands and, when a specialized form fits,
+//! rewrites its own op byte. A specialized op whose guard fails counts a miss and runs the
+//! generic code; after `MISS_LIMIT` misses it rewrites itself back to the generic op with a
+//! larger backoff. However often it fails, a site keeps trying, at least once every 4095
+//! executions: operand types often settle only after a first phase.
 
 use crate::object::StrObj;
 use crate::value::Value;
@@ -19,6 +21,18 @@ pub const WARMUP: u32 = 8;
 /// Guard failures of a specialized op before it deoptimizes.
 pub const MISS_LIMIT: u32 = 16;
 const MAX_BACKOFF: u32 = 12;
+/// The most a 12-bit cache counter holds, and so the longest warm-up (as CPython 3.11's
+/// longest backoff, `(1 << 12) - 1` executions). A warm-up of `WARMUP << backoff` is capped
+/// at it: from backoff 9 on that would be more than the counter can reach, and the site
+/// would never try again.
+const MAX_WARMUP: u32 = 0xFFF;
+
+/// Executions a generic op waits, at backoff exponent `bo`, before it next tries to
+/// specialize.
+#[inline(always)]
+pub fn warmup(bo: u32) -> u32 {
+    (WARMUP << bo).min(MAX_WARMUP)
+}
 
 /// Counters of one op family (indexed by the generic op).
 #[derive(Clone, Copy, Default, Debug)]
@@ -437,7 +451,7 @@ pub fn warm(cache: &Cell<u32>) -> Option<u32> {
     let w = cache.get();
     let c = counter(w) + 1;
     let bo = backoff(w);
-    if c < (WARMUP << bo) {
+    if c < warmup(bo) {
         cache.set(word(c, bo));
         return None;
     }
@@ -531,6 +545,34 @@ mod tests {
         assert!(b.deopts >= 1, "{b:?}");
         assert!(b.misses >= super::MISS_LIMIT as u64, "{b:?}");
         assert!(b.successes >= 2, "{b:?}");
+    }
+
+    #[test]
+    fn a_site_keeps_trying_after_a_long_first_phase() {
+        // 30,000 float * int products: every attempt finds no form and backs off, out to the
+        // longest warm-up. Then 30,000 float * float products: the site must still specialize
+        // (the warm-up is capped at what the cache counter can count).
+        let src = "def mul(a, b):\n    return a * b\nt = 0.0\nfor i in range(30000):\n    t += mul(0.5, i)\nfor i in range(30000):\n    t += mul(0.5, 2.0)\nassert t == 0.5 * 29999 * 15000 + 30000.0, t\n";
+        // In the interpreter alone: JIT code would run `mul` with the form it was compiled with.
+        let mut vm = Vm::new(
+            vec!["t.py".into()],
+            Options {
+                stats: true,
+                jit: crate::jit::runtime::JitMode::Off,
+                ..Default::default()
+            },
+        );
+        assert_eq!(vm.run_main(src, "t.py"), 0);
+        let code = vm
+            .code_objects()
+            .into_iter()
+            .find(|c| crate::runtime::str::as_str(&c.qualname) == Some("mul"))
+            .expect("mul's code");
+        let ops: Vec<Op> = vm.instructions(&code).iter().map(|i| i.op).collect();
+        assert!(ops.contains(&Op::BINARY_OP_MULTIPLY_FLOAT), "{ops:?}");
+        let b = vm.spec_stats.families[Op::BINARY_OP as usize];
+        assert!(b.attempts > 10, "{b:?}");
+        assert!(super::warmup(12) <= 0xFFF);
     }
 
     #[test]
