@@ -566,16 +566,40 @@ stencil! {
 
 // --- Float arithmetic ---------------------------------------------------------------------
 
-/// The body of a float binary op: both operands unboxed floats (words `$a`, `$b`, values `$x`,
-/// `$y`) and `$ok` true, or a side exit.
+/// The `f64` of an unboxed float word.
+#[inline(always)]
+fn float_of(bits: u64) -> f64 {
+    f64::from_bits(bits)
+}
+
+/// The `f64` of a small-int word: exact, since a small int has at most 48 bits (CPython's
+/// `float + int` converts the int the same way, and exactly, below 2**53).
+#[inline(always)]
+fn int_as_f64(bits: u64) -> f64 {
+    small_int_value(bits) as f64
+}
+
+/// The body of a float binary op: operands two unboxed floats, or a float and a small int
+/// (words `$a`, `$b`, values `$x`, `$y`) and `$ok` true, or a side exit. Two small ints
+/// side-exit: their `+`, `-` and `*` are ints. Two floats take one test each.
 macro_rules! float_binop {
     ($frame:ident, $sp:ident, $vm:ident, |$a:ident, $b:ident, $x:ident, $y:ident| $ok:expr, $op:expr) => {{
         let $a = *$sp.sub(2);
         let $b = *$sp.sub(1);
-        if !(is_float($a) && is_float($b)) {
+        let $x = if is_float($a) {
+            float_of($a)
+        } else if is_small_int($a) && is_float($b) {
+            int_as_f64($a)
+        } else {
             return JIT_EXIT($frame, $sp, $vm);
-        }
-        let ($x, $y) = (f64::from_bits($a), f64::from_bits($b));
+        };
+        let $y = if is_float($b) {
+            float_of($b)
+        } else if is_small_int($b) {
+            int_as_f64($b)
+        } else {
+            return JIT_EXIT($frame, $sp, $vm);
+        };
         if !$ok {
             return JIT_EXIT($frame, $sp, $vm);
         }
@@ -584,33 +608,54 @@ macro_rules! float_binop {
     }};
 }
 
+/// The `f64` of a float or small-int word, or `None` for anything else.
+#[inline(always)]
+fn number(bits: u64) -> Option<f64> {
+    if is_float(bits) {
+        Some(float_of(bits))
+    } else if is_small_int(bits) {
+        Some(int_as_f64(bits))
+    } else {
+        None
+    }
+}
+
 stencil! {
-    /// `a + b` on floats.
+    /// `a + b` on floats (or a float and a small int).
     BINARY_OP_ADD_FLOAT(frame, sp, vm) {
         float_binop!(frame, sp, vm, |a, b, x, y| true, x + y)
     }
 }
 
 stencil! {
-    /// `a - b` on floats.
+    /// `a - b` on floats (or a float and a small int).
     BINARY_OP_SUBTRACT_FLOAT(frame, sp, vm) {
         float_binop!(frame, sp, vm, |a, b, x, y| true, x - y)
     }
 }
 
 stencil! {
-    /// `a * b` on floats.
+    /// `a * b` on floats (or a float and a small int).
     BINARY_OP_MULTIPLY_FLOAT(frame, sp, vm) {
         float_binop!(frame, sp, vm, |a, b, x, y| true, x * y)
     }
 }
 
 stencil! {
-    /// `a / b` on floats; side-exits on division by zero (the interpreter raises).
+    /// `a / b` on floats and small ints, in any mix (two small ints divide exactly as their
+    /// floats do, as CPython's `int / int` for ints below 2**53); side-exits on division by
+    /// zero (the interpreter raises).
     BINARY_OP_TRUE_DIVIDE_FLOAT(frame, sp, vm) {
-        // `b << 1 != 0`: not ±0.0, tested on the bits (one branch; a float compare needs a
-        // second one for NaN).
-        float_binop!(frame, sp, vm, |a, b, x, y| b << 1 != 0, x / y)
+        let a = *sp.sub(2);
+        let b = *sp.sub(1);
+        let (Some(x), Some(y)) = (number(a), number(b)) else {
+            return JIT_EXIT(frame, sp, vm);
+        };
+        if y == 0.0 {
+            return JIT_EXIT(frame, sp, vm);
+        }
+        *sp.sub(2) = box_float(x / y);
+        JIT_CONTINUE(frame, sp.sub(1), vm)
     }
 }
 
@@ -711,14 +756,14 @@ stencil! {
 }
 
 stencil! {
-    /// Compares two floats (`oparg` as for `COMPARE_OP_INT`; a NaN is unordered).
+    /// Compares two floats, or a float and a small int (`oparg` as for `COMPARE_OP_INT`; a
+    /// NaN is unordered). A small int converts exactly, so this is CPython's comparison.
     COMPARE_OP_FLOAT(frame, sp, vm) {
         let a = *sp.sub(2);
         let b = *sp.sub(1);
-        if !(is_float(a) && is_float(b)) {
+        let (Some(x), Some(y)) = (number(a), number(b)) else {
             return JIT_EXIT(frame, sp, vm);
-        }
-        let (x, y) = (f64::from_bits(a), f64::from_bits(b));
+        };
         *sp.sub(2) = compare_result(x < y, x == y, x > y);
         JIT_CONTINUE(frame, sp.sub(1), vm)
     }

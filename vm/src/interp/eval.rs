@@ -822,15 +822,18 @@ impl Vm {
                 | Op::BINARY_OP_TRUE_DIVIDE_FLOAT => {
                     skip_cache!(BINARY_OP_ADD_FLOAT);
                     let n = f.stack.len();
-                    let r = match (f.stack[n - 2].as_float(), f.stack[n - 1].as_float()) {
-                        (Some(x), Some(y)) => match op {
+                    let both_int = op == Op::BINARY_OP_TRUE_DIVIDE_FLOAT;
+                    let operands =
+                        specialize::float_operands(&f.stack[n - 2], &f.stack[n - 1], both_int);
+                    let r = match operands {
+                        Some((x, y)) => match op {
                             Op::BINARY_OP_ADD_FLOAT => Some(x + y),
                             Op::BINARY_OP_SUBTRACT_FLOAT => Some(x - y),
                             Op::BINARY_OP_MULTIPLY_FLOAT => Some(x * y),
                             _ if y != 0.0 => Some(x / y),
                             _ => None,
                         },
-                        _ => None,
+                        None => None,
                     };
                     if let Some(r) = r {
                         f.stack.replace_top2_unboxed(Value::float(r));
@@ -868,10 +871,8 @@ impl Vm {
                             (Some(x), Some(y)) => Some(specialize::cmp_result(x, y, arg)),
                             _ => None,
                         },
-                        Op::COMPARE_OP_FLOAT => match (a.as_float(), b.as_float()) {
-                            (Some(x), Some(y)) => Some(specialize::cmp_result(x, y, arg)),
-                            _ => None,
-                        },
+                        Op::COMPARE_OP_FLOAT => specialize::float_operands(a, b, true)
+                            .map(|(x, y)| specialize::cmp_result(x, y, arg)),
                         _ if specialize::is_exact_str(a) && specialize::is_exact_str(b) => Some(
                             specialize::cmp_result(as_str(a).unwrap(), as_str(b).unwrap(), arg),
                         ),

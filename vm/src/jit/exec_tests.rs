@@ -297,9 +297,77 @@ fn float_arithmetic_matches_python_and_canonicalises_nans() {
         assert_eq!(status, STATUS_EXIT);
         assert_eq!(stack, [float(1.0), float(zero)]);
     }
-    // Not floats.
-    for (a, b) in [(int(1), float(1.0)), (float(1.0), NONE_BITS)] {
-        assert_eq!(binop("BINARY_OP_ADD_FLOAT", a, b).0, STATUS_EXIT);
+    // Not numbers, or two small ints (whose `+`, `-`, `*` are ints).
+    for (a, b) in [
+        (float(1.0), NONE_BITS),
+        (NONE_BITS, int(1)),
+        (int(2), int(3)),
+    ] {
+        for op in [
+            "BINARY_OP_ADD_FLOAT",
+            "BINARY_OP_SUBTRACT_FLOAT",
+            "BINARY_OP_MULTIPLY_FLOAT",
+        ] {
+            let (status, stack) = binop(op, a, b);
+            assert_eq!(status, STATUS_EXIT, "{op}");
+            assert_eq!(stack, [a, b], "{op}");
+        }
+    }
+}
+
+#[test]
+fn float_forms_take_a_float_and_a_small_int() {
+    // CPython converts the int (exactly, below 2**53) and does the float operation.
+    let ints = [0i64, 3, -7, 1 << 40, SMALL_INT_MIN, SMALL_INT_MAX];
+    for i in ints {
+        for x in [1.5, -0.0, f64::INFINITY, 1e300] {
+            let k = i as f64;
+            for (op, ab, ba) in [
+                ("BINARY_OP_ADD_FLOAT", x + k, k + x),
+                ("BINARY_OP_SUBTRACT_FLOAT", x - k, k - x),
+                ("BINARY_OP_MULTIPLY_FLOAT", x * k, k * x),
+            ] {
+                assert_eq!(
+                    binop(op, float(x), int(i)),
+                    (STATUS_RETURN, vec![box_float(ab)])
+                );
+                assert_eq!(
+                    binop(op, int(i), float(x)),
+                    (STATUS_RETURN, vec![box_float(ba)])
+                );
+            }
+            let div = "BINARY_OP_TRUE_DIVIDE_FLOAT";
+            if i != 0 {
+                assert_eq!(
+                    binop(div, float(x), int(i)),
+                    (STATUS_RETURN, vec![box_float(x / k)])
+                );
+            }
+            if x != 0.0 {
+                assert_eq!(
+                    binop(div, int(i), float(x)),
+                    (STATUS_RETURN, vec![box_float(k / x)])
+                );
+            }
+        }
+    }
+    // `int / int` is a float division, exact for small ints; a zero divisor of either kind
+    // side-exits (the interpreter raises ZeroDivisionError).
+    let div = "BINARY_OP_TRUE_DIVIDE_FLOAT";
+    assert_eq!(
+        binop(div, int(1), int(3)),
+        (STATUS_RETURN, vec![float(1.0 / 3.0)])
+    );
+    assert_eq!(
+        binop(div, int(-7), int(2)),
+        (STATUS_RETURN, vec![float(-3.5)])
+    );
+    for (a, b) in [
+        (int(1), int(0)),
+        (float(2.5), int(0)),
+        (int(4), float(-0.0)),
+    ] {
+        assert_eq!(binop(div, a, b), (STATUS_EXIT, vec![a, b]));
     }
 }
 
@@ -357,11 +425,32 @@ fn comparisons_match_python() {
                 "float {x} op{oparg} {y}"
             );
         }
+        // The float form compares a float with a small int (exactly, as CPython), and
+        // two small ints.
+        for (a, b, x, y) in [
+            (float(1.5), int(1), 1.5, 1.0),
+            (int(2), float(2.0), 2.0, 2.0),
+            (int(-3), float(f64::NAN), -3.0, f64::NAN),
+            (
+                int(SMALL_INT_MAX),
+                int(SMALL_INT_MIN),
+                SMALL_INT_MAX as f64,
+                SMALL_INT_MIN as f64,
+            ),
+        ] {
+            let mut f = TestFrame::new(&[a, b]);
+            assert_eq!(run(cf, &mut f), STATUS_RETURN);
+            assert_eq!(
+                f.stack(),
+                [bool_bits(ops[oparg](x, y))],
+                "mixed {x} op{oparg} {y}"
+            );
+        }
         // Wrong types side-exit.
         let mut f = TestFrame::new(&[float(1.0), int(1)]);
         assert_eq!(run(ci, &mut f), STATUS_EXIT);
         assert_eq!(f.head.ip, 2);
-        let mut f = TestFrame::new(&[float(1.0), int(1)]);
+        let mut f = TestFrame::new(&[float(1.0), NONE_BITS]);
         assert_eq!(run(cf, &mut f), STATUS_EXIT);
     }
 }
