@@ -62,6 +62,17 @@ out.append(add("a", "b"))
 print(out[1999], out[2000], out[3999], type(out[3999]).__name__, out[-1])
 
 
+# Warmed on floats, then small ints whose results leave the 48-bit range: big ints.
+def mul(a, b):
+    return a * b - b
+
+
+for i in range(2000):
+    mul(i * 0.5, 3)
+print(mul(2 ** 47 - 1, 2 ** 47 - 1), mul(-(2 ** 47), 2), mul(2 ** 24, 2 ** 24), mul(3, 4))
+print(add(2 ** 47 - 1, 2 ** 47 - 1), add(-(2 ** 47), -1), type(add(2 ** 46, 2 ** 46)).__name__)
+
+
 # A comparison that sees ints against floats, in a branch.
 def count_below(xs, limit):
     n = 0

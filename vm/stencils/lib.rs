@@ -579,31 +579,38 @@ fn int_as_f64(bits: u64) -> f64 {
     small_int_value(bits) as f64
 }
 
-/// The body of a float binary op: operands two unboxed floats, or a float and a small int
-/// (words `$a`, `$b`, values `$x`, `$y`) and `$ok` true, or a side exit. Two small ints
-/// side-exit: their `+`, `-` and `*` are ints. Two floats take one test each.
+/// The body of a float binary op (`$fop` on the operands' `f64`s): two unboxed floats, or a
+/// float and a small int (converted exactly), give a float. Two small ints give the int
+/// `$iop` computes (shifted as in `int_binop!`, with its overflow flag), so a site that
+/// sees ints as well as floats stays in this form; an overflow, or anything else, side-exits.
+/// Two floats take one test each.
 macro_rules! float_binop {
-    ($frame:ident, $sp:ident, $vm:ident, |$a:ident, $b:ident, $x:ident, $y:ident| $ok:expr, $op:expr) => {{
-        let $a = *$sp.sub(2);
-        let $b = *$sp.sub(1);
-        let $x = if is_float($a) {
-            float_of($a)
-        } else if is_small_int($a) && is_float($b) {
-            int_as_f64($a)
+    ($frame:ident, $sp:ident, $vm:ident, |$x:ident, $y:ident| $fop:expr, |$xi:ident, $yi:ident| $iop:expr) => {{
+        let a = *$sp.sub(2);
+        let b = *$sp.sub(1);
+        let ($x, $y);
+        if is_float(a) {
+            $x = float_of(a);
+            $y = match number(b) {
+                Some(y) => y,
+                None => return JIT_EXIT($frame, $sp, $vm),
+            };
+        } else if is_small_int(a) && is_float(b) {
+            $x = int_as_f64(a);
+            $y = float_of(b);
+        } else if is_small_int(a) && is_small_int(b) {
+            cold_path();
+            let ($xi, $yi) = ((a << 16) as i64, (b << 16) as i64);
+            let (r, overflow): (i64, bool) = $iop;
+            if overflow {
+                return JIT_EXIT($frame, $sp, $vm);
+            }
+            *$sp.sub(2) = (r as u64 >> 16) | (TAG_INT << TAG_SHIFT);
+            return JIT_CONTINUE($frame, $sp.sub(1), $vm);
         } else {
-            return JIT_EXIT($frame, $sp, $vm);
-        };
-        let $y = if is_float($b) {
-            float_of($b)
-        } else if is_small_int($b) {
-            int_as_f64($b)
-        } else {
-            return JIT_EXIT($frame, $sp, $vm);
-        };
-        if !$ok {
             return JIT_EXIT($frame, $sp, $vm);
         }
-        *$sp.sub(2) = box_float($op);
+        *$sp.sub(2) = box_float($fop);
         JIT_CONTINUE($frame, $sp.sub(1), $vm)
     }};
 }
@@ -621,23 +628,23 @@ fn number(bits: u64) -> Option<f64> {
 }
 
 stencil! {
-    /// `a + b` on floats (or a float and a small int).
+    /// `a + b` on floats (or a float and a small int, or two small ints).
     BINARY_OP_ADD_FLOAT(frame, sp, vm) {
-        float_binop!(frame, sp, vm, |a, b, x, y| true, x + y)
+        float_binop!(frame, sp, vm, |x, y| x + y, |x, y| x.overflowing_add(y))
     }
 }
 
 stencil! {
-    /// `a - b` on floats (or a float and a small int).
+    /// `a - b` on floats (or a float and a small int, or two small ints).
     BINARY_OP_SUBTRACT_FLOAT(frame, sp, vm) {
-        float_binop!(frame, sp, vm, |a, b, x, y| true, x - y)
+        float_binop!(frame, sp, vm, |x, y| x - y, |x, y| x.overflowing_sub(y))
     }
 }
 
 stencil! {
-    /// `a * b` on floats (or a float and a small int).
+    /// `a * b` on floats (or a float and a small int, or two small ints).
     BINARY_OP_MULTIPLY_FLOAT(frame, sp, vm) {
-        float_binop!(frame, sp, vm, |a, b, x, y| true, x * y)
+        float_binop!(frame, sp, vm, |x, y| x * y, |x, y| x.overflowing_mul(y >> 16))
     }
 }
 

@@ -822,21 +822,31 @@ impl Vm {
                 | Op::BINARY_OP_TRUE_DIVIDE_FLOAT => {
                     skip_cache!(BINARY_OP_ADD_FLOAT);
                     let n = f.stack.len();
-                    let both_int = op == Op::BINARY_OP_TRUE_DIVIDE_FLOAT;
-                    let operands =
-                        specialize::float_operands(&f.stack[n - 2], &f.stack[n - 1], both_int);
-                    let r = match operands {
-                        Some((x, y)) => match op {
+                    let (a, b) = (&f.stack[n - 2], &f.stack[n - 1]);
+                    let r = match (a.as_small_int(), b.as_small_int()) {
+                        // Two small ints: `+`, `-`, `*` stay ints (a site that sees ints as
+                        // well as floats keeps this form); `/` is a float division.
+                        (Some(x), Some(y)) if op != Op::BINARY_OP_TRUE_DIVIDE_FLOAT => match op {
                             Op::BINARY_OP_ADD_FLOAT => Some(x + y),
                             Op::BINARY_OP_SUBTRACT_FLOAT => Some(x - y),
-                            Op::BINARY_OP_MULTIPLY_FLOAT => Some(x * y),
-                            _ if y != 0.0 => Some(x / y),
-                            _ => None,
+                            _ => x.checked_mul(y),
+                        }
+                        .filter(|r| Value::fits_small(*r))
+                        .map(Value::small_int),
+                        _ => match specialize::float_operands(a, b) {
+                            Some((x, y)) => match op {
+                                Op::BINARY_OP_ADD_FLOAT => Some(x + y),
+                                Op::BINARY_OP_SUBTRACT_FLOAT => Some(x - y),
+                                Op::BINARY_OP_MULTIPLY_FLOAT => Some(x * y),
+                                _ if y != 0.0 => Some(x / y),
+                                _ => None,
+                            }
+                            .map(Value::float),
+                            None => None,
                         },
-                        None => None,
                     };
                     if let Some(r) = r {
-                        f.stack.replace_top2_unboxed(Value::float(r));
+                        f.stack.replace_top2_unboxed(r);
                         continue;
                     }
                     let (ins, cache) = cells!();
@@ -871,7 +881,7 @@ impl Vm {
                             (Some(x), Some(y)) => Some(specialize::cmp_result(x, y, arg)),
                             _ => None,
                         },
-                        Op::COMPARE_OP_FLOAT => specialize::float_operands(a, b, true)
+                        Op::COMPARE_OP_FLOAT => specialize::float_operands(a, b)
                             .map(|(x, y)| specialize::cmp_result(x, y, arg)),
                         _ if specialize::is_exact_str(a) && specialize::is_exact_str(b) => Some(
                             specialize::cmp_result(as_str(a).unwrap(), as_str(b).unwrap(), arg),

@@ -230,19 +230,16 @@ fn word(counter: u32, backoff: u32) -> u32 {
     Op::CACHE as u32 | (counter.min(0xFFF) << 8) | (backoff.min(0xF) << 20)
 }
 
-/// The operands of a float form as `f64`s: two floats, or a float and a small int, or (with
-/// `both_int`) two small ints. A small int has at most 48 bits, so it converts exactly, and
-/// the float result is CPython's: `float + int` converts the int, and `int / int` and
-/// `float < int` compare or divide exactly as the two floats do below 2**53.
+/// The operands of a float form as `f64`s: floats or small ints, in any mix. A small int has
+/// at most 48 bits, so it converts exactly, and the float result is CPython's: `float + int`
+/// converts the int, and `int / int` and `float < int` divide or compare exactly as the two
+/// floats do below 2**53. (The arithmetic forms take two small ints as ints, before this.)
 #[inline(always)]
-pub fn float_operands(a: &Value, b: &Value, both_int: bool) -> Option<(f64, f64)> {
+pub fn float_operands(a: &Value, b: &Value) -> Option<(f64, f64)> {
     let num = |v: &Value| match v.as_float() {
         Some(x) => Some(x),
         None => v.as_small_int().map(|i| i as f64),
     };
-    if !both_int && a.is_small_int() && b.is_small_int() {
-        return None;
-    }
     Some((num(a)?, num(b)?))
 }
 

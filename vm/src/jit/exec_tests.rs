@@ -297,17 +297,14 @@ fn float_arithmetic_matches_python_and_canonicalises_nans() {
         assert_eq!(status, STATUS_EXIT);
         assert_eq!(stack, [float(1.0), float(zero)]);
     }
-    // Not numbers, or two small ints (whose `+`, `-`, `*` are ints).
-    for (a, b) in [
-        (float(1.0), NONE_BITS),
-        (NONE_BITS, int(1)),
-        (int(2), int(3)),
+    // Not numbers; two small ints whose result leaves the small range.
+    let (max, min) = (int(SMALL_INT_MAX), int(SMALL_INT_MIN));
+    for (op, overflow) in [
+        ("BINARY_OP_ADD_FLOAT", (max, int(1))),
+        ("BINARY_OP_SUBTRACT_FLOAT", (min, int(1))),
+        ("BINARY_OP_MULTIPLY_FLOAT", (max, int(2))),
     ] {
-        for op in [
-            "BINARY_OP_ADD_FLOAT",
-            "BINARY_OP_SUBTRACT_FLOAT",
-            "BINARY_OP_MULTIPLY_FLOAT",
-        ] {
+        for (a, b) in [(float(1.0), NONE_BITS), (NONE_BITS, int(1)), overflow] {
             let (status, stack) = binop(op, a, b);
             assert_eq!(status, STATUS_EXIT, "{op}");
             assert_eq!(stack, [a, b], "{op}");
@@ -349,6 +346,25 @@ fn float_forms_take_a_float_and_a_small_int() {
                     (STATUS_RETURN, vec![box_float(k / x)])
                 );
             }
+        }
+    }
+    // Two small ints stay ints (so a site that sees both kinds keeps its form).
+    for (x, y) in [
+        (2i64, 3i64),
+        (-7, 5),
+        (1 << 40, -(1 << 6)),
+        (SMALL_INT_MIN, 0),
+    ] {
+        for (op, r) in [
+            ("BINARY_OP_ADD_FLOAT", x + y),
+            ("BINARY_OP_SUBTRACT_FLOAT", x - y),
+            ("BINARY_OP_MULTIPLY_FLOAT", x * y),
+        ] {
+            assert_eq!(
+                binop(op, int(x), int(y)),
+                (STATUS_RETURN, vec![int(r)]),
+                "{op} {x} {y}"
+            );
         }
     }
     // `int / int` is a float division, exact for small ints; a zero divisor of either kind
