@@ -78,6 +78,36 @@ pub struct ExtCache {
     pub epoch: Cell<u32>,
     /// The cached object.
     pub value: object::Slot,
+    /// A `LOAD_METHOD_WITH_VALUES`/`_NO_DICT` site's other classes: up to
+    /// [`POLY_CLASSES`] more (class address, method) pairs met in the same epoch (a method
+    /// called on instances of several subclasses). Allocated when the site first meets a
+    /// second class; emptied when the site specializes again.
+    pub more: std::cell::OnceCell<Box<[PolyEntry; POLY_CLASSES]>>,
+}
+
+/// How many classes a method-load site keeps besides the one in [`ExtCache::key`].
+pub const POLY_CLASSES: usize = 3;
+
+/// One more class of a polymorphic method-load site (see [`ExtCache::more`]); `key` 0 is
+/// a free entry.
+#[derive(Default)]
+pub struct PolyEntry {
+    /// Address bits of the class.
+    pub key: Cell<u64>,
+    /// The method its instances get.
+    pub value: object::Slot,
+}
+
+impl ExtCache {
+    /// Forgets the other classes of a polymorphic site (it is about to specialize afresh).
+    pub fn clear_more(&self) {
+        if let Some(more) = self.more.get() {
+            for p in more.iter() {
+                p.key.set(0);
+                p.value.set(crate::value::Value::UNDEF);
+            }
+        }
+    }
 }
 
 /// Ops with an [`ExtCache`], and the cache word (1-based) that holds its index.

@@ -595,15 +595,7 @@ mod tests {
         // (the warm-up is capped at what the cache counter can count).
         let src = "def mul(a, b):\n    return a * b\nn = 0\nfor i in range(30000):\n    n += len(mul('ab', 2))\nt = 0.0\nfor i in range(30000):\n    t += mul(0.5, 2.0)\nassert (n, t) == (120000, 30000.0), (n, t)\n";
         // In the interpreter alone: JIT code would run `mul` with the form it was compiled with.
-        let mut vm = Vm::new(
-            vec!["t.py".into()],
-            Options {
-                stats: true,
-                jit: crate::jit::runtime::JitMode::Off,
-                ..Default::default()
-            },
-        );
-        assert_eq!(vm.run_main(src, "t.py"), 0);
+        let vm = run_in_tier0(src);
         let code = vm
             .code_objects()
             .into_iter()
@@ -731,6 +723,40 @@ mod tests {
         assert!(m.successes >= 2 && m.misses >= 1, "{m:?}");
         let ops = ops_now(&vm);
         assert!(ops.contains(&Op::LOAD_METHOD_NO_DICT), "{ops:?}");
+    }
+
+    #[test]
+    fn a_method_site_keeps_four_classes() {
+        // `o.who()` meets A, B, C and D (A and C share Base's method): after the first pass
+        // every call hits the specialized form. A fifth class, E, then misses every time.
+        let classes = "class Base:\n    def who(self):\n        return 'base'\nclass A(Base): pass\nclass B(Base):\n    def who(self):\n        return 'b'\nclass C(Base): pass\nclass D(Base):\n    def who(self):\n        return 'd'\nclass E(Base): pass\ndef call(objs):\n    return [o.who() for o in objs]\n";
+        let four = format!(
+            "{classes}objs = [A(), B(), C(), D()]\nfor _ in range(500):\n    r = call(objs)\nassert r == ['base', 'b', 'base', 'd'], r\n"
+        );
+        let vm = run_in_tier0(&four);
+        let m = vm.spec_stats.families[Op::LOAD_METHOD as usize];
+        assert_eq!(m.misses, 0, "{m:?}");
+        assert!(m.specialized >= 1900, "{m:?}");
+        let five = format!(
+            "{classes}objs = [A(), B(), C(), D(), E()]\nfor _ in range(500):\n    r = call(objs)\nassert r == ['base', 'b', 'base', 'd', 'base'], r\n"
+        );
+        let vm = run_in_tier0(&five);
+        let m = vm.spec_stats.families[Op::LOAD_METHOD as usize];
+        assert!(m.misses >= 16 && m.deopts >= 1, "{m:?}");
+    }
+
+    /// Runs `src` in the interpreter alone, with statistics.
+    fn run_in_tier0(src: &str) -> Vm {
+        let mut vm = Vm::new(
+            vec!["t.py".into()],
+            Options {
+                stats: true,
+                jit: crate::jit::runtime::JitMode::Off,
+                ..Default::default()
+            },
+        );
+        assert_eq!(vm.run_main(src, "t.py"), 0);
+        vm
     }
 
     #[test]

@@ -4,11 +4,16 @@
 //!
 //! | form                       | guard                                              | cached            |
 //! |----------------------------|----------------------------------------------------|-------------------|
-//! | `LOAD_METHOD_WITH_VALUES`  | class address + type epoch, name not in the instance dict | the method |
-//! | `LOAD_METHOD_NO_DICT`      | class address + type epoch (instances have no dict) | the method        |
+//! | `LOAD_METHOD_WITH_VALUES`  | class address (one of up to 4) + type epoch, name not in the instance dict | the method per class |
+//! | `LOAD_METHOD_NO_DICT`      | class address (one of up to 4) + type epoch (instances have no dict) | the method per class |
 //! | `LOAD_METHOD_CLASS`, `LOAD_ATTR_CLASS` | the class object's address + type epoch | the attribute   |
 //! | `LOAD_METHOD_MODULE`, `LOAD_ATTR_MODULE` | module address, and the dict entry at the cached index still has this key | entry index |
 //! | `LOAD_ATTR_SLOT`, `STORE_ATTR_SLOT` | class address + type epoch (the slot index is in a cache word) | — |
+//!
+//! The two instance forms are polymorphic: a site that meets instances of another class
+//! (subclasses sharing a base method, or each with its own) adds the class and its method
+//! to [`ExtCache::more`], up to four classes in all, before it counts misses. CPython 3.11
+//! keeps one class per site; richards' `t.runTask()` meets four.
 //!
 //! The type epoch moves whenever any class is created or any class namespace changes, so
 //! monkeypatching a method, assigning `obj.__class__` or shadowing a method in an instance
@@ -160,6 +165,22 @@ impl Vm {
             Kind::Super => return None,
             _ => {}
         }
+        let (d, form) = self.instance_method_form(obj, name)?;
+        e.key.set(h.cls.get() as u64);
+        e.epoch.set(self.type_epoch.get());
+        e.value.set(d);
+        e.clear_more();
+        Some(form)
+    }
+
+    /// The method `obj.name` binds (found on the class, not shadowed by the instance) and
+    /// the LOAD_METHOD form that caches it for instances of `obj`'s class: `_NO_DICT` when
+    /// they have no dict, else `_WITH_VALUES`.
+    fn instance_method_form(&self, obj: &Value, name: &Value) -> Option<(Value, Op)> {
+        let h = obj.header()?;
+        if matches!(h.kind, Kind::Module | Kind::Class | Kind::Super) {
+            return None;
+        }
         let cls = class_ref(h);
         let d = self.class_lookup(&cls, name).filter(plain_method)?;
         if shadowed(obj, name) {
@@ -174,14 +195,37 @@ impl Vm {
                 .is_some_and(|c| c.has(object::CLS_BUILTIN)),
             k => !crate::runtime::attr::kind_has_dict(k),
         };
-        e.key.set(h.cls.get() as u64);
-        e.epoch.set(self.type_epoch.get());
-        e.value.set(d);
-        Some(if no_dict {
+        let form = if no_dict {
             Op::LOAD_METHOD_NO_DICT
         } else {
             Op::LOAD_METHOD_WITH_VALUES
-        })
+        };
+        Some((d, form))
+    }
+
+    /// The method for `obj`, whose class is not the one in `e.key`, from the site's other
+    /// classes, adding the class while there is room and the form fits it too (the caller
+    /// has checked the epoch). `None`: a miss.
+    #[inline(never)]
+    fn poly_method(&self, e: &ExtCache, op: Op, obj: &Value, name: &Value) -> Option<Value> {
+        let cls = obj.header()?.cls.get() as u64;
+        let more = e.more.get_or_init(Default::default);
+        for p in more.iter() {
+            match p.key.get() {
+                k if k == cls => return Some(p.value.get()),
+                0 => {
+                    let (d, form) = self.instance_method_form(obj, name)?;
+                    if form != op {
+                        return None;
+                    }
+                    p.key.set(cls);
+                    p.value.set(d.clone());
+                    return Some(d);
+                }
+                _ => {}
+            }
+        }
+        None
     }
 
     /// Records the guard of a `*_ATTR_SLOT` form just installed at `ip` for `obj`: its class
@@ -253,10 +297,18 @@ impl Vm {
         match op {
             Op::LOAD_METHOD_WITH_VALUES | Op::LOAD_METHOD_NO_DICT => {
                 let h = obj.header()?;
-                let ok = h.cls.get() as u64 == e.key.get()
-                    && e.epoch.get() == self.type_epoch.get()
-                    && (op == Op::LOAD_METHOD_NO_DICT || !shadowed(obj, name));
-                ok.then(|| MethodHit::Bound(e.value.get()))
+                if e.epoch.get() != self.type_epoch.get() {
+                    return None;
+                }
+                let m = if h.cls.get() as u64 == e.key.get() {
+                    e.value.get()
+                } else {
+                    self.poly_method(e, op, obj, name)?
+                };
+                if op == Op::LOAD_METHOD_WITH_VALUES && shadowed(obj, name) {
+                    return None;
+                }
+                Some(MethodHit::Bound(m))
             }
             Op::LOAD_METHOD_MODULE => {
                 if obj.bits() != e.key.get() {
