@@ -777,6 +777,25 @@ mod tests {
     }
 
     #[test]
+    fn a_bound_builtin_call_specializes() {
+        // `app = out.append; app(i)`: the bound builtin's `self` goes in the call's empty
+        // self slot. Every call after the warm-up runs the specialized form.
+        let src = "def f():\n    out = []\n    app = out.append\n    pop = out.pop\n    for i in range(200):\n        app(i)\n        app(pop(0) * 2)\n    return out\ndef g():\n    out = []\n    for i in range(200):\n        out.append(i)\n        out.append(out.pop(0) * 2)\n    return out\nassert f() == g(), f()[:5]\n";
+        let vm = run_in_tier0(src);
+        let code = vm
+            .code_objects()
+            .into_iter()
+            .find(|c| crate::runtime::str::as_str(&c.qualname) == Some("f"))
+            .expect("f's code");
+        let sites: Vec<usize> = (0..code.instrs.len())
+            .filter(|&ip| code.quickened_instr(ip).0 == Op::CALL_BUILTIN_FAST)
+            .collect();
+        assert_eq!(sites.len(), 3, "{:?}", vm.instructions(&code));
+        let c = vm.spec_stats.families[Op::CALL as usize];
+        assert_eq!(c.misses, 0, "{c:?}");
+    }
+
+    #[test]
     fn call_forms_specialize() {
         let src = "class P:\n    def __init__(self, x):\n        self.x = x\n    def get(self):\n        return self.x\n\ndef add(a, b):\n    return a + b\n\ndef run():\n    t = 0\n    p = P(1)\n    g = p.get\n    for i in range(100):\n        t = add(t, 1)\n        t += len([i])\n        t += isinstance(i, int)\n        t += abs(-1)\n        t += P(i).x - i\n        t += g()\n        t += p.get()\n    return t\n\nassert run() == 600\n";
         let vm = run(src, false);

@@ -117,8 +117,10 @@ impl Vm {
                 Some(Op::CALL_ISINSTANCE)
             }
             Kind::Builtin => {
+                // Unbound (`len`, `abs`), or bound (`pop = lst.pop`): its `self` then goes in
+                // the call's empty self slot.
                 let b = callable.downcast::<BuiltinObj>().unwrap();
-                (b.self_.is_undef() && !needs_frame(b)).then_some(Op::CALL_BUILTIN_FAST)
+                (!needs_frame(b)).then_some(Op::CALL_BUILTIN_FAST)
             }
             Kind::Class => {
                 let init = self.inline_init(callable)?;
@@ -214,7 +216,8 @@ impl Vm {
             }
             Op::CALL_BUILTIN_FAST => {
                 let b = callable.downcast::<BuiltinObj>()?;
-                if !b.self_.is_undef() || (argc == 0 && !has_self && needs_frame(b)) {
+                let bound = !b.self_.is_undef();
+                if (bound && has_self) || (argc == 0 && !has_self && needs_frame(b)) {
                     return None;
                 }
                 if crate::object::finalize::pending() {
@@ -222,10 +225,17 @@ impl Vm {
                     self.run_finalizers();
                 }
                 let fun = b.f;
+                // A bound builtin's `self` goes in the empty self slot below the arguments,
+                // so that they are one slice, as CPython does for bound methods.
+                let with_self = has_self || bound;
+                if bound {
+                    let s = b.self_.clone();
+                    f.stack[n - argc - 1] = s;
+                }
                 let r = fun(
                     self,
                     &Args {
-                        all: &f.stack[n - argc - has_self as usize..],
+                        all: &f.stack[n - argc - with_self as usize..],
                         kwnames: &[],
                     },
                 );
