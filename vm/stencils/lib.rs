@@ -498,9 +498,15 @@ macro_rules! int_binop {
         if !(is_small_int(a) & is_small_int(b)) | overflow {
             return JIT_EXIT($frame, $sp, $vm);
         }
-        *$sp.sub(2) = (r as u64 >> 16) | (TAG_INT << TAG_SHIFT);
+        *$sp.sub(2) = box_shifted_int(r);
         JIT_CONTINUE($frame, $sp.sub(1), $vm)
     }};
+}
+
+/// The small-int word of a result computed shifted left by 16 (see `int_binop!`).
+#[inline(always)]
+fn box_shifted_int(r: i64) -> u64 {
+    (r as u64 >> 16) | (TAG_INT << TAG_SHIFT)
 }
 
 stencil! {
@@ -605,7 +611,7 @@ macro_rules! float_binop {
             if overflow {
                 return JIT_EXIT($frame, $sp, $vm);
             }
-            *$sp.sub(2) = (r as u64 >> 16) | (TAG_INT << TAG_SHIFT);
+            *$sp.sub(2) = box_shifted_int(r);
             return JIT_CONTINUE($frame, $sp.sub(1), $vm);
         } else {
             return JIT_EXIT($frame, $sp, $vm);
@@ -763,8 +769,8 @@ stencil! {
 }
 
 stencil! {
-    /// Compares two floats, or a float and a small int (`oparg` as for `COMPARE_OP_INT`; a
-    /// NaN is unordered). A small int converts exactly, so this is CPython's comparison.
+    /// Compares floats and small ints in any mix (`oparg` as for `COMPARE_OP_INT`; a NaN is
+    /// unordered). A small int converts exactly, so this is CPython's comparison.
     COMPARE_OP_FLOAT(frame, sp, vm) {
         let a = *sp.sub(2);
         let b = *sp.sub(1);

@@ -236,16 +236,21 @@ fn word(counter: u32, backoff: u32) -> u32 {
 /// floats do below 2**53. (The arithmetic forms take two small ints as ints, before this.)
 #[inline(always)]
 pub fn float_operands(a: &Value, b: &Value) -> Option<(f64, f64)> {
-    let num = |v: &Value| match v.as_float() {
+    Some((as_number(a)?, as_number(b)?))
+}
+
+/// The `f64` of a float or a small int (an operand of the float forms), else `None`.
+#[inline(always)]
+fn as_number(v: &Value) -> Option<f64> {
+    match v.as_float() {
         Some(x) => Some(x),
         None => v.as_small_int().map(|i| i as f64),
-    };
-    Some((num(a)?, num(b)?))
+    }
 }
 
 /// True for a float or a small int: an operand of the float forms.
 fn is_number(v: &Value) -> bool {
-    v.is_float() || v.is_small_int()
+    as_number(v).is_some()
 }
 
 /// The specialized form of BINARY_OP `arg` for these operands, if one fits.
@@ -563,11 +568,7 @@ mod tests {
         // specializes to its float form and stays there, without a miss.
         let src = "def f():\n    s = 0.0\n    c = 0\n    for i in range(1, 1000):\n        x = 1.0 / i\n        s += x * 3 + i / 7\n        if x < i:\n            c += 1\n    return s, c\nassert f() == (sum(1.0 / i * 3 + i / 7 for i in range(1, 1000)), 998)\n";
         let vm = run(src, false);
-        let code = vm
-            .code_objects()
-            .into_iter()
-            .find(|c| crate::runtime::str::as_str(&c.qualname) == Some("f"))
-            .expect("f's code");
+        let code = code_named(&vm, "f");
         let ops: Vec<Op> = vm.instructions(&code).iter().map(|i| i.op).collect();
         let n = |op| ops.iter().filter(|&&o| o == op).count();
         assert_eq!(n(Op::BINARY_OP_TRUE_DIVIDE_FLOAT), 2, "{ops:?}");
@@ -596,11 +597,7 @@ mod tests {
         let src = "def mul(a, b):\n    return a * b\nn = 0\nfor i in range(30000):\n    n += len(mul('ab', 2))\nt = 0.0\nfor i in range(30000):\n    t += mul(0.5, 2.0)\nassert (n, t) == (120000, 30000.0), (n, t)\n";
         // In the interpreter alone: JIT code would run `mul` with the form it was compiled with.
         let vm = run_in_tier0(src);
-        let code = vm
-            .code_objects()
-            .into_iter()
-            .find(|c| crate::runtime::str::as_str(&c.qualname) == Some("mul"))
-            .expect("mul's code");
+        let code = code_named(&vm, "mul");
         let ops: Vec<Op> = vm.instructions(&code).iter().map(|i| i.op).collect();
         assert!(ops.contains(&Op::BINARY_OP_MULTIPLY_FLOAT), "{ops:?}");
         let b = vm.spec_stats.families[Op::BINARY_OP as usize];
@@ -745,6 +742,14 @@ mod tests {
         assert!(m.misses >= 16 && m.deopts >= 1, "{m:?}");
     }
 
+    /// The code object whose qualified name is `name`.
+    fn code_named(vm: &Vm, name: &str) -> std::rc::Rc<crate::code::Code> {
+        vm.code_objects()
+            .into_iter()
+            .find(|c| crate::runtime::str::as_str(&c.qualname) == Some(name))
+            .unwrap_or_else(|| panic!("no code object {name}"))
+    }
+
     /// Runs `src` in the interpreter alone, with statistics.
     fn run_in_tier0(src: &str) -> Vm {
         let mut vm = Vm::new(
@@ -782,11 +787,7 @@ mod tests {
         // self slot. Every call after the warm-up runs the specialized form.
         let src = "def f():\n    out = []\n    app = out.append\n    pop = out.pop\n    for i in range(200):\n        app(i)\n        app(pop(0) * 2)\n    return out\ndef g():\n    out = []\n    for i in range(200):\n        out.append(i)\n        out.append(out.pop(0) * 2)\n    return out\nassert f() == g(), f()[:5]\n";
         let vm = run_in_tier0(src);
-        let code = vm
-            .code_objects()
-            .into_iter()
-            .find(|c| crate::runtime::str::as_str(&c.qualname) == Some("f"))
-            .expect("f's code");
+        let code = code_named(&vm, "f");
         let sites: Vec<usize> = (0..code.instrs.len())
             .filter(|&ip| code.quickened_instr(ip).0 == Op::CALL_BUILTIN_FAST)
             .collect();
